@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {AccreditationRegistry} from "../accreditation/AccreditationRegistry.sol";
+import {CredentialLeaf} from "../libraries/CredentialLeaf.sol";
 import {ICredentialRegistry} from "../interfaces/ICredentialRegistry.sol";
 
 /**
@@ -114,6 +115,14 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     /// @inheritdoc ICredentialRegistry
     function verifyInclusion(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
         return _batches[root] != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /**
+     * @notice The leaf of a credential with public fields `fields`, bound to this registry and chain
+     * (see {CredentialLeaf}). Lets clients and contracts recompute a leaf before checking its proof.
+     */
+    function leafOf(CredentialLeaf.Fields calldata fields) external view returns (bytes32) {
+        return CredentialLeaf.hash(block.chainid, address(this), fields);
     }
 
     // ------------------------------------------------------------------ internal

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ZeroAddress, ZeroHash, id, keccak256, toUtf8Bytes, type Contract } from "ethers";
+import { ZeroAddress, ZeroHash, id, keccak256, toUtf8Bytes } from "ethers";
 import { GAS_BUDGETS, measureRegistryGas, syntheticProof } from "../../scripts/lib/measure-gas.js";
 
 const { ethers, networkHelpers, viem } = await network.create();
@@ -12,8 +12,10 @@ const Status = { None: 0, Active: 1, Suspended: 2, Withdrawn: 3 } as const;
 const BatchStatus = { None: 0, Active: 1, Revoked: 2 } as const;
 
 async function deployFixture() {
-  const [admin, accreditor, otherAccreditor, issuer, operator, issuerB, operatorB, stranger] = await ethers.getSigners();
-  const registry = (await ethers.deployContract("CredentialRegistry", [admin.address])) as unknown as Contract & Record<string, any>;
+  type S = HardhatEthersSigner;
+  const [admin, accreditor, otherAccreditor, issuer, operator, issuerB, operatorB, stranger] = (await ethers.getSigners()) as [S, S, S, S, S, S, S, S];
+  // Untyped on purpose: these tests call every function by name, including reverting ones.
+  const registry: any = await ethers.deployContract("CredentialRegistry", [admin.address]);
   const role = await registry.ACCREDITOR_ROLE();
   await registry.grantRole(role, accreditor.address);
   await registry.grantRole(role, otherAccreditor.address);

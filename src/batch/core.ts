@@ -1,0 +1,72 @@
+import { keccak_256 } from "@noble/hashes/sha3";
+
+/**
+ * Tiny, pure Merkle core over 32-byte nodes. Pairs are hashed sorted (`keccak256(min ‖ max)`),
+ * as OpenZeppelin's `MerkleProof` expects. A layer with an odd node count promotes its last node
+ * unchanged (no duplication), so the tree is the one merkletreejs builds with `sortPairs: true`.
+ * Layers are flat byte arrays (32 bytes a node) to keep a million-leaf tree compact.
+ */
+
+/** Sorted-pair hash of two 32-byte nodes into `out` at `offset`. */
+function hashPairInto(layer: Uint8Array, a: number, b: number, out: Uint8Array, offset: number, scratch: Uint8Array) {
+  let first = a;
+  let second = b;
+  for (let k = 0; k < 32; k++) {
+    const x = layer[a + k]!;
+    const y = layer[b + k]!;
+    if (x !== y) {
+      if (x > y) {
+        first = b;
+        second = a;
+      }
+      break;
+    }
+  }
+  scratch.set(layer.subarray(first, first + 32), 0);
+  scratch.set(layer.subarray(second, second + 32), 32);
+  out.set(keccak_256(scratch), offset);
+}
+
+/** Builds all layers from the flat leaf layer (n × 32 bytes); the last layer is the root. */
+export function buildLayers(leaves: Uint8Array): Uint8Array[] {
+  if (leaves.length === 0 || leaves.length % 32 !== 0) throw new RangeError("leaves must be a non-empty multiple of 32 bytes");
+  const layers = [leaves];
+  const scratch = new Uint8Array(64);
+  let layer = leaves;
+  while (layer.length > 32) {
+    const n = layer.length / 32;
+    const next = new Uint8Array(Math.ceil(n / 2) * 32);
+    for (let i = 0; i + 1 < n; i += 2) hashPairInto(layer, i * 32, (i + 1) * 32, next, (i / 2) * 32, scratch);
+    if (n % 2 === 1) next.set(layer.subarray((n - 1) * 32), ((n - 1) / 2) * 32);
+    layers.push(next);
+    layer = next;
+  }
+  return layers;
+}
+
+/** The sibling path of leaf `index` (bottom-up; promoted levels contribute no sibling). */
+export function proofOf(layers: readonly Uint8Array[], index: number): Uint8Array[] {
+  const proof: Uint8Array[] = [];
+  let i = index;
+  for (let level = 0; level < layers.length - 1; level++) {
+    const layer = layers[level]!;
+    const n = layer.length / 32;
+    const sibling = i ^ 1;
+    if (sibling < n) proof.push(layer.slice(sibling * 32, sibling * 32 + 32));
+    i >>= 1;
+  }
+  return proof;
+}
+
+/** Hashes `leaf` up through `proof` (sorted pairs) and returns the root it implies. */
+export function processProof(leaf: Uint8Array, proof: readonly Uint8Array[]): Uint8Array {
+  let node = leaf;
+  const pair = new Uint8Array(64);
+  for (const sibling of proof) {
+    const [a, b] = Buffer.compare(node, sibling) <= 0 ? [node, sibling] : [sibling, node];
+    pair.set(a, 0);
+    pair.set(b, 32);
+    node = keccak_256(pair);
+  }
+  return node;
+}

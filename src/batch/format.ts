@@ -1,0 +1,60 @@
+import { isAddress, isHex, type Address, type Hex } from "viem";
+import { z } from "zod";
+
+/** Format tags. A loader refuses any other. */
+export const BATCH_FORMAT = "credstack-batch-v1";
+export const CREDENTIAL_FORMAT = "credstack-credential-v1";
+
+const hex32 = z.string().refine((v) => isHex(v) && v.length === 66, "expected 32 bytes of 0x-hex") as unknown as z.ZodType<Hex>;
+const address = z.string().refine((v) => isAddress(v, { strict: false }), "expected an address") as unknown as z.ZodType<Address>;
+
+/** The public leaf fields, as stored in a credential file. */
+export const leafFieldsSchema = z
+  .object({
+    chainId: z.number().int().positive(),
+    registry: address,
+    index: z.number().int().nonnegative(),
+    achievementId: hex32,
+    creditsCenti: z.number().int().nonnegative().max(2 ** 32 - 1),
+    eqfLevel: z.number().int().min(1).max(8),
+    awardedAt: z.number().int().nonnegative(),
+    holder: address,
+    credentialDigest: hex32,
+  })
+  .strict();
+
+/** One learner's file: the credential, its salt seed, its leaf and its inclusion proof. */
+export const credentialFileSchema = z
+  .object({
+    format: z.literal(CREDENTIAL_FORMAT),
+    credential: z.record(z.unknown()),
+    saltSeed: hex32,
+    leaf: leafFieldsSchema,
+    proof: z.object({ leaf: hex32, index: z.number().int().nonnegative(), path: z.array(hex32).max(64), root: hex32 }).strict(),
+  })
+  .strict();
+
+export type CredentialFile = z.infer<typeof credentialFileSchema>;
+
+/** The batch manifest: what the issuer keeps, and what gets anchored (its root). */
+export const manifestSchema = z
+  .object({
+    format: z.literal(BATCH_FORMAT),
+    root: hex32,
+    leafCount: z.number().int().positive().max(2 ** 32 - 1),
+    issuer: address,
+    chainId: z.number().int().positive(),
+    registry: address,
+    achievementId: hex32,
+    achievement: z.string().url(),
+    created: z.string().datetime(),
+    /** Credential files, in index order, relative to the batch directory. */
+    files: z.array(z.string().regex(/^credentials\/[0-9]+\.json$/)),
+    anchor: z
+      .object({ txHash: hex32, blockNumber: z.number().int().nonnegative(), anchoredAt: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type BatchManifest = z.infer<typeof manifestSchema>;

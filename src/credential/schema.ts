@@ -1,0 +1,96 @@
+import { getAddress, isAddress } from "viem";
+import { z } from "zod";
+import { ValidationError, type FieldIssue } from "./errors.js";
+
+/**
+ * The achievement (course) an issuer awards, with the mandatory elements of the EU Council
+ * Recommendation of 16 June 2022 on micro-credentials (Annex I) and the optional ones.
+ * The learner, the date of issuing and the grade come per learner (see {@link learnerSchema}).
+ */
+export const achievementSchema = z
+  .object({
+    /** Stable URI of the achievement, e.g. `https://uni.example/achievements/blockchain-101`. */
+    id: z.string().url(),
+    /** Title of the micro-credential (EU element 2). */
+    title: z.string().min(3).max(200),
+    description: z.string().min(1).max(4000),
+    /** Awarding body (EU element 4) and its country/region (EU element 3). */
+    awardingBody: z
+      .object({
+        name: z.string().min(2).max(200),
+        /** ISO 3166-1 alpha-2 country code, optionally with an ISO 3166-2 region (`ES-CT`). */
+        country: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, "expected an ISO 3166 code such as NL or ES-CT"),
+        url: z.string().url(),
+        /** The issuer's Ethereum address (its governance key in the accreditation registry). */
+        address: z.string().refine((a) => isAddress(a, { strict: false }), "expected a 0x-prefixed 20-byte address"),
+      })
+      .strict(),
+    /** Learning outcomes (EU element 6). */
+    learningOutcomes: z.array(z.string().min(3).max(1000)).min(1),
+    /** Notional workload in ECTS credits (EU element 7), in steps of 0.01. */
+    workloadEcts: z
+      .number()
+      .positive()
+      .max(600)
+      .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-9, "at most two decimals"),
+    /** EQF level (EU element 8) and, where applicable, the QF-EHEA cycle. */
+    eqfLevel: z.number().int().min(1).max(8),
+    qfEheaCycle: z.enum(["short", "first", "second", "third"]).optional(),
+    /** Type of assessment (EU element 9). */
+    assessmentType: z.string().min(2).max(200),
+    /** Form of participation (EU element 10). */
+    participationForm: z.enum(["online", "onsite", "blended"]),
+    /** Type of quality assurance used to underpin the micro-credential (EU element 11). */
+    qualityAssurance: z.string().min(2).max(500),
+    // Optional elements (Annex I, part II).
+    prerequisites: z.array(z.string().min(1)).optional(),
+    identityVerification: z.enum(["none", "online-proctored", "onsite-supervised", "identity-checked"]).optional(),
+    stackability: z
+      .object({ standalone: z.boolean(), integratesInto: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
+    furtherInformation: z.string().url().optional(),
+    /** How long a credential stays valid after its issue date, in whole months; absent = no expiry. */
+    validityMonths: z.number().int().positive().max(1200).optional(),
+  })
+  .strict();
+
+export type Achievement = z.infer<typeof achievementSchema>;
+
+/** One learner row of a learners CSV. */
+export const learnerSchema = z
+  .object({
+    /** The institution's identifier of the learner (student number); never goes on chain. */
+    id: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    /** The learner's wallet address: the holder key the credential is bound to. */
+    wallet: z
+      .string()
+      .refine((a) => isAddress(a, { strict: false }), "expected a 0x-prefixed 20-byte address")
+      .transform((a) => getAddress(a)),
+    grade: z.string().max(50).optional(),
+    /** Date of issuing (EU element 5), ISO 8601 date or date-time. */
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, "expected an ISO 8601 date (YYYY-MM-DD)")
+      .refine((d) => !Number.isNaN(Date.parse(d)), "not a real date"),
+  })
+  .strict();
+
+export type Learner = z.infer<typeof learnerSchema>;
+
+/** Turns zod issues into field issues (path joined with dots). */
+export function toFieldIssues(error: z.ZodError, row?: number): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join(".") : "(root)",
+    ...(row !== undefined ? { row } : {}),
+    message: issue.message,
+  }));
+}
+
+/** Validates an achievement; throws {@link ValidationError} naming every bad field. */
+export function parseAchievement(input: unknown, source = "achievement"): Achievement {
+  const result = achievementSchema.safeParse(input);
+  if (!result.success) throw new ValidationError(source, toFieldIssues(result.error));
+  return result.data;
+}

@@ -1,0 +1,150 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { MerkleTree } from "merkletreejs";
+import { keccak256 as keccak, bytesToHex, type Hex } from "viem";
+import { network } from "hardhat";
+import { buildBatch, manifestDigest } from "../../src/batch/build.js";
+import { loadBatch, writeBatch, BatchFileError } from "../../src/batch/files.js";
+import { leafHash } from "../../src/batch/leaf.js";
+import { MerkleBatchTree, DuplicateLeafError } from "../../src/batch/tree.js";
+import { ValidationError } from "../../src/credential/errors.js";
+import { course, learners } from "./helpers/fixtures.js";
+
+const { viem } = await network.create();
+
+const randomLeaves = (n: number, seed: number): Hex[] => Array.from({ length: n }, (_, i) => keccak(`0x${(seed * 1_000_003 + i).toString(16).padStart(8, "0")}`));
+
+describe("Merkle batch tree", () => {
+  it("matches merkletreejs (sortPairs) on root and every proof, for any size", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 1e6 }), (n, seed) => {
+        const leaves = randomLeaves(n, seed);
+        const ours = MerkleBatchTree.of(leaves);
+        const theirs = new MerkleTree(leaves, (d: Buffer) => Buffer.from(keccak(d, "bytes")), { sortPairs: true });
+        if (ours.root !== theirs.getHexRoot()) return false;
+        return leaves.every((leaf, i) => {
+          const proof = ours.proof(i);
+          return JSON.stringify(proof) === JSON.stringify(theirs.getHexProof(leaf, i)) && MerkleBatchTree.verify(ours.root, leaf, proof);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("rejects a wrong leaf, a wrong sibling and a truncated proof", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 200 }), fc.nat(), fc.nat(), (n, a, b) => {
+        const leaves = randomLeaves(n, a);
+        const tree = MerkleBatchTree.of(leaves);
+        const i = b % n;
+        const proof = tree.proof(i);
+        const other = leaves[(i + 1) % n]!;
+        const flipped = [...proof];
+        flipped[0] = bytesToHex(keccak(proof[0]!, "bytes"));
+        return (
+          !MerkleBatchTree.verify(tree.root, other, proof) &&
+          !MerkleBatchTree.verify(tree.root, leaves[i]!, flipped) &&
+          !MerkleBatchTree.verify(tree.root, leaves[i]!, proof.slice(0, -1))
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("refuses duplicate leaves and empty batches", () => {
+    const leaves = randomLeaves(5, 1);
+    expect(() => MerkleBatchTree.of([...leaves, leaves[2]!])).to.throw(DuplicateLeafError).with.property("indices").that.deep.equals([2, 5]);
+    expect(() => MerkleBatchTree.of([])).to.throw(/at least one leaf/);
+  });
+});
+
+describe("batches", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "credstack-batch-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("every leaf verifies on chain: leafOf matches and verifyInclusion accepts the proof", async () => {
+    const [admin, issuer, operator] = await viem.getWalletClients();
+    const registry = await viem.deployContract("CredentialRegistry", [admin!.account.address]);
+    await registry.write.grantRole([await registry.read.ACCREDITOR_ROLE(), admin!.account.address]);
+    const now = Math.floor(Date.now() / 1000);
+    await registry.write.accredit([issuer!.account.address, keccak("0x01"), 6, now - 1000, now + 10 ** 8]);
+    await registry.write.addOperator([operator!.account.address], { account: issuer!.account });
+
+    const chainId = await (await viem.getPublicClient()).getChainId();
+    const batch = buildBatch(course(), learners(), { chainId, registry: registry.address });
+    await registry.write.anchorBatch([batch.manifest.root, batch.manifest.leafCount, manifestDigest(batch.manifest)], { account: operator!.account });
+    for (const c of batch.credentials) {
+      const onChainLeaf = await registry.read.leafOf([{ ...c.leaf, index: BigInt(c.leaf.index) }]);
+      expect(onChainLeaf).to.equal(c.proof.leaf);
+      expect(await registry.read.verifyInclusion([batch.manifest.root, c.proof.leaf, c.proof.path])).to.equal(true);
+    }
+    // Bound to its registry: the same fields under another registry give another leaf.
+    const c0 = batch.credentials[0]!;
+    expect(leafHash({ ...c0.leaf, registry: admin!.account.address })).to.not.equal(c0.proof.leaf);
+    expect(leafHash({ ...c0.leaf, chainId: 1 })).to.not.equal(c0.proof.leaf);
+    expect(leafHash({ ...c0.leaf, index: 1 })).to.not.equal(c0.proof.leaf);
+  });
+
+  it("writes a batch directory atomically, refuses to overwrite it, and loads it back", async () => {
+    const out = path.join(dir, "batch");
+    const batch = buildBatch(course(), learners(), { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    await writeBatch(batch, out);
+    expect((await readdir(dir)).sort()).to.deep.equal(["batch"]);
+    const loaded = await loadBatch(out);
+    expect(loaded.manifest.root).to.equal(batch.manifest.root);
+    expect(loaded.credentials.length).to.equal(5);
+    try {
+      await writeBatch(batch, out);
+      expect.fail("should refuse");
+    } catch (error) {
+      expect(error).to.be.instanceOf(BatchFileError);
+    }
+  });
+
+  it("refuses a batch whose files were tampered with, naming the file", async () => {
+    const out = path.join(dir, "batch");
+    const batch = buildBatch(course(), learners(), { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    await writeBatch(batch, out);
+    const file = path.join(out, batch.manifest.files[2]!);
+    const json = JSON.parse(await readFile(file, "utf8"));
+    json.credential.credentialSubject.result[0].value = "10";
+    await writeFile(file, JSON.stringify(json));
+    try {
+      await loadBatch(out);
+      expect.fail("should refuse");
+    } catch (error) {
+      expect(error).to.be.instanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]).to.deep.include({ field: batch.manifest.files[2], row: 2, message: "credential digest does not match the credential" });
+    }
+  });
+
+  it("refuses unknown formats", async () => {
+    const out = path.join(dir, "batch");
+    const batch = buildBatch(course(), learners(), { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    await writeBatch(batch, out);
+    const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
+    await writeFile(path.join(out, "manifest.json"), JSON.stringify({ ...manifest, format: "credstack-batch-v9" }));
+    try {
+      await loadBatch(out);
+      expect.fail("should refuse");
+    } catch (error) {
+      expect((error as ValidationError).issues.map((i) => i.field)).to.include("format");
+    }
+  });
+
+  it("frozen fixture batches keep loading", async () => {
+    const fixtures = path.resolve("test/fixtures/batches");
+    const names = await readdir(fixtures);
+    expect(names.length).to.be.greaterThan(0);
+    for (const name of names) {
+      const batch = await loadBatch(path.join(fixtures, name));
+      expect(batch.credentials.length, name).to.equal(batch.manifest.leafCount);
+    }
+  });
+});
