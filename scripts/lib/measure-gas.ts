@@ -1,5 +1,6 @@
 import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
-import { encodeAbiParameters, encodeFunctionData, keccak256, toHex, type Hex } from "viem";
+import { bytesToHex, encodeAbiParameters, encodeFunctionData, hexToBytes, keccak256, toHex, type Hex } from "viem";
+import { processProof } from "../../src/batch/core.js";
 
 /** One measured operation: gas used by its transaction, and the budget it must stay within. */
 export interface GasRow {
@@ -16,14 +17,11 @@ export const GAS_BUDGETS = {
   revoke100: 150_000n,
 } as const;
 
-const hashPair = (a: Hex, b: Hex): Hex =>
-  keccak256(BigInt(a) < BigInt(b) ? ((a + b.slice(2)) as Hex) : ((b + a.slice(2)) as Hex));
-
 /** A leaf, a proof of `depth` random siblings, and the root they hash to (OpenZeppelin sorted pairs). */
 export function syntheticProof(depth: number, seed = 1): { leaf: Hex; proof: Hex[]; root: Hex } {
   const leaf = keccak256(toHex(`leaf-${seed}`));
   const proof = Array.from({ length: depth }, (_, i) => keccak256(toHex(`sibling-${seed}-${i}`)));
-  const root = proof.reduce<Hex>((acc, sibling) => hashPair(acc, sibling), leaf);
+  const root = bytesToHex(processProof(hexToBytes(leaf), proof.map((p) => hexToBytes(p))));
   return { leaf, proof, root };
 }
 

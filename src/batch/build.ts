@@ -1,11 +1,10 @@
 import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
 import { buildCredential } from "../credential/credential.js";
-import { credentialDigest, newSaltSeed } from "../credential/disclosure.js";
+import { canonicalJson, credentialDigest, newSaltSeed } from "../credential/disclosure.js";
 import type { Achievement, Learner } from "../credential/schema.js";
 import { achievementIdOf, leafHash, type LeafFields } from "./leaf.js";
 import { MerkleBatchTree } from "./tree.js";
 import { BATCH_FORMAT, CREDENTIAL_FORMAT, type BatchManifest, type CredentialFile } from "./format.js";
-import { canonicalJson } from "../credential/disclosure.js";
 
 /** Where a batch will be anchored. */
 export interface AnchorTarget {

@@ -7,24 +7,12 @@ import { keccak_256 } from "@noble/hashes/sha3";
  * Layers are flat byte arrays (32 bytes a node) to keep a million-leaf tree compact.
  */
 
-/** Sorted-pair hash of two 32-byte nodes into `out` at `offset`. */
-function hashPairInto(layer: Uint8Array, a: number, b: number, out: Uint8Array, offset: number, scratch: Uint8Array) {
-  let first = a;
-  let second = b;
-  for (let k = 0; k < 32; k++) {
-    const x = layer[a + k]!;
-    const y = layer[b + k]!;
-    if (x !== y) {
-      if (x > y) {
-        first = b;
-        second = a;
-      }
-      break;
-    }
-  }
-  scratch.set(layer.subarray(first, first + 32), 0);
-  scratch.set(layer.subarray(second, second + 32), 32);
-  out.set(keccak_256(scratch), offset);
+/** `keccak256(min(a, b) ‖ max(a, b))` of two 32-byte nodes; `scratch` is a reusable 64-byte buffer. */
+function hashSortedPair(a: Uint8Array, b: Uint8Array, scratch: Uint8Array): Uint8Array {
+  const aFirst = Buffer.compare(a, b) <= 0;
+  scratch.set(aFirst ? a : b, 0);
+  scratch.set(aFirst ? b : a, 32);
+  return keccak_256(scratch);
 }
 
 /** Builds all layers from the flat leaf layer (n × 32 bytes); the last layer is the root. */
@@ -36,7 +24,11 @@ export function buildLayers(leaves: Uint8Array): Uint8Array[] {
   while (layer.length > 32) {
     const n = layer.length / 32;
     const next = new Uint8Array(Math.ceil(n / 2) * 32);
-    for (let i = 0; i + 1 < n; i += 2) hashPairInto(layer, i * 32, (i + 1) * 32, next, (i / 2) * 32, scratch);
+    for (let i = 0; i + 1 < n; i += 2) {
+      const left = layer.subarray(i * 32, i * 32 + 32);
+      const right = layer.subarray(i * 32 + 32, i * 32 + 64);
+      next.set(hashSortedPair(left, right, scratch), (i / 2) * 32);
+    }
     if (n % 2 === 1) next.set(layer.subarray((n - 1) * 32), ((n - 1) / 2) * 32);
     layers.push(next);
     layer = next;
@@ -61,12 +53,7 @@ export function proofOf(layers: readonly Uint8Array[], index: number): Uint8Arra
 /** Hashes `leaf` up through `proof` (sorted pairs) and returns the root it implies. */
 export function processProof(leaf: Uint8Array, proof: readonly Uint8Array[]): Uint8Array {
   let node = leaf;
-  const pair = new Uint8Array(64);
-  for (const sibling of proof) {
-    const [a, b] = Buffer.compare(node, sibling) <= 0 ? [node, sibling] : [sibling, node];
-    pair.set(a, 0);
-    pair.set(b, 32);
-    node = keccak_256(pair);
-  }
+  const scratch = new Uint8Array(64);
+  for (const sibling of proof) node = hashSortedPair(node, sibling, scratch);
   return node;
 }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { credentialDigest } from "../credential/disclosure.js";
-import { CredstackError, ValidationError } from "../credential/errors.js";
+import { CredstackError, ValidationError, type FieldIssue } from "../credential/errors.js";
 import { toFieldIssues } from "../credential/schema.js";
 import { credentialFileSchema, manifestSchema, type BatchManifest, type CredentialFile } from "./format.js";
 import { leafHash } from "./leaf.js";
@@ -96,7 +96,7 @@ export async function loadBatch(dir: string): Promise<Batch> {
   if (manifest.files.length !== manifest.leafCount) {
     throw new ValidationError(`batch manifest ${manifestFile}`, [{ field: "files", message: `lists ${manifest.files.length} files for ${manifest.leafCount} leaves` }]);
   }
-  const issues: { field: string; row: number; message: string }[] = [];
+  const issues: FieldIssue[] = [];
   const credentials: CredentialFile[] = [];
   for (let index = 0; index < manifest.files.length; index++) {
     const file = path.join(dir, manifest.files[index]!);

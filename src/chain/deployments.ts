@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, type Address } from "viem";
+import { writeFileAtomic } from "../batch/files.js";
 
 /** Where a registry was deployed: written by `npm run chain` / `credstack chain start`, read by the SDK and CLI. */
 export interface DeploymentRecord {
@@ -35,9 +36,7 @@ export function deploymentFile(home = credstackHome()): string {
 /** Writes the deployment record atomically (temp file + rename). */
 export async function writeDeployment(record: DeploymentRecord, file = deploymentFile()): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(record, null, 2) + "\n");
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(record, null, 2) + "\n");
 }
 
 /** Reads and validates the deployment record. */
