@@ -1,4 +1,4 @@
-import { keccak_256 } from "@noble/hashes/sha3";
+import { keccak256Bytes } from "./keccak.js";
 
 /**
  * Tiny, pure Merkle core over 32-byte nodes. Pairs are hashed sorted (`keccak256(min ‖ max)`),
@@ -12,7 +12,7 @@ function hashSortedPair(a: Uint8Array, b: Uint8Array, scratch: Uint8Array): Uint
   const aFirst = Buffer.compare(a, b) <= 0;
   scratch.set(aFirst ? a : b, 0);
   scratch.set(aFirst ? b : a, 32);
-  return keccak_256(scratch);
+  return keccak256Bytes(scratch);
 }
 
 /** Builds all layers from the flat leaf layer (n × 32 bytes); the last layer is the root. */

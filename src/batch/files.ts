@@ -1,5 +1,8 @@
+import { createReadStream } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import path from "node:path";
+import { learnerIdOf } from "../credential/credential-schema.js";
 import { credentialDigest } from "../credential/disclosure.js";
 import { CredstackError, ValidationError, type FieldIssue } from "../credential/errors.js";
 import { toFieldIssues } from "../credential/schema.js";
@@ -35,6 +38,8 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
  * batch. Refuses to overwrite an existing `dir`.
  */
 export async function writeBatch(batch: Batch, dir: string): Promise<void> {
+  const files = batch.manifest.files;
+  if (!files || files.length !== batch.credentials.length) throw new CredstackError("writeBatch writes batches with one file per credential.");
   const target = path.resolve(dir);
   if (await exists(target)) throw new BatchFileError("The output directory already exists; refusing to overwrite a batch.", target);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
@@ -42,7 +47,7 @@ export async function writeBatch(batch: Batch, dir: string): Promise<void> {
   try {
     await mkdir(path.join(tmp, "credentials"), { recursive: true });
     for (let i = 0; i < batch.credentials.length; i++) {
-      await writeFile(path.join(tmp, batch.manifest.files[i]!), JSON.stringify(batch.credentials[i], null, 2) + "\n");
+      await writeFile(path.join(tmp, files[i]!), JSON.stringify(batch.credentials[i], null, 2) + "\n");
     }
     await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(batch.manifest, null, 2) + "\n");
     await rename(tmp, target);
@@ -84,32 +89,167 @@ export function checkCredentialFile(c: CredentialFile): string[] {
   return problems;
 }
 
-/**
- * Loads a batch directory, validating the manifest and every credential file against it: format
- * tags, digests, leaves, proofs, index order and leaf count. Refuses anything it does not understand.
- */
-export async function loadBatch(dir: string): Promise<Batch> {
+/** Reads and validates a batch's manifest. */
+export async function readManifest(dir: string): Promise<BatchManifest> {
   const manifestFile = path.join(dir, "manifest.json");
   const parsed = manifestSchema.safeParse(await readJson(manifestFile));
   if (!parsed.success) throw new ValidationError(`batch manifest ${manifestFile}`, toFieldIssues(parsed.error));
-  const manifest: BatchManifest = parsed.data;
-  if (manifest.files.length !== manifest.leafCount) {
-    throw new ValidationError(`batch manifest ${manifestFile}`, [{ field: "files", message: `lists ${manifest.files.length} files for ${manifest.leafCount} leaves` }]);
+  return parsed.data;
+}
+
+/** Where a credential of a batch is stored: its file, or its shard and line. */
+export interface StoredCredential {
+  index: number;
+  /** `credentials/000123.json`, or `shards/000000.jsonl:124` (1-based line). */
+  location: string;
+  file: CredentialFile;
+}
+
+function parseCredentialText(text: string, location: string): CredentialFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new BatchFileError(`Not valid JSON: ${(cause as Error).message}`, location, cause);
   }
-  const issues: FieldIssue[] = [];
-  const credentials: CredentialFile[] = [];
-  for (let index = 0; index < manifest.files.length; index++) {
-    const file = path.join(dir, manifest.files[index]!);
-    const c = await readCredentialFile(file);
-    const problems = checkCredentialFile(c);
-    if (c.leaf.index !== index) problems.push(`file holds index ${c.leaf.index}, expected ${index}`);
-    if (c.proof.root.toLowerCase() !== manifest.root.toLowerCase()) problems.push("proof root is not the batch root");
-    if (c.leaf.chainId !== manifest.chainId || c.leaf.registry.toLowerCase() !== manifest.registry.toLowerCase()) problems.push("chain or registry differs from the manifest");
-    for (const message of problems) issues.push({ field: manifest.files[index]!, row: index, message });
-    credentials.push(c);
+  const result = credentialFileSchema.safeParse(json);
+  if (!result.success) throw new ValidationError(`credential ${location}`, toFieldIssues(result.error));
+  return result.data;
+}
+
+/**
+ * Streams a batch's credentials in index order (schema-checked, not yet re-verified), from its files
+ * or its JSON Lines shards; memory stays bounded whatever the batch size.
+ */
+export async function* readCredentials(dir: string, manifest: BatchManifest): AsyncGenerator<StoredCredential> {
+  if (manifest.files) {
+    for (let index = 0; index < manifest.files.length; index++) {
+      const location = manifest.files[index]!;
+      yield { index, location, file: await readCredentialFile(path.join(dir, location)) };
+    }
+    return;
   }
-  if (issues.length) throw new ValidationError(`batch ${dir}`, issues);
-  const extra = (await readdir(path.join(dir, "credentials"))).filter((f) => !manifest.files.includes(`credentials/${f}`));
+  for (const shard of manifest.shards!) {
+    let line = 0;
+    let index = shard.first;
+    const input = createReadStream(path.join(dir, shard.file));
+    const opened = new Promise((resolve, reject) => input.once("open", resolve).once("error", reject));
+    await opened.catch((cause) => Promise.reject(new BatchFileError("Cannot read shard.", path.join(dir, shard.file), cause)));
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      line++;
+      if (text === "") continue;
+      const location = `${shard.file}:${line}`;
+      if (index >= shard.first + shard.count) throw new BatchFileError(`Shard holds more than its ${shard.count} credentials.`, location);
+      yield { index, location, file: parseCredentialText(text, location) };
+      index++;
+    }
+    if (index !== shard.first + shard.count) throw new BatchFileError(`Shard holds ${index - shard.first} credentials, the manifest says ${shard.count}.`, path.join(dir, shard.file));
+  }
+}
+
+/** Checks one stored credential against its batch manifest; returns the problems found. */
+function checkAgainstManifest(c: StoredCredential, manifest: BatchManifest): string[] {
+  const problems = checkCredentialFile(c.file);
+  if (c.file.leaf.index !== c.index) problems.push(`holds index ${c.file.leaf.index}, expected ${c.index}`);
+  if (c.file.proof.root.toLowerCase() !== manifest.root.toLowerCase()) problems.push("proof root is not the batch root");
+  if (c.file.leaf.chainId !== manifest.chainId || c.file.leaf.registry.toLowerCase() !== manifest.registry.toLowerCase()) problems.push("chain or registry differs from the manifest");
+  if (c.file.leaf.achievementId.toLowerCase() !== manifest.achievementId.toLowerCase()) problems.push("achievement differs from the manifest");
+  return problems;
+}
+
+async function refuseExtraFiles(dir: string, manifest: BatchManifest): Promise<void> {
+  const sub = manifest.files ? "credentials" : "shards";
+  const listed = new Set((manifest.files ?? manifest.shards!.map((s) => s.file)).map((f) => f.slice(sub.length + 1)));
+  const extra = (await readdir(path.join(dir, sub))).filter((f) => !listed.has(f));
   if (extra.length) throw new BatchFileError(`Unexpected files in the batch: ${extra.slice(0, 5).join(", ")}`, dir);
+}
+
+/**
+ * Verifies a whole batch directory, streaming: the manifest, and every credential against it
+ * (format tags, digests, leaves, proofs, index order, leaf count). Throws a {@link ValidationError}
+ * listing every bad credential; refuses anything it does not understand. Returns the manifest.
+ */
+export async function checkBatch(dir: string, each?: (c: StoredCredential) => void): Promise<BatchManifest> {
+  const manifest = await readManifest(dir);
+  const issues: FieldIssue[] = [];
+  let total = 0;
+  for await (const c of readCredentials(dir, manifest)) {
+    for (const message of checkAgainstManifest(c, manifest)) {
+      total++;
+      if (issues.length < 1000) issues.push({ field: c.location, row: c.index, message });
+    }
+    each?.(c);
+  }
+  if (total) throw new ValidationError(`batch ${dir}`, issues, total);
+  await refuseExtraFiles(dir, manifest);
+  return manifest;
+}
+
+/**
+ * Loads a batch directory into memory, verified as by {@link checkBatch}. For ordinary batches;
+ * iterate huge ones with {@link readCredentials} or {@link checkBatch} instead.
+ */
+export async function loadBatch(dir: string): Promise<Batch> {
+  const credentials: CredentialFile[] = [];
+  const manifest = await checkBatch(dir, (c) => credentials.push(c.file));
   return { manifest, credentials };
+}
+
+/** Which credential to take out of a batch: by index, by learner (student) id, or by holder address. */
+export type CredentialSelector = { index: number } | { learnerId: string } | { holder: string };
+
+/** Raised when a batch holds no credential matching a selector. */
+export class CredentialNotFoundError extends CredstackError {
+  override name = "CredentialNotFoundError";
+  constructor(readonly dir: string, readonly selector: CredentialSelector) {
+    super(`No credential in the batch matches ${JSON.stringify(selector)}.`, { details: `batch: ${dir}` });
+  }
+}
+
+/**
+ * Extracts one learner's credential file from a batch (a shard line, or a file), verified against
+ * the manifest: what the issuer hands to the learner's wallet.
+ *
+ * @example
+ * const file = await extractCredential("batches/2026-06", { learnerId: "S-1042" });
+ * await writeFile("S-1042.json", JSON.stringify(file, null, 2));
+ */
+export async function extractCredential(dir: string, selector: CredentialSelector): Promise<CredentialFile> {
+  const manifest = await readManifest(dir);
+  const matches = (c: StoredCredential) => {
+    if ("index" in selector) return c.index === selector.index;
+    if ("learnerId" in selector) return learnerIdOf(c.file.credential) === selector.learnerId;
+    return c.file.leaf.holder.toLowerCase() === selector.holder.toLowerCase();
+  };
+  let found: StoredCredential | undefined;
+  if ("index" in selector) {
+    if (!Number.isInteger(selector.index) || selector.index < 0 || selector.index >= manifest.leafCount) throw new CredentialNotFoundError(dir, selector);
+    if (manifest.files) found = { index: selector.index, location: manifest.files[selector.index]!, file: await readCredentialFile(path.join(dir, manifest.files[selector.index]!)) };
+  }
+  // A cheap text filter before parsing: scanning a million-line batch parses only the candidates.
+  const needle = "index" in selector ? undefined : "learnerId" in selector ? JSON.stringify(selector.learnerId) : selector.holder.slice(2).toLowerCase();
+  if (!found) {
+    const shards = manifest.shards ?? [];
+    const inShard = "index" in selector ? shards.filter((s) => selector.index >= s.first && selector.index < s.first + s.count) : shards;
+    for (const shard of inShard) {
+      let line = 0;
+      for await (const text of createInterface({ input: createReadStream(path.join(dir, shard.file)), crlfDelay: Infinity })) {
+        line++;
+        if ("index" in selector ? shard.first + line - 1 !== selector.index : !text.toLowerCase().includes(needle!.toLowerCase())) continue;
+        const c = { index: shard.first + line - 1, location: `${shard.file}:${line}`, file: parseCredentialText(text, `${shard.file}:${line}`) };
+        if (matches(c)) {
+          found = c;
+          break;
+        }
+      }
+      if (found) break;
+    }
+    if (!found && manifest.files) {
+      for await (const c of readCredentials(dir, manifest)) if (matches(c)) { found = c; break; }
+    }
+  }
+  if (!found) throw new CredentialNotFoundError(dir, selector);
+  const problems = checkAgainstManifest(found, manifest);
+  if (problems.length) throw new ValidationError(`credential ${found.location}`, problems.map((message) => ({ field: found!.location, row: found!.index, message })));
+  return found.file;
 }

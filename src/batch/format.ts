@@ -36,7 +36,22 @@ export const credentialFileSchema = z
 
 export type CredentialFile = z.infer<typeof credentialFileSchema>;
 
-/** The batch manifest: what the issuer keeps, and what gets anchored (its root). */
+/** One JSON Lines shard of a large batch: `count` credential files, one per line, from index `first`. */
+export const shardSchema = z
+  .object({
+    file: z.string().regex(/^shards\/[0-9]+\.jsonl$/),
+    first: z.number().int().nonnegative(),
+    count: z.number().int().positive(),
+  })
+  .strict();
+
+export type Shard = z.infer<typeof shardSchema>;
+
+/**
+ * The batch manifest: what the issuer keeps, and what gets anchored (its root). The credentials are
+ * either one file each (`files`, ordinary batches) or JSON Lines shards (`shards`, large batches),
+ * never both.
+ */
 export const manifestSchema = z
   .object({
     format: z.literal(BATCH_FORMAT),
@@ -49,12 +64,26 @@ export const manifestSchema = z
     achievement: z.string().url(),
     created: z.string().datetime(),
     /** Credential files, in index order, relative to the batch directory. */
-    files: z.array(z.string().regex(/^credentials\/[0-9]+\.json$/)),
+    files: z.array(z.string().regex(/^credentials\/[0-9]+\.json$/)).optional(),
+    /** JSON Lines shards, in index order, relative to the batch directory. */
+    shards: z.array(shardSchema).optional(),
     anchor: z
       .object({ txHash: hex32, blockNumber: z.number().int().nonnegative(), anchoredAt: z.number().int().nonnegative() })
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    if ((m.files === undefined) === (m.shards === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["files"], message: "a manifest lists either files or shards (exactly one)" });
+      return;
+    }
+    const listed = m.files ? m.files.length : m.shards!.reduce((n, s) => n + s.count, 0);
+    if (listed !== m.leafCount) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [m.files ? "files" : "shards"], message: `lists ${listed} credentials for ${m.leafCount} leaves` });
+    m.shards?.forEach((s, i) => {
+      const expected = i === 0 ? 0 : m.shards![i - 1]!.first + m.shards![i - 1]!.count;
+      if (s.first !== expected) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["shards", i, "first"], message: `expected ${expected} (shards are contiguous, in index order)` });
+    });
+  });
 
 export type BatchManifest = z.infer<typeof manifestSchema>;

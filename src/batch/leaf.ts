@@ -1,4 +1,5 @@
-import { encodeAbiParameters, keccak256, toHex, type Address, type Hex } from "viem";
+import { bytesToHex, keccak256, toHex, type Address, type Hex } from "viem";
+import { keccak256Bytes } from "./keccak.js";
 
 /**
  * The Merkle leaf of a credential. Double-hashed, as OpenZeppelin's StandardMerkleTree, so that no
@@ -32,7 +33,8 @@ export interface LeafFields {
   credentialDigest: Hex;
 }
 
-const LEAF_ABI = [
+/** The ABI types of the inner preimage, in order (the leaf's `abi.encode` layout: ten 32-byte words). */
+export const LEAF_ABI = [
   { type: "bytes32" },
   { type: "uint256" },
   { type: "address" },
@@ -45,25 +47,55 @@ const LEAF_ABI = [
   { type: "bytes32" },
 ] as const;
 
-/** ABI encoding of the leaf fields (the inner preimage). */
+const TAG_BYTES = Buffer.from(LEAF_TAG.slice(2), "hex");
+
+function putUint(out: Uint8Array, word: number, value: number, bits: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0 || (bits < 53 && value >= 2 ** bits)) throw new RangeError(`leaf field ${name} out of range for uint${bits}: ${value}`);
+  const view = new DataView(out.buffer, out.byteOffset + word * 32 + 24, 8);
+  view.setUint32(0, Math.floor(value / 2 ** 32));
+  view.setUint32(4, value >>> 0);
+}
+
+function putHex(out: Uint8Array, word: number, hex: Hex, bytes: 20 | 32, name: string): void {
+  if (hex.length !== 2 + bytes * 2) throw new RangeError(`leaf field ${name} must be ${bytes} bytes of hex`);
+  const written = Buffer.from(out.buffer, out.byteOffset + word * 32 + 32 - bytes, bytes).write(hex.slice(2), "hex");
+  if (written !== bytes) throw new RangeError(`leaf field ${name} is not hex`);
+}
+
+/**
+ * The inner preimage, `abi.encode(LEAF_TAG, chainId, registry, index, achievementId, creditsCenti,
+ * eqfLevel, awardedAt, holder, credentialDigest)`, as 320 bytes. Every type is static, so each
+ * value is one left-padded 32-byte word; this writes them directly (tests check it equals viem's
+ * `encodeAbiParameters(LEAF_ABI, …)`), because the generic encoder costs more than the hashing.
+ */
+export function encodeLeafBytes(f: LeafFields): Uint8Array {
+  const out = new Uint8Array(320);
+  out.set(TAG_BYTES, 0);
+  putUint(out, 1, f.chainId, 256, "chainId");
+  putHex(out, 2, f.registry, 20, "registry");
+  putUint(out, 3, f.index, 256, "index");
+  putHex(out, 4, f.achievementId, 32, "achievementId");
+  putUint(out, 5, f.creditsCenti, 32, "creditsCenti");
+  putUint(out, 6, f.eqfLevel, 8, "eqfLevel");
+  putUint(out, 7, f.awardedAt, 40, "awardedAt");
+  putHex(out, 8, f.holder, 20, "holder");
+  putHex(out, 9, f.credentialDigest, 32, "credentialDigest");
+  return out;
+}
+
+/** ABI encoding of the leaf fields (the inner preimage), as hex. */
 export function encodeLeaf(f: LeafFields): Hex {
-  return encodeAbiParameters(LEAF_ABI, [
-    LEAF_TAG,
-    BigInt(f.chainId),
-    f.registry,
-    BigInt(f.index),
-    f.achievementId,
-    f.creditsCenti,
-    f.eqfLevel,
-    f.awardedAt,
-    f.holder,
-    f.credentialDigest,
-  ]);
+  return bytesToHex(encodeLeafBytes(f));
+}
+
+/** The leaf hash of a credential, as bytes. */
+export function leafHashBytes(f: LeafFields): Uint8Array {
+  return keccak256Bytes(keccak256Bytes(encodeLeafBytes(f)));
 }
 
 /** The leaf hash of a credential. */
 export function leafHash(f: LeafFields): Hex {
-  return keccak256(keccak256(encodeLeaf(f)));
+  return bytesToHex(leafHashBytes(f));
 }
 
 /** `keccak256` of an achievement's URI: its id in leaves and on chain. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
 import type { Achievement, Learner } from "./schema.js";
+import { shareCanonical } from "./disclosure.js";
 
 /** W3C VC 2.0 and Open Badges 3.0 contexts, plus credstack's context for the EU elements. */
 export const VC_CONTEXT = [
@@ -8,6 +9,13 @@ export const VC_CONTEXT = [
   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
   "https://credstack.org/contexts/eu-microcredential/v1",
 ] as const;
+
+/**
+ * `identityType` of the learner's student number in `credentialSubject.identifier`. OB 3.0 allows
+ * only its IdentifierTypeEnum values or an `ext:` extension there, so not a bare `studentId`
+ * (which batches built before this change, e.g. the v1 fixture, carry).
+ */
+export const STUDENT_ID_IDENTITY_TYPE = "ext:studentId";
 
 /** A did:pkh identifier (CAIP-10) for an Ethereum account on a chain. */
 export function didPkh(chainId: number, address: Address): string {
@@ -26,19 +34,33 @@ function addMonths(iso: string, months: number): string {
 }
 
 /**
- * Builds the Open Badges 3.0 `OpenBadgeCredential` (a W3C VC 2.0) of one learner. The EU mandatory
- * elements sit in `credentialSubject.achievement.euMicroCredential` (course-level elements) and in
- * the credential itself (learner, date of issuing, issuer and its country).
+ * The parts of a batch's credentials that every learner shares: contexts, types, the issuer
+ * profile and the achievement (with the EU elements). They are deep-frozen and their canonical
+ * JSON is computed once ({@link shareCanonical}), so a million credentials serialise them once.
  */
-export function buildCredential(achievement: Achievement, learner: Learner, chainId: number, id = `urn:uuid:${randomUUID()}`) {
-  const validFrom = issuedAt(learner.date);
-  const issuer = {
+export interface CredentialTemplate {
+  chainId: number;
+  achievement: Achievement;
+  context: string[];
+  type: string[];
+  issuer: IssuerProfile;
+  achievementObject: AchievementObject;
+}
+
+type IssuerProfile = ReturnType<typeof issuerProfile>;
+type AchievementObject = ReturnType<typeof achievementObject>;
+
+function issuerProfile(achievement: Achievement, chainId: number) {
+  return {
     id: didPkh(chainId, achievement.awardingBody.address as Address),
     type: ["Profile"],
     name: achievement.awardingBody.name,
     url: achievement.awardingBody.url,
     address: { type: ["Address"], addressCountryCode: achievement.awardingBody.country.slice(0, 2), addressRegion: achievement.awardingBody.country },
   };
+}
+
+function achievementObject(achievement: Achievement, issuer: IssuerProfile) {
   const eu = {
     type: "EUMicroCredential",
     learningOutcomes: achievement.learningOutcomes,
@@ -54,10 +76,55 @@ export function buildCredential(achievement: Achievement, learner: Learner, chai
     ...(achievement.furtherInformation ? { furtherInformation: achievement.furtherInformation } : {}),
   };
   return {
-    "@context": [...VC_CONTEXT],
+    id: achievement.id,
+    type: ["Achievement"],
+    achievementType: "MicroCredential",
+    name: achievement.title,
+    description: achievement.description,
+    criteria: { narrative: achievement.learningOutcomes.join("\n") },
+    creditsAvailable: achievement.workloadEcts,
+    creator: issuer,
+    euMicroCredential: eu,
+  };
+}
+
+/** Builds the shared part of the credentials of `achievement` on chain `chainId`. */
+export function credentialTemplate(course: Achievement, chainId: number): CredentialTemplate {
+  const achievement = structuredClone(course); // the shared parts get frozen; the caller's object does not
+  const issuer = issuerProfile(achievement, chainId);
+  return {
+    chainId,
+    achievement,
+    context: shareCanonical([...VC_CONTEXT]),
+    type: shareCanonical(["VerifiableCredential", "OpenBadgeCredential"]),
+    issuer: shareCanonical(issuer),
+    achievementObject: shareCanonical(achievementObject(achievement, issuerProfile(achievement, chainId))),
+  };
+}
+
+/**
+ * Builds the Open Badges 3.0 `OpenBadgeCredential` (a W3C VC 2.0) of one learner. The EU mandatory
+ * elements sit in `credentialSubject.achievement.euMicroCredential` (course-level elements) and in
+ * the credential itself (learner, date of issuing, issuer and its country).
+ *
+ * @example
+ * const vc = buildCredential(parseAchievement(course), learner, 31337);
+ * vc.credentialSubject.achievement.euMicroCredential.eqfLevel; // 6
+ */
+export function buildCredential(achievement: Achievement, learner: Learner, chainId: number, id = `urn:uuid:${randomUUID()}`) {
+  // A clone: the template's shared parts are frozen, a single credential's caller owns all of it.
+  return structuredClone(credentialFromTemplate(credentialTemplate(achievement, chainId), learner, id));
+}
+
+/** Builds one learner's credential from a batch's shared {@link CredentialTemplate}. */
+export function credentialFromTemplate(template: CredentialTemplate, learner: Learner, id = `urn:uuid:${randomUUID()}`) {
+  const { achievement, chainId } = template;
+  const validFrom = issuedAt(learner.date);
+  return {
+    "@context": template.context,
     id,
-    type: ["VerifiableCredential", "OpenBadgeCredential"],
-    issuer,
+    type: template.type,
+    issuer: template.issuer,
     validFrom,
     ...(achievement.validityMonths ? { validUntil: addMonths(validFrom, achievement.validityMonths) } : {}),
     name: achievement.title,
@@ -66,19 +133,9 @@ export function buildCredential(achievement: Achievement, learner: Learner, chai
       type: ["AchievementSubject"],
       identifier: [
         { type: "IdentityObject", identityType: "name", hashed: false, identityHash: learner.name },
-        { type: "IdentityObject", identityType: "studentId", hashed: false, identityHash: learner.id },
+        { type: "IdentityObject", identityType: STUDENT_ID_IDENTITY_TYPE, hashed: false, identityHash: learner.id },
       ],
-      achievement: {
-        id: achievement.id,
-        type: ["Achievement"],
-        achievementType: "MicroCredential",
-        name: achievement.title,
-        description: achievement.description,
-        criteria: { narrative: achievement.learningOutcomes.join("\n") },
-        creditsAvailable: achievement.workloadEcts,
-        creator: issuer,
-        euMicroCredential: eu,
-      },
+      achievement: template.achievementObject,
       creditsEarned: achievement.workloadEcts,
       ...(learner.grade ? { result: [{ type: ["Result"], value: learner.grade }] } : {}),
     },

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHmac, hash, randomFillSync } from "node:crypto";
 import canonicalizeModule from "canonicalize";
 
 // The package's CommonJS typings do not describe its default export as callable under NodeNext.
@@ -23,6 +23,8 @@ import type { Hex } from "viem";
  */
 export const ATOMIC_POINTERS: readonly string[] = ["/@context", "/type", "/issuer", "/credentialSubject/achievement"];
 
+const ATOMIC_SET = new Set(ATOMIC_POINTERS);
+
 /** A field of a credential: its JSON Pointer and its value. */
 export interface Field {
   pointer: string;
@@ -34,8 +36,9 @@ const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~
 /** Splits a JSON document into fields (leaf values, and the atomic subtrees whole). */
 export function toFields(document: unknown, atomic: readonly string[] = ATOMIC_POINTERS): Field[] {
   const fields: Field[] = [];
+  const atomicSet = atomic === ATOMIC_POINTERS ? ATOMIC_SET : new Set(atomic);
   const walk = (value: unknown, pointer: string) => {
-    if (atomic.includes(pointer) || value === null || typeof value !== "object") {
+    if (atomicSet.has(pointer) || value === null || typeof value !== "object") {
       fields.push({ pointer, value });
       return;
     }
@@ -50,39 +53,86 @@ export function toFields(document: unknown, atomic: readonly string[] = ATOMIC_P
   return fields;
 }
 
+// CSPRNG output is drawn 8 KiB at a time (as `crypto.randomUUID` does): one system call per 256 seeds.
+const pool = Buffer.alloc(8192);
+let poolOffset = pool.length;
+
 /** A fresh 256-bit salt seed from the CSPRNG. */
 export function newSaltSeed(): Hex {
-  return `0x${randomBytes(32).toString("hex")}`;
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const seed = pool.toString("hex", poolOffset, poolOffset + 32);
+  pool.fill(0, poolOffset, (poolOffset += 32)); // a seed handed out is not kept
+  return `0x${seed}`;
 }
 
 /** The 128-bit salt of the field at `pointer`, derived from the credential's seed. */
 export function saltFor(seed: Hex, pointer: string): Hex {
-  return `0x${createHmac("sha256", Buffer.from(seed.slice(2), "hex")).update(pointer).digest("hex").slice(0, 32)}`;
+  return saltWithKey(Buffer.from(seed.slice(2), "hex"), pointer);
+}
+
+function saltWithKey(key: Buffer, pointer: string): Hex {
+  return `0x${createHmac("sha256", key).update(pointer).digest("hex").slice(0, 32)}`;
+}
+
+const shared = new WeakMap<object, string>();
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+/**
+ * Deep-freezes `value` and remembers its canonical JSON, so that the digests of many credentials
+ * sharing this very object (the achievement and issuer of a batch) serialise it once. Returns `value`.
+ */
+export function shareCanonical<T extends object>(value: T): T {
+  deepFreeze(value);
+  if (!shared.has(value)) shared.set(value, canonicalJson(value));
+  return value;
 }
 
 /** Canonical (RFC 8785) JSON of a value; throws on values JSON cannot represent. */
 export function canonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return JSON.stringify(value); // JCS serialises these exactly as JSON.stringify
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError("value has no JSON representation");
+      return JSON.stringify(value);
+    case "object": {
+      const known = value === null ? undefined : shared.get(value);
+      if (known !== undefined) return known;
+    }
+  }
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError("value has no JSON representation");
   return text;
 }
 
-/** Digest of one salted field. */
+/**
+ * Digest of one salted field: `sha256(JCS([salt, pointer, value]))`. The array's canonical form is
+ * assembled from its parts (JCS serialises strings exactly as `JSON.stringify`), so a shared value
+ * is serialised once per batch, not once per credential.
+ */
 export function fieldDigest(salt: Hex, pointer: string, value: unknown): Hex {
-  return `0x${createHash("sha256").update(canonicalJson([salt, pointer, value])).digest("hex")}`;
+  return `0x${hash("sha256", `[${JSON.stringify(salt)},${JSON.stringify(pointer)},${canonicalJson(value)}]`, "hex")}`;
 }
 
 /** Digest of a credential from the digests of all its fields (disclosed or hidden), in any order. */
 export function digestOfFieldDigests(digests: readonly Hex[]): Hex {
-  const sorted = [...digests].map((d) => d.toLowerCase()).sort();
-  const hash = createHash("sha256");
-  for (const d of sorted) hash.update(Buffer.from(d.slice(2), "hex"));
-  return `0x${hash.digest("hex")}`;
+  const sorted = digests.map((d) => d.slice(2).toLowerCase()).sort();
+  return `0x${hash("sha256", Buffer.from(sorted.join(""), "hex"), "hex")}`;
 }
 
 /** The digests of every field of `document`, salted from `seed`. */
 export function fieldDigests(document: unknown, seed: Hex): Hex[] {
-  return toFields(document).map((f) => fieldDigest(saltFor(seed, f.pointer), f.pointer, f.value));
+  const key = Buffer.from(seed.slice(2), "hex");
+  return toFields(document).map((f) => fieldDigest(saltWithKey(key, f.pointer), f.pointer, f.value));
 }
 
 /**

@@ -19,14 +19,19 @@ export interface FieldIssue {
   message: string;
 }
 
-/** An input failed validation. Carries every issue found, not only the first. */
+/**
+ * An input failed validation. Carries every issue found, not only the first (a huge input may carry
+ * the first thousands only: `total` counts them all).
+ */
 export class ValidationError extends CredstackError {
   override name = "ValidationError";
   constructor(
     readonly source: string,
     readonly issues: FieldIssue[],
+    readonly total: number = issues.length,
   ) {
     const lines = issues.map((i) => `  ${i.row !== undefined ? `row ${i.row}, ` : ""}${i.field}: ${i.message}`);
-    super(`Invalid ${source}: ${issues.length} problem${issues.length === 1 ? "" : "s"}.`, { details: lines.join("\n") });
+    if (total > issues.length) lines.push(`  … and ${total - issues.length} more`);
+    super(`Invalid ${source}: ${total} problem${total === 1 ? "" : "s"}.`, { details: lines.join("\n") });
   }
 }

@@ -111,7 +111,7 @@ describe("batches", () => {
     const out = path.join(dir, "batch");
     const batch = buildBatch(course(), learners(), { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
     await writeBatch(batch, out);
-    const file = path.join(out, batch.manifest.files[2]!);
+    const file = path.join(out, batch.manifest.files![2]!);
     const json = JSON.parse(await readFile(file, "utf8"));
     json.credential.credentialSubject.result[0].value = "10";
     await writeFile(file, JSON.stringify(json));
@@ -120,7 +120,7 @@ describe("batches", () => {
       expect.fail("should refuse");
     } catch (error) {
       expect(error).to.be.instanceOf(ValidationError);
-      expect((error as ValidationError).issues[0]).to.deep.include({ field: batch.manifest.files[2], row: 2, message: "credential digest does not match the credential" });
+      expect((error as ValidationError).issues[0]).to.deep.include({ field: batch.manifest.files![2], row: 2, message: "credential digest does not match the credential" });
     }
   });
 

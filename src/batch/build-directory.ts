@@ -1,0 +1,255 @@
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { parse as parseSync } from "csv-parse/sync";
+import { bytesToHex, getAddress, type Address } from "viem";
+import { CredstackError, ValidationError, type FieldIssue } from "../credential/errors.js";
+import type { Achievement } from "../credential/schema.js";
+import { buildLayers } from "./core.js";
+import type { AnchorTarget } from "./draft.js";
+import { BatchFileError } from "./files.js";
+import { BATCH_FORMAT, type BatchManifest, type Shard } from "./format.js";
+import { achievementIdOf } from "./leaf.js";
+import { WorkerPool } from "./pool.js";
+import { splitRecords } from "./split-input.js";
+import { credentialPath, runTask, shardPath, type DraftResult, type DraftTask, type WriteTask } from "./shard-tasks.js";
+
+/** Progress of {@link buildBatchDirectory}: `fraction` of the input read, or of the files written. */
+export interface BuildProgress {
+  phase: "draft" | "write";
+  done: number;
+  fraction: number;
+}
+
+export interface BuildDirectoryOptions {
+  /** The course, for learners CSV input. */
+  achievement?: Achievement;
+  /** A learners CSV file (columns id, name, wallet, date, grade?): needs `achievement`. */
+  learnersCsv?: string;
+  /** A JSON Lines file of full credentials (one OB 3.0 credential per line), instead of a CSV. */
+  credentialsJsonl?: string;
+  /** The batch directory to create; must not exist. */
+  out: string;
+  target: AnchorTarget;
+  /** `files`: one file per credential; `shards`: JSON Lines shards; `auto` (default): shards above 10,000 credentials. */
+  layout?: "auto" | "files" | "shards";
+  /** Credentials per shard, a power of two (default 8,192). */
+  shardSize?: number;
+  /** Worker threads (default: one per core for inputs over 1 MB, none below). */
+  workers?: number;
+  /** At most this many issues are reported (default 1,000); the count is exact. */
+  maxIssues?: number;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** Above this many credentials the `auto` layout writes JSON Lines shards. */
+export const FILES_LAYOUT_LIMIT = 10_000;
+const REQUIRED_COLUMNS = ["id", "name", "wallet", "date"];
+
+/** The columns of a learners CSV, from its header record; every required column must be there. */
+function csvHeader(bytes: Buffer, source: string): string[] {
+  let header: string[];
+  try {
+    header = (parseSync(bytes, { bom: true, trim: true }) as string[][])[0] ?? [];
+  } catch (cause) {
+    throw new ValidationError(source, [{ field: "(header)", row: 0, message: (cause as Error).message }]);
+  }
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) throw new ValidationError(source, missing.map((c) => ({ field: c, row: 0, message: "missing column" })));
+  return header;
+}
+
+type Runner = { run<T>(task: DraftTask | WriteTask, transfer?: ArrayBuffer[]): Promise<T>; pending: number; close(): Promise<void> };
+
+function inlineRunner(): Runner {
+  let pending = 0;
+  return {
+    get pending() {
+      return pending;
+    },
+    async run<T>(task: DraftTask | WriteTask) {
+      pending++;
+      try {
+        return (await runTask(task)) as T;
+      } finally {
+        pending--;
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * Builds a batch directory by streaming the input: rows are validated, drafted and hashed shard by
+ * shard on worker threads, each shard's subtree is built where it was hashed, and a second pass
+ * writes every credential with its proof. Memory stays bounded by the tree (64 bytes a credential)
+ * and a few shards in flight, whatever the batch size. Like {@link writeBatch}, everything is
+ * written into a hidden sibling directory renamed into place at the end: an interrupted or failed
+ * build leaves nothing that looks like a batch. A bad row fails the whole build, listing every
+ * bad row and field.
+ *
+ * @example
+ * const manifest = await buildBatchDirectory({
+ *   achievement: parseAchievement(course), learnersCsv: "learners.csv",
+ *   out: "batches/2026-06", target: { chainId: 31337, registry },
+ * });
+ * manifest.root; // anchor this
+ */
+export async function buildBatchDirectory(options: BuildDirectoryOptions): Promise<BatchManifest> {
+  const input = options.learnersCsv ? "learners" : "credentials";
+  const source = (options.learnersCsv ?? options.credentialsJsonl) as string | undefined;
+  if (!source || (options.learnersCsv && options.credentialsJsonl)) throw new CredstackError("Give either a learners CSV or a credentials JSON Lines file.");
+  if (input === "learners" && !options.achievement) throw new CredstackError("A learners CSV needs the achievement (course) it is for.");
+  const shardSize = options.shardSize ?? 8192;
+  if (!Number.isInteger(Math.log2(shardSize))) throw new RangeError("shardSize must be a power of two");
+  const maxIssues = options.maxIssues ?? 1000;
+  const target = { chainId: options.target.chainId, registry: getAddress(options.target.registry) };
+
+  const out = path.resolve(options.out);
+  if (await stat(out).then(() => true, () => false)) throw new BatchFileError("The output directory already exists; refusing to overwrite a batch.", out);
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.partial-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(path.join(tmp, "parts"), { recursive: true });
+
+  const sourceSize = (await stat(source).catch((cause) => Promise.reject(new BatchFileError("Cannot read the input file.", source, cause)))).size;
+  const workers = options.workers ?? (sourceSize > 1 << 20 ? availableParallelism() : 0);
+  const runner: Runner = workers > 0 ? new WorkerPool(new URL("./worker-entry.mjs", import.meta.url), workers) : inlineRunner();
+  const progress = options.onProgress ?? (() => undefined);
+
+  const issues: FieldIssue[] = [];
+  let total = 0;
+  const add = (issue: FieldIssue) => {
+    total++;
+    if (issues.length < maxIssues) issues.push(issue);
+  };
+  const ids = new Map<string, number>();
+  const holders = new Map<string, number>();
+  let first: { issuer?: Address; achievementUri?: string; row: number } | undefined;
+  const subtrees: Uint8Array[][] = [];
+
+  /** Takes in one drafted shard: its issues, the uniqueness of its keys, its subtree. */
+  const collect = (shard: number, result: DraftResult) => {
+    total += result.issueCount - result.issues.length;
+    for (const issue of result.issues) add(issue);
+    result.keys.forEach((key, i) => {
+      if (!key) return;
+      const row = result.rows[i]!;
+      const [id, holder] = key;
+      const idRow = ids.get(id);
+      if (idRow !== undefined) add({ field: input === "learners" ? "id" : "credentialSubject.identifier", row, message: `duplicate learner id (also row ${idRow})` });
+      else ids.set(id, row);
+      const holderRow = holders.get(holder);
+      if (holderRow !== undefined) add({ field: input === "learners" ? "wallet" : "credentialSubject.id", row, message: `duplicate wallet (also row ${holderRow})` });
+      else holders.set(holder, row);
+    });
+    if (input === "credentials" && result.issuer) {
+      first ??= { issuer: result.issuer, achievementUri: result.achievementUri, row: result.rows[0]! };
+      if (result.issuer !== first.issuer || result.achievementUri !== first.achievementUri) {
+        add({ field: "issuer.id", row: result.rows[0]!, message: `one issuer and one achievement per batch: differs from row ${first.row}` });
+      }
+    }
+    subtrees[shard] = result.layers;
+  };
+
+  try {
+    // Pass 1: parse, validate, draft and hash each shard, and build its subtree, on the workers.
+    // The main thread only cuts the input into shards of raw records.
+    const inFlight = new Set<Promise<void>>();
+    let shards = 0;
+    let count = 0;
+    let columns: string[] | undefined;
+    const chunks = splitRecords(source, input === "learners" ? "csv" : "jsonl", shardSize, sourceSize, (fraction) => progress({ phase: "draft", done: count, fraction }));
+    for await (const chunk of chunks) {
+      if (input === "learners" && !columns) {
+        columns = csvHeader(chunk.bytes, source);
+        continue;
+      }
+      const shard = shards++;
+      const bytes = new Uint8Array(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
+      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, partFile: path.join(tmp, "parts", `${shard}.part`), maxIssues };
+      count += chunk.records;
+      const owned = chunk.bytes.byteOffset === 0 && chunk.bytes.byteLength === chunk.bytes.buffer.byteLength;
+      const job = runner.run<DraftResult>(task, owned ? [chunk.bytes.buffer as ArrayBuffer] : []).then((result) => collect(shard, result));
+      inFlight.add(job);
+      void job.then(() => inFlight.delete(job), () => undefined);
+      // Back-pressure: a couple of shards in flight per worker, not the whole input.
+      while (inFlight.size > Math.max(1, workers) * 2) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (input === "learners" && !columns) add({ field: "(file)", message: "empty file: no header row" });
+    else if (count === 0) add({ field: "(file)", message: input === "learners" ? "no learner rows" : "no credentials" });
+    if (total) throw new ValidationError(source, issues, total);
+
+    // The whole tree: the shards' subtrees side by side, then the levels above the shard roots.
+    const layers = assembleLayers(subtrees, shardSize);
+    subtrees.length = 0;
+    const root = bytesToHex(layers[layers.length - 1]!);
+    const shared = layers.map((layer) => {
+      const buffer = new SharedArrayBuffer(layer.byteLength);
+      new Uint8Array(buffer).set(layer);
+      return buffer;
+    });
+    layers.length = 0;
+
+    // Pass 2: every credential with its proof, written as files or as shards.
+    const layout = options.layout === "files" || options.layout === "shards" ? options.layout : count > FILES_LAYOUT_LIMIT ? "shards" : "files";
+    await mkdir(path.join(tmp, layout === "files" ? "credentials" : "shards"));
+    const shardList: Shard[] = [];
+    let written = 0;
+    await Promise.all(
+      Array.from({ length: shards }, (_, shard) => {
+        const first = shard * shardSize;
+        const n = Math.min(shardSize, count - first);
+        if (layout === "shards") shardList.push({ file: shardPath(shard), first, count: n });
+        const task: WriteTask = { kind: "write", layout, partFile: path.join(tmp, "parts", `${shard}.part`), first, count: n, root, layers: shared, dir: tmp, shardFile: shardPath(shard) };
+        return runner.run<void>(task).then(() => progress({ phase: "write", done: (written += n), fraction: written / count }));
+      }),
+    );
+    await rm(path.join(tmp, "parts"), { recursive: true });
+
+    const issuerAddress = input === "learners" ? getAddress(options.achievement!.awardingBody.address) : first!.issuer!;
+    const achievementUri = input === "learners" ? options.achievement!.id : first!.achievementUri!;
+    const manifest: BatchManifest = {
+      format: BATCH_FORMAT,
+      root,
+      leafCount: count,
+      issuer: issuerAddress,
+      chainId: target.chainId,
+      registry: target.registry,
+      achievementId: achievementIdOf(achievementUri),
+      achievement: achievementUri,
+      created: new Date().toISOString(),
+      ...(layout === "files" ? { files: Array.from({ length: count }, (_, i) => credentialPath(i)) } : { shards: shardList.sort((x, y) => x.first - y.first) }),
+    };
+    await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    await runner.close();
+    await rename(tmp, out);
+    return manifest;
+  } catch (error) {
+    await runner.close();
+    await rm(tmp, { recursive: true, force: true });
+    throw error instanceof CredstackError || error instanceof RangeError ? error : new BatchFileError(`Could not build the batch: ${(error as Error).message}`, out, error);
+  }
+}
+
+/**
+ * The tree's layers from the shards' subtrees. Shards are aligned power-of-two runs, so below the
+ * shard roots the tree is exactly the subtrees side by side (only the last shard can be short, and
+ * the odd node it promotes is the one the whole tree promotes); above them, hash the shard roots.
+ */
+export function assembleLayers(subtrees: readonly Uint8Array[][], shardSize: number): Uint8Array[] {
+  if (subtrees.length === 1) return [...subtrees[0]!];
+  const height = Math.log2(shardSize);
+  const layers: Uint8Array[] = [];
+  for (let level = 0; level <= height; level++) {
+    const parts = subtrees.map((t) => t[Math.min(level, t.length - 1)]!);
+    const layer = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      layer.set(part, offset);
+      offset += part.length;
+    }
+    layers.push(layer);
+  }
+  return [...layers, ...buildLayers(layers[height]!).slice(1)];
+}

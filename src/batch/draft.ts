@@ -1,0 +1,62 @@
+import { getAddress, type Address, type Hex } from "viem";
+import { credentialFromTemplate, type CredentialTemplate } from "../credential/credential.js";
+import type { CredentialFacts } from "../credential/credential-schema.js";
+import { credentialDigest, newSaltSeed } from "../credential/disclosure.js";
+import type { Learner } from "../credential/schema.js";
+import { achievementIdOf, leafHashBytes, type LeafFields } from "./leaf.js";
+
+/** Where a batch will be anchored. */
+export interface AnchorTarget {
+  chainId: number;
+  registry: Address;
+}
+
+/** One credential of a batch before the tree exists: the credential, its salt seed and its leaf. */
+export interface Draft {
+  credential: Record<string, unknown>;
+  saltSeed: Hex;
+  leaf: LeafFields;
+  /** The leaf hash (32 bytes). */
+  hash: Uint8Array;
+}
+
+const achievementIds = new Map<string, Hex>();
+function achievementIdCached(uri: string): Hex {
+  let id = achievementIds.get(uri);
+  if (!id) achievementIds.set(uri, (id = achievementIdOf(uri)));
+  return id;
+}
+
+/**
+ * Salts and digests `credential` and computes its leaf at `index` for `target`, from the public
+ * `facts` the leaf binds. The one place where a credential becomes a leaf, for both inputs (CSV
+ * rows and full credentials) and every batch size.
+ */
+export function draftCredential(credential: Record<string, unknown>, facts: Omit<CredentialFacts, "chainId" | "issuer">, index: number, target: AnchorTarget, saltSeed: Hex = newSaltSeed()): Draft {
+  const leaf: LeafFields = {
+    chainId: target.chainId,
+    registry: target.registry,
+    index,
+    achievementId: achievementIdCached(facts.achievementUri),
+    creditsCenti: facts.creditsCenti,
+    eqfLevel: facts.eqfLevel,
+    awardedAt: facts.awardedAt,
+    holder: facts.holder,
+    credentialDigest: credentialDigest(credential, saltSeed),
+  };
+  return { credential, saltSeed, leaf, hash: leafHashBytes(leaf) };
+}
+
+/** Builds and drafts one learner's credential from a batch's shared template. */
+export function draftLearner(template: CredentialTemplate, learner: Learner, index: number, target: AnchorTarget, saltSeed?: Hex): Draft {
+  const credential = credentialFromTemplate(template, learner);
+  const { achievement } = template;
+  const facts = {
+    holder: getAddress(learner.wallet),
+    achievementUri: achievement.id,
+    creditsCenti: Math.round(achievement.workloadEcts * 100),
+    eqfLevel: achievement.eqfLevel,
+    awardedAt: Math.floor(Date.parse(credential.validFrom) / 1000),
+  };
+  return draftCredential(credential as unknown as Record<string, unknown>, facts, index, target, saltSeed);
+}

@@ -1,0 +1,224 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import type { Address, Hex } from "viem";
+import { credentialTemplate, type CredentialTemplate } from "../credential/credential.js";
+import { credentialFacts, learnerIdOf, microCredentialSchema } from "../credential/credential-schema.js";
+import type { FieldIssue } from "../credential/errors.js";
+import { learnerSchema, toFieldIssues, type Achievement } from "../credential/schema.js";
+import { buildLayers } from "./core.js";
+import { draftCredential, draftLearner, type AnchorTarget, type Draft } from "./draft.js";
+import { CREDENTIAL_FORMAT } from "./format.js";
+import { keccakReady } from "./keccak.js";
+
+/**
+ * The two steps of building a large batch, one shard (a power-of-two run of consecutive indices)
+ * at a time. They run on worker threads (see build-directory.ts) or inline, and only exchange
+ * plain data: rows in, leaf layers out; layers in, finished files out.
+ */
+
+/** Step 1: validate and draft a shard's rows, write them (without proofs) to `partFile`. */
+export interface DraftTask {
+  kind: "draft";
+  /** `learners`: CSV records (column → value); `credentials`: JSON Lines text of full credentials. */
+  input: "learners" | "credentials";
+  achievement?: Achievement;
+  target: AnchorTarget;
+  /** Index of the shard's first credential. */
+  first: number;
+  /** The shard's records, raw (see split-input.ts), how many, and the line they start on. */
+  bytes: Uint8Array;
+  records: number;
+  firstLine: number;
+  /** CSV columns, from the header. */
+  columns?: string[];
+  partFile: string;
+  /** Issues to report at most (the count is always exact). */
+  maxIssues: number;
+}
+
+export interface DraftResult {
+  issues: FieldIssue[];
+  issueCount: number;
+  /** Per record: its row number (CSV data row, or JSON Lines line) and the keys that must be unique in the batch (learner id, holder); keys are null for a bad record. */
+  rows: number[];
+  keys: ([string, string] | null)[];
+  /** Issuer and achievement of the shard's credentials (full-credential input). */
+  issuer?: Address;
+  achievementUri?: string;
+  /** The shard's subtree, level 0 = its leaves; the last level is its root. */
+  layers: Uint8Array[];
+}
+
+const templates = new Map<string, CredentialTemplate>();
+function templateFor(achievement: Achievement, chainId: number): CredentialTemplate {
+  const key = `${chainId}:${JSON.stringify(achievement)}`;
+  let template = templates.get(key);
+  if (!template) {
+    if (templates.size > 8) templates.clear();
+    templates.set(key, (template = credentialTemplate(achievement, chainId)));
+  }
+  return template;
+}
+
+/** The CSV records of a shard, with their data-row numbers (the header is row 0). */
+function parseCsvRecords(task: DraftTask, report: (issues: FieldIssue[]) => void): [Record<string, string>, number][] {
+  let records: Record<string, string>[];
+  try {
+    records = parse(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), { columns: task.columns, skip_empty_lines: true, trim: true }) as unknown as Record<string, string>[];
+  } catch (error) {
+    const e = error as Error & { records?: number };
+    report([{ field: "(file)", row: task.first + (e.records ?? 0) + 1, message: e.message }]);
+    return [];
+  }
+  if (records.length !== task.records) report([{ field: "(file)", row: task.first + 1, message: `expected ${task.records} records from row ${task.first + 1}, parsed ${records.length}` }]);
+  return records.map((r, i) => [r, task.first + i + 1]);
+}
+
+/** The non-empty lines of a JSON Lines shard, with their line numbers. */
+function jsonLines(task: DraftTask): [string, number][] {
+  const lines = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength).toString("utf8").split("\n");
+  const out: [string, number][] = [];
+  lines.forEach((text, i) => {
+    if (text.trim() !== "") out.push([text, task.firstLine + i]);
+  });
+  return out;
+}
+
+const line = (d: Draft) => JSON.stringify({ format: CREDENTIAL_FORMAT, credential: d.credential, saltSeed: d.saltSeed, leaf: d.leaf });
+
+export async function draftShard(task: DraftTask): Promise<DraftResult> {
+  await keccakReady;
+  const issues: FieldIssue[] = [];
+  let issueCount = 0;
+  const report = (list: FieldIssue[]) => {
+    issueCount += list.length;
+    for (const issue of list) if (issues.length < task.maxIssues) issues.push(issue);
+  };
+  const keys: ([string, string] | null)[] = [];
+  const drafts: Draft[] = [];
+  let issuer: Address | undefined;
+  let achievementUri: string | undefined;
+  const template = task.input === "learners" ? templateFor(task.achievement!, task.target.chainId) : undefined;
+  const records = template ? parseCsvRecords(task, report) : jsonLines(task);
+  const rows = records.map(([, row]) => row);
+
+  records.forEach(([raw, row], i) => {
+    const index = task.first + i;
+    if (template) {
+      const input = Object.fromEntries(Object.entries(raw as Record<string, string>).filter(([, v]) => v !== ""));
+      const parsed = learnerSchema.safeParse(input);
+      if (!parsed.success) {
+        report(toFieldIssues(parsed.error, row));
+        keys.push(null);
+        return;
+      }
+      keys.push([parsed.data.id, parsed.data.wallet.toLowerCase()]);
+      drafts.push(draftLearner(template, parsed.data, index, task.target));
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw as string);
+    } catch (error) {
+      report([{ field: "(line)", row, message: `not JSON: ${(error as Error).message}` }]);
+      keys.push(null);
+      return;
+    }
+    const parsed = microCredentialSchema.safeParse(json);
+    if (!parsed.success) {
+      report(toFieldIssues(parsed.error, row));
+      keys.push(null);
+      return;
+    }
+    const facts = credentialFacts(parsed.data);
+    const problems: FieldIssue[] = [];
+    if (facts.chainId !== task.target.chainId) problems.push({ field: "credentialSubject.id", row, message: `names chain ${facts.chainId}, the batch is for chain ${task.target.chainId}` });
+    issuer ??= facts.issuer;
+    achievementUri ??= facts.achievementUri;
+    if (facts.issuer !== issuer) problems.push({ field: "issuer.id", row, message: `issuer ${facts.issuer} differs from ${issuer} (one issuer per batch)` });
+    if (facts.achievementUri !== achievementUri) problems.push({ field: "credentialSubject.achievement.id", row, message: `achievement ${facts.achievementUri} differs from ${achievementUri} (one achievement per batch)` });
+    if (problems.length) {
+      report(problems);
+      keys.push(null);
+      return;
+    }
+    keys.push([learnerIdOf(parsed.data) ?? parsed.data.id, facts.holder.toLowerCase()]);
+    drafts.push(draftCredential(json as Record<string, unknown>, facts, index, task.target));
+  });
+
+  if (issueCount > 0) return { issues, issueCount, rows, keys, issuer, achievementUri, layers: [] };
+  const leaves = new Uint8Array(drafts.length * 32);
+  drafts.forEach((d, i) => leaves.set(d.hash, i * 32));
+  await writeFile(task.partFile, drafts.map(line).join("\n"));
+  return { issues, issueCount, rows, keys, issuer, achievementUri, layers: buildLayers(leaves) };
+}
+
+/** Step 2: add each credential's proof and write the shard's final files. */
+export interface WriteTask {
+  kind: "write";
+  layout: "files" | "shards";
+  partFile: string;
+  first: number;
+  count: number;
+  root: Hex;
+  /** The whole tree's layers (shared memory), level 0 = all leaves. */
+  layers: (SharedArrayBuffer | ArrayBuffer)[];
+  /** Batch directory being written, and the shard's file (shards layout). */
+  dir: string;
+  shardFile?: string;
+}
+
+/** Path of credential `index` inside a batch directory (files layout). */
+export function credentialPath(index: number): string {
+  return `credentials/${String(index).padStart(6, "0")}.json`;
+}
+
+/** Path of shard `n` inside a batch directory (shards layout). */
+export function shardPath(n: number): string {
+  return `shards/${String(n).padStart(6, "0")}.jsonl`;
+}
+
+export async function writeShard(task: WriteTask): Promise<void> {
+  const layers = task.layers.map((b) => Buffer.from(b));
+  const part = await readFile(task.partFile);
+  // Each line of the part file is a credential file without its proof: `{…}`. Insert the proof
+  // before the closing brace, working on bytes (no decoding and re-encoding of the credentials).
+  const pieces: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < task.count; i++) {
+    let end = part.indexOf(10, start);
+    if (end === -1) end = part.length;
+    if (end - start < 2 || part[end - 1] !== 0x7d) throw new Error(`${task.partFile}: line ${i + 1} is not a credential`);
+    const index = task.first + i;
+    let suffix = `,"proof":{"leaf":"0x${layers[0]!.toString("hex", index * 32, index * 32 + 32)}","index":${index},"path":[`;
+    let at = index;
+    let sep = "";
+    for (let level = 0; level < layers.length - 1; level++) {
+      const sibling = at ^ 1;
+      if (sibling * 32 < layers[level]!.length) {
+        suffix += `${sep}"0x${layers[level]!.toString("hex", sibling * 32, sibling * 32 + 32)}"`;
+        sep = ",";
+      }
+      at >>= 1;
+    }
+    suffix += `],"root":"${task.root}"}}`;
+    const line = part.subarray(start, end - 1);
+    if (task.layout === "shards") {
+      pieces.push(line, Buffer.from(`${suffix}\n`, "latin1")); // the suffix is ASCII
+    } else {
+      const text = line.toString("utf8") + suffix;
+      await writeFile(path.join(task.dir, credentialPath(index)), JSON.stringify(JSON.parse(text), null, 2) + "\n");
+    }
+    start = end + 1;
+  }
+  if (start < part.length) throw new Error(`${task.partFile}: more lines than the ${task.count} expected`);
+  if (task.layout === "shards") await writeFile(path.join(task.dir, task.shardFile!), Buffer.concat(pieces));
+  await rm(task.partFile);
+}
+
+/** Runs one task: what a worker thread does with each message. */
+export function runTask(task: DraftTask | WriteTask): Promise<DraftResult | void> {
+  return task.kind === "draft" ? draftShard(task) : writeShard(task);
+}
+

@@ -1,0 +1,179 @@
+import { getAddress, type Address, type Hex } from "viem";
+import { toAccreditation, type Accreditation, type TxResult } from "../records.js";
+import {
+  latestTimestamp,
+  readContext,
+  readRegistry,
+  sendRegistryTx,
+  type RegistryReadClient,
+  type RegistryWalletClient,
+  type WriteOptions,
+} from "./client.js";
+
+/** Accreditation and operator keys: accreditor and issuer actions, and point-in-time reads. */
+
+export interface AccreditIssuerParameters extends WriteOptions {
+  registry: Address;
+  issuer: Address;
+  /** keccak256 of the institution's off-chain profile (name, country, website). */
+  profileDigest: Hex;
+  /** Highest EQF level (1..8) the issuer may award. */
+  maxEqfLevel: number;
+  /** Validity window [validFrom, validUntil), unix seconds. */
+  validFrom: number;
+  validUntil: number;
+}
+
+/**
+ * Accredits `issuer` (or renews its accreditation) with effect from now. The client's account
+ * must hold ACCREDITOR_ROLE (and, for a renewal, be the issuer's accreditor or an admin).
+ *
+ * @example
+ * const { txHash } = await accreditIssuer(accreditorWallet, {
+ *   registry, issuer: "0x…", profileDigest: keccak256(toHex(profileJson)), maxEqfLevel: 7,
+ *   validFrom: now, validUntil: now + 5 * 365 * 86_400,
+ * });
+ */
+export async function accreditIssuer(client: RegistryWalletClient, params: AccreditIssuerParameters): Promise<TxResult> {
+  const { registry, issuer, profileDigest, maxEqfLevel, validFrom, validUntil, ...options } = params;
+  return sendRegistryTx(client, registry, "accredit", [issuer, profileDigest, maxEqfLevel, validFrom, validUntil], options);
+}
+
+export interface IssuerStatusParameters extends WriteOptions {
+  registry: Address;
+  issuer: Address;
+  /**
+   * When the change takes effect, unix seconds: now or in the past, never before the issuer's
+   * previous change. "Now" is the block's time, which a client cannot know in advance: the latest
+   * block's timestamp is the most recent value that is always accepted (and is retroactive to that
+   * block, so a batch anchored in it counts as anchored after the change).
+   */
+  effectiveFrom: number;
+}
+
+function changeIssuerStatus(
+  client: RegistryWalletClient,
+  functionName: "suspend" | "reinstate" | "withdraw",
+  params: IssuerStatusParameters,
+): Promise<TxResult> {
+  const { registry, issuer, effectiveFrom, ...options } = params;
+  return sendRegistryTx(client, registry, functionName, [issuer, effectiveFrom], options);
+}
+
+/**
+ * Suspends the accreditation of `issuer` from `effectiveFrom`. Active → Suspended. Only the
+ * issuer's accreditor or an admin.
+ *
+ * @example
+ * await suspendIssuer(accreditorWallet, { registry, issuer, effectiveFrom: incidentTime }); // retroactive
+ * const now = Number((await publicClient.getBlock()).timestamp);
+ * await suspendIssuer(accreditorWallet, { registry, issuer, effectiveFrom: now });
+ */
+export function suspendIssuer(client: RegistryWalletClient, params: IssuerStatusParameters): Promise<TxResult> {
+  return changeIssuerStatus(client, "suspend", params);
+}
+
+/**
+ * Reinstates a suspended accreditation from `effectiveFrom`. Suspended → Active.
+ *
+ * @example
+ * await reinstateIssuer(accreditorWallet, { registry, issuer, effectiveFrom: Number((await publicClient.getBlock()).timestamp) });
+ */
+export function reinstateIssuer(client: RegistryWalletClient, params: IssuerStatusParameters): Promise<TxResult> {
+  return changeIssuerStatus(client, "reinstate", params);
+}
+
+/**
+ * Withdraws the accreditation of `issuer` from `effectiveFrom`. Active|Suspended → Withdrawn.
+ * Batches anchored at or after `effectiveFrom` are no longer backed by an accreditation.
+ *
+ * @example
+ * await withdrawIssuer(accreditorWallet, { registry, issuer, effectiveFrom: fraudDiscoveredAt });
+ */
+export function withdrawIssuer(client: RegistryWalletClient, params: IssuerStatusParameters): Promise<TxResult> {
+  return changeIssuerStatus(client, "withdraw", params);
+}
+
+export interface OperatorParameters extends WriteOptions {
+  registry: Address;
+  /** The operator key. */
+  key: Address;
+}
+
+/**
+ * Adds `key` as an operator of the calling issuer (the client's account is the issuer). Keys are
+ * single-use: a key that was ever an operator cannot be added again.
+ *
+ * @example
+ * await addOperator(issuerWallet, { registry, key: hotKey.address });
+ */
+export function addOperator(client: RegistryWalletClient, params: OperatorParameters): Promise<TxResult> {
+  const { registry, key, ...options } = params;
+  return sendRegistryTx(client, registry, "addOperator", [key], options);
+}
+
+/**
+ * Removes `key` from the calling issuer's operators (key rotation). What it anchored stays valid.
+ *
+ * @example
+ * await removeOperator(issuerWallet, { registry, key: oldHotKey.address });
+ */
+export function removeOperator(client: RegistryWalletClient, params: OperatorParameters): Promise<TxResult> {
+  const { registry, key, ...options } = params;
+  return sendRegistryTx(client, registry, "removeOperator", [key], options);
+}
+
+/**
+ * The accreditation of `issuer` as it stood at `timestamp` (unix seconds); status `None` if it was
+ * never accredited by then.
+ *
+ * @example
+ * const a = await getAccreditationAt(publicClient, { registry, issuer, timestamp: batch.anchoredAt });
+ * a.status; // "Active" | "Suspended" | "Withdrawn" | "None"
+ */
+export async function getAccreditationAt(
+  client: RegistryReadClient,
+  params: { registry: Address; issuer: Address; timestamp: number },
+): Promise<Accreditation> {
+  return toAccreditation(await readRegistry(client, params.registry, "accreditationAt", [params.issuer, params.timestamp]));
+}
+
+/**
+ * Whether `issuer` was accredited (Active and inside its validity window) at `timestamp`
+ * (default: the latest block's timestamp).
+ *
+ * @example
+ * if (!(await isAccredited(publicClient, { registry, issuer, timestamp: batch.anchoredAt }))) reject();
+ */
+export async function isAccredited(
+  client: RegistryReadClient,
+  params: { registry: Address; issuer: Address; timestamp?: number },
+): Promise<boolean> {
+  const t = params.timestamp ?? (await latestTimestamp(client, readContext(client, params.registry, "isAccredited")));
+  return readRegistry(client, params.registry, "isAccredited", [params.issuer, t]);
+}
+
+/**
+ * Whether `key` was an operator of `issuer` at `timestamp` (default: the latest block's timestamp).
+ *
+ * @example
+ * await isOperator(publicClient, { registry, issuer, key: hotKey.address }); // true
+ */
+export async function isOperator(
+  client: RegistryReadClient,
+  params: { registry: Address; issuer: Address; key: Address; timestamp?: number },
+): Promise<boolean> {
+  const t = params.timestamp ?? (await latestTimestamp(client, readContext(client, params.registry, "isOperator")));
+  return readRegistry(client, params.registry, "isOperator", [params.issuer, params.key, t]);
+}
+
+/**
+ * The issuer's current operator keys.
+ *
+ * @example
+ * const keys = await getOperators(publicClient, { registry, issuer }); // ["0x…", …]
+ */
+export async function getOperators(client: RegistryReadClient, params: { registry: Address; issuer: Address }): Promise<Address[]> {
+  const keys = await readRegistry(client, params.registry, "operatorsOf", [params.issuer]);
+  return keys.map((k) => getAddress(k));
+}

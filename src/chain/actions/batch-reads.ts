@@ -1,0 +1,106 @@
+import { getAddress, type Address, type BlockNumber, type BlockTag, type Hex } from "viem";
+import { getBlock, getContractEvents } from "viem/actions";
+import { credentialRegistryAbi } from "../abi.js";
+import { bitsOf, toBatchRecord, toIndices, type AnchorEvent, type BatchRecord, type CredentialStatus } from "../records.js";
+import { toChainError } from "../to-chain-error.js";
+import { readContext, readRegistry, type RegistryReadClient } from "./client.js";
+
+/** Batch reads: the batch record, credential status bits, and the anchoring event of a root. */
+
+/**
+ * The record of batch `root`, or `null` when the root was never anchored. Reads never throw
+ * `UnknownBatchError` (writes do): absence is an answer, not a failure.
+ *
+ * @example
+ * const batch = await getBatch(publicClient, { registry, root });
+ * if (batch === null) throw new Error("not anchored");
+ * batch.status; // "Active" | "Revoked"
+ */
+export async function getBatch(client: RegistryReadClient, params: { registry: Address; root: Hex }): Promise<BatchRecord | null> {
+  return toBatchRecord(params.root, await readRegistry(client, params.registry, "batchOf", [params.root]));
+}
+
+/** Gaps of up to this many unused words are read rather than split into another call. */
+const MAX_WORD_GAP = 4n;
+/** Most words read in one `statusWords` call. */
+const MAX_WORDS_PER_CALL = 1024n;
+
+/**
+ * Revocation and suspension bits of credentials `indices` of batch `root`, in the order given,
+ * read with as few `statusWords` calls as the indices' spread allows (one 256-bit word covers 256
+ * neighbouring indices). Bits only: a batch revoked as a whole shows in {@link getBatch}, and
+ * indices beyond the leaf count read as neither revoked nor suspended.
+ *
+ * @example
+ * const [a, b] = await getCredentialStatus(publicClient, { registry, root, indices: [3, 700] });
+ * a; // { index: 3, revoked: true, suspended: false }
+ */
+export async function getCredentialStatus(
+  client: RegistryReadClient,
+  params: { registry: Address; root: Hex; indices: readonly (number | bigint)[] },
+): Promise<CredentialStatus[]> {
+  const indices = toIndices(params.indices);
+  const words = [...new Set(indices.map((i) => i >> 8n))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ranges: { from: bigint; count: bigint }[] = [];
+  for (const w of words) {
+    const last = ranges[ranges.length - 1];
+    if (last && w - (last.from + last.count) <= MAX_WORD_GAP && w - last.from < MAX_WORDS_PER_CALL) last.count = w - last.from + 1n;
+    else ranges.push({ from: w, count: 1n });
+  }
+  const answers = await Promise.all(
+    ranges.map((r) => readRegistry(client, params.registry, "statusWords", [params.root, r.from, r.count])),
+  );
+  const byWord = new Map<bigint, [bigint, bigint]>();
+  ranges.forEach((r, k) => {
+    const [revoked, suspended] = answers[k]!;
+    for (let i = 0; i < Number(r.count); i++) byWord.set(r.from + BigInt(i), [revoked[i] ?? 0n, suspended[i] ?? 0n]);
+  });
+  return indices.map((index) => {
+    const [revoked, suspended] = byWord.get(index >> 8n) ?? [0n, 0n];
+    return bitsOf(index, revoked, suspended);
+  });
+}
+
+/**
+ * The `BatchAnchored` event of `root` and its transaction, or `null` if the root was not anchored
+ * in the block range. For crash recovery: after a send whose outcome is unknown, this finds the
+ * anchoring transaction of a root already on chain. Public RPC providers cap log ranges: pass the
+ * registry's deployment block (`DeploymentRecord.deployedAtBlock`) as `fromBlock`.
+ *
+ * @example
+ * const anchor = await findAnchor(publicClient, { registry, root, fromBlock: BigInt(deployment.deployedAtBlock) });
+ * if (anchor) console.log(`anchored in ${anchor.txHash} at block ${anchor.blockNumber}`);
+ */
+export async function findAnchor(
+  client: RegistryReadClient,
+  params: { registry: Address; root: Hex; fromBlock?: BlockNumber | BlockTag; toBlock?: BlockNumber | BlockTag },
+): Promise<AnchorEvent | null> {
+  const { registry, root } = params;
+  try {
+    const logs = await getContractEvents(client, {
+      address: registry,
+      abi: credentialRegistryAbi,
+      eventName: "BatchAnchored",
+      args: { root },
+      fromBlock: params.fromBlock ?? "earliest",
+      toBlock: params.toBlock ?? "latest",
+      strict: true,
+    });
+    // A root is anchored at most once; a reorg may have removed a log.
+    const log = logs.find((l) => !l.removed && l.transactionHash !== null && l.blockHash !== null);
+    if (!log) return null;
+    const block = await getBlock(client, { blockHash: log.blockHash! });
+    return {
+      root,
+      issuer: getAddress(log.args.issuer),
+      leafCount: Number(log.args.leafCount),
+      manifestDigest: log.args.manifestDigest,
+      txHash: log.transactionHash!,
+      blockNumber: log.blockNumber!,
+      logIndex: Number(log.logIndex),
+      timestamp: Number(block.timestamp),
+    };
+  } catch (err) {
+    throw toChainError(err, readContext(client, registry, "findAnchor"));
+  }
+}

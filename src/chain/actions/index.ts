@@ -1,0 +1,34 @@
+/**
+ * credstack chain actions, in the style of viem actions: `fn(client, params)`. Writes take a
+ * client with an account and a chain (a viem WalletClient), reads any client (a PublicClient).
+ * Every failure is a typed `ChainError` (../errors.ts).
+ */
+export { assertRegistry } from "./registry.js";
+export {
+  accreditIssuer,
+  addOperator,
+  getAccreditationAt,
+  getOperators,
+  isAccredited,
+  isOperator,
+  reinstateIssuer,
+  removeOperator,
+  suspendIssuer,
+  withdrawIssuer,
+  type AccreditIssuerParameters,
+  type IssuerStatusParameters,
+  type OperatorParameters,
+} from "./accreditation.js";
+export {
+  anchorBatch,
+  reinstateCredentials,
+  revokeBatch,
+  revokeCredentials,
+  suspendCredentials,
+  type AnchorBatchParameters,
+  type CredentialIndicesParameters,
+  type RevokeBatchParameters,
+} from "./batches.js";
+export { findAnchor, getBatch, getCredentialStatus } from "./batch-reads.js";
+export type { RegistryReadClient, RegistryWalletClient, WriteOptions } from "./client.js";
+export type { Accreditation, AccreditationStatus, AnchorEvent, AnchorResult, BatchRecord, CredentialStatus, TxResult } from "../records.js";

@@ -1,0 +1,245 @@
+import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { CredstackError } from "../credential/errors.js";
+
+/**
+ * Typed errors of the chain layer. Every message names the address, root, index or transaction
+ * involved; `details` carries the node's own words where they help. The original error stays
+ * reachable as `cause`. {@link toChainError} (./to-chain-error.ts) turns any viem or ethers error
+ * into one of these.
+ */
+
+/** Addresses in error fields are checksummed, whatever case the caller or the node used. */
+function checksum<T extends string | undefined>(address: T): T {
+  return (address !== undefined && isAddress(address, { strict: false }) ? getAddress(address) : address) as T;
+}
+
+/** Base of every chain-layer error; also what an error nothing more specific matches becomes. */
+export class ChainError extends CredstackError {
+  override name = "ChainError";
+}
+
+/** The JSON-RPC endpoint did not answer (connection refused, DNS, timeout, HTTP failure). */
+export class RpcUnreachableError extends ChainError {
+  override name = "RpcUnreachableError";
+  constructor(
+    readonly url: string | undefined,
+    options: { details?: string; cause?: unknown } = {},
+  ) {
+    super(`Cannot reach the JSON-RPC endpoint ${url ?? "(URL unknown)"}.`, options);
+  }
+}
+
+/** The node serves another chain than the one expected. */
+export class WrongChainError extends ChainError {
+  override name = "WrongChainError";
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Connected to chain ${actual}, expected chain ${expected}.`, {
+      details: "Point the client at an RPC URL of the expected chain, or fix the expected chain id.",
+      ...options,
+    });
+  }
+}
+
+/** Nothing at `address` answers like a credstack CredentialRegistry. */
+export class RegistryNotDeployedError extends ChainError {
+  override name = "RegistryNotDeployedError";
+  readonly address: Address;
+  constructor(
+    address: Address,
+    readonly chainId: number | undefined,
+    /**
+     * `no-code`: no contract at the address; `not-a-registry`: a contract that is not a registry;
+     * `no-data`: a registry call returned nothing (either of the two).
+     */
+    readonly reason: "no-code" | "not-a-registry" | "no-data",
+    options: { cause?: unknown } = {},
+  ) {
+    address = checksum(address);
+    super(`No credstack registry at ${address} on chain ${chainId ?? "(unknown)"}.`, {
+      details: {
+        "no-code": "There is no contract code at this address (an account, or nothing deployed yet).",
+        "not-a-registry": "The contract at this address does not answer like a credstack CredentialRegistry.",
+        "no-data": "A registry call returned no data: no contract at this address, or one without the registry's functions.",
+      }[reason],
+      ...options,
+    });
+    this.address = address;
+  }
+}
+
+/** The sender is not a current operator key of any issuer (`NotOperator`). */
+export class NotOperatorError extends ChainError {
+  override name = "NotOperatorError";
+  readonly caller: Address;
+  constructor(caller: Address, options: { cause?: unknown } = {}) {
+    caller = checksum(caller);
+    super(`${caller} is not a current operator key of any issuer.`, {
+      details: "An accredited issuer adds operator keys with addOperator; a removed key can never be added again.",
+      ...options,
+    });
+    this.caller = caller;
+  }
+}
+
+/** The sender's issuer is not accredited right now: suspended, withdrawn, or outside its window (`IssuerNotAccredited`). */
+export class IssuerNotAccreditedError extends ChainError {
+  override name = "IssuerNotAccreditedError";
+  readonly issuer: Address;
+  constructor(issuer: Address, options: { cause?: unknown } = {}) {
+    issuer = checksum(issuer);
+    super(`Issuer ${issuer} is not accredited now (suspended, withdrawn, or outside its validity window).`, options);
+    this.issuer = issuer;
+  }
+}
+
+/** The root is already anchored, by this issuer or another (`BatchAlreadyAnchored`). */
+export class BatchAlreadyAnchoredError extends ChainError {
+  override name = "BatchAlreadyAnchoredError";
+  constructor(
+    readonly root: Hex,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Batch root ${root} is already anchored.`, {
+      details: "Roots are never overwritten. If this retries an anchoring of yours, findAnchor(root) returns its transaction.",
+      ...options,
+    });
+  }
+}
+
+/** No batch with this root was anchored (`UnknownBatch`). */
+export class UnknownBatchError extends ChainError {
+  override name = "UnknownBatchError";
+  constructor(
+    readonly root: Hex,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`No batch with root ${root} is anchored in this registry.`, options);
+  }
+}
+
+/** The sender operates for `issuer`, but another issuer anchored the batch (`NotBatchIssuer`). */
+export class NotBatchIssuerError extends ChainError {
+  override name = "NotBatchIssuerError";
+  /** The issuer the sender operates for (not the batch's issuer). */
+  readonly issuer: Address;
+  constructor(
+    readonly root: Hex,
+    issuer: Address,
+    options: { cause?: unknown } = {},
+  ) {
+    issuer = checksum(issuer);
+    super(`Batch ${root} was anchored by another issuer than ${issuer}, the sender's issuer.`, options);
+    this.issuer = issuer;
+  }
+}
+
+/** A credential index is not below the batch's leaf count (`IndexOutOfRange`). */
+export class IndexOutOfRangeError extends ChainError {
+  override name = "IndexOutOfRangeError";
+  constructor(
+    readonly root: Hex,
+    readonly index: bigint,
+    readonly leafCount: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Credential index ${index} is out of range for batch ${root}, which has ${leafCount} leaves.`, options);
+  }
+}
+
+/** The sending account cannot pay for the transaction. */
+export class InsufficientFundsError extends ChainError {
+  override name = "InsufficientFundsError";
+  readonly account: Address | undefined;
+  constructor(account: Address | undefined, options: { details?: string; cause?: unknown } = {}) {
+    account = checksum(account);
+    super(`Account ${account ?? "(unknown)"} has insufficient funds to pay for the transaction.`, options);
+    this.account = account;
+  }
+}
+
+/** The node rejected the transaction's nonce: too low (already used), too high, or a replacement underpriced. */
+export class NonceError extends ChainError {
+  override name = "NonceError";
+  readonly account: Address | undefined;
+  constructor(
+    account: Address | undefined,
+    readonly kind: "too-low" | "too-high" | "replacement-underpriced",
+    options: { details?: string; cause?: unknown } = {},
+  ) {
+    const what = {
+      "too-low": "is already used",
+      "too-high": "is ahead of the account's next nonce",
+      "replacement-underpriced": "belongs to a pending transaction and the replacement's fee is too low",
+    }[kind];
+    account = checksum(account);
+    super(`The nonce of the transaction from ${account ?? "(unknown account)"} ${what}.`, options);
+    this.account = account;
+  }
+}
+
+/** The registry reverted with a custom error that has no class of its own (or `Error(string)` / `Panic`). */
+export class ContractRevertError extends ChainError {
+  override name = "ContractRevertError";
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+    options: { argNames?: readonly string[]; functionName?: string; cause?: unknown } = {},
+  ) {
+    const shown = args.map((value, i) => {
+      const name = options.argNames?.[i];
+      return name ? `${name}=${formatValue(value)}` : formatValue(value);
+    });
+    super(`${options.functionName ?? "The call"} reverted with ${errorName}(${shown.join(", ")}).`, { cause: options.cause });
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  return typeof value === "string" && !value.startsWith("0x") ? JSON.stringify(value) : String(value);
+}
+
+/** A sent transaction was not mined (with the requested confirmations) in time. It may still be mined later. */
+export class TransactionTimeoutError extends ChainError {
+  override name = "TransactionTimeoutError";
+  constructor(
+    readonly txHash: Hex | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Transaction ${txHash ?? "(hash unknown)"} was not confirmed in time.`, {
+      details: "It may still be mined: look it up by hash (or findAnchor for an anchoring) before sending again.",
+      ...options,
+    });
+  }
+}
+
+/** A sent transaction was mined but reverted, and replaying it did not reveal a reason. */
+export class TransactionRevertedError extends ChainError {
+  override name = "TransactionRevertedError";
+  constructor(
+    readonly txHash: Hex,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Transaction ${txHash} was mined but reverted.`, options);
+  }
+}
+
+/**
+ * A sent transaction was replaced by another one from the same account and nonce (cancelled, or
+ * replaced by a different call), so its call did not happen. A mere repricing (same call, higher
+ * fee) is not an error: the action resolves with the replacement's hash.
+ */
+export class TransactionReplacedError extends ChainError {
+  override name = "TransactionReplacedError";
+  constructor(
+    readonly txHash: Hex,
+    readonly replacementHash: Hex,
+    readonly reason: "cancelled" | "replaced",
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Transaction ${txHash} was ${reason} by ${replacementHash} (same account and nonce); its call did not happen.`, options);
+  }
+}
