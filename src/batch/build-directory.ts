@@ -5,7 +5,7 @@ import { parse as parseSync } from "csv-parse/sync";
 import { bytesToHex, getAddress, type Address } from "viem";
 import { CredstackError, ValidationError, type FieldIssue } from "../credential/errors.js";
 import type { Achievement } from "../credential/schema.js";
-import { buildLayers } from "./core.js";
+import { buildLayers, proofOf } from "./core.js";
 import type { AnchorTarget } from "./draft.js";
 import { BatchFileError } from "./files.js";
 import { BATCH_FORMAT, type BatchManifest, type Shard } from "./format.js";
@@ -31,7 +31,7 @@ export interface BuildDirectoryOptions {
   /** The batch directory to create; must not exist. */
   out: string;
   target: AnchorTarget;
-  /** `files`: one file per credential; `shards`: JSON Lines shards; `auto` (default): shards above 10,000 credentials. */
+  /** `files`: one file per credential; `shards`: JSON Lines shards; `auto` (default): files if the input fits in one shard. */
   layout?: "auto" | "files" | "shards";
   /** Credentials per shard, a power of two (default 8,192). */
   shardSize?: number;
@@ -42,8 +42,6 @@ export interface BuildDirectoryOptions {
   onProgress?: (progress: BuildProgress) => void;
 }
 
-/** Above this many credentials the `auto` layout writes JSON Lines shards. */
-export const FILES_LAYOUT_LIMIT = 10_000;
 const REQUIRED_COLUMNS = ["id", "name", "wallet", "date"];
 
 /** The columns of a learners CSV, from its header record; every required column must be there. */
@@ -113,7 +111,10 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
 
   const sourceSize = (await stat(source).catch((cause) => Promise.reject(new BatchFileError("Cannot read the input file.", source, cause)))).size;
   const workers = options.workers ?? (sourceSize > 1 << 20 ? availableParallelism() : 0);
-  const runner: Runner = workers > 0 ? new WorkerPool(new URL("./worker-entry.mjs", import.meta.url), workers) : inlineRunner();
+  // A shard in flight needs well under 100 MB; capping the workers' heaps makes V8 collect early
+  // instead of growing each heap towards its default limit (the build's RSS budget is 1 GiB).
+  const limits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 64 };
+  const runner: Runner = workers > 0 ? new WorkerPool(new URL("./worker-entry.mjs", import.meta.url), workers, limits) : inlineRunner();
   const progress = options.onProgress ?? (() => undefined);
 
   const issues: FieldIssue[] = [];
@@ -158,15 +159,26 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
     let shards = 0;
     let count = 0;
     let columns: string[] | undefined;
+    let layout: "files" | "shards" | undefined = options.layout === "files" || options.layout === "shards" ? options.layout : undefined;
+    if (layout === "shards") await mkdir(path.join(tmp, "shards"));
     const chunks = splitRecords(source, input === "learners" ? "csv" : "jsonl", shardSize, sourceSize, (fraction) => progress({ phase: "draft", done: count, fraction }));
-    for await (const chunk of chunks) {
+    let next = await chunks.next();
+    while (!next.done) {
+      const chunk = next.value;
+      next = await chunks.next();
       if (input === "learners" && !columns) {
         columns = csvHeader(chunk.bytes, source);
         continue;
       }
+      // `auto`: one file per credential if the whole input fits in one shard, else shards.
+      if (!layout) {
+        layout = next.done ? "files" : "shards";
+        if (layout === "shards") await mkdir(path.join(tmp, "shards"));
+      }
       const shard = shards++;
       const bytes = new Uint8Array(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
-      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, partFile: path.join(tmp, "parts", `${shard}.part`), maxIssues };
+      const partFile = path.join(tmp, layout === "files" ? path.join("parts", `${shard}.part`) : shardPath(shard));
+      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, layout, partFile, maxIssues };
       count += chunk.records;
       const owned = chunk.bytes.byteOffset === 0 && chunk.bytes.byteLength === chunk.bytes.buffer.byteLength;
       const job = runner.run<DraftResult>(task, owned ? [chunk.bytes.buffer as ArrayBuffer] : []).then((result) => collect(shard, result));
@@ -181,30 +193,39 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
     if (total) throw new ValidationError(source, issues, total);
 
     // The whole tree: the shards' subtrees side by side, then the levels above the shard roots.
+    const height = Math.log2(shardSize);
+    const shardRoots = subtrees.map((t) => t[t.length - 1]!);
     const layers = assembleLayers(subtrees, shardSize);
     subtrees.length = 0;
     const root = bytesToHex(layers[layers.length - 1]!);
-    const shared = layers.map((layer) => {
-      const buffer = new SharedArrayBuffer(layer.byteLength);
-      new Uint8Array(buffer).set(layer);
-      return buffer;
-    });
-    layers.length = 0;
 
-    // Pass 2: every credential with its proof, written as files or as shards.
-    const layout = options.layout === "files" || options.layout === "shards" ? options.layout : count > FILES_LAYOUT_LIMIT ? "shards" : "files";
-    await mkdir(path.join(tmp, layout === "files" ? "credentials" : "shards"));
     const shardList: Shard[] = [];
-    let written = 0;
-    await Promise.all(
-      Array.from({ length: shards }, (_, shard) => {
+    if (layout === "shards") {
+      // Each shard file is complete; the manifest gets each shard root's path to the batch root.
+      const upper = layers.slice(Math.min(height, layers.length - 1));
+      for (let shard = 0; shard < shards; shard++) {
         const first = shard * shardSize;
-        const n = Math.min(shardSize, count - first);
-        if (layout === "shards") shardList.push({ file: shardPath(shard), first, count: n });
-        const task: WriteTask = { kind: "write", layout, partFile: path.join(tmp, "parts", `${shard}.part`), first, count: n, root, layers: shared, dir: tmp, shardFile: shardPath(shard) };
-        return runner.run<void>(task).then(() => progress({ phase: "write", done: (written += n), fraction: written / count }));
-      }),
-    );
+        shardList.push({ file: shardPath(shard), first, count: Math.min(shardSize, count - first), root: bytesToHex(shardRoots[shard]!), path: proofOf(upper, shard).map((node) => bytesToHex(node)) });
+      }
+    } else {
+      // Files: a second pass adds each credential's proof and writes its file.
+      const shared = layers.map((layer) => {
+        const buffer = new SharedArrayBuffer(layer.byteLength);
+        new Uint8Array(buffer).set(layer);
+        return buffer;
+      });
+      await mkdir(path.join(tmp, "credentials"));
+      let written = 0;
+      await Promise.all(
+        Array.from({ length: shards }, (_, shard) => {
+          const first = shard * shardSize;
+          const n = Math.min(shardSize, count - first);
+          const task: WriteTask = { kind: "write", partFile: path.join(tmp, "parts", `${shard}.part`), first, count: n, root, layers: shared, dir: tmp };
+          return runner.run<void>(task).then(() => progress({ phase: "write", done: (written += n), fraction: written / count }));
+        }),
+      );
+    }
+    layers.length = 0;
     await rm(path.join(tmp, "parts"), { recursive: true });
 
     const issuerAddress = input === "learners" ? getAddress(options.achievement!.awardingBody.address) : first!.issuer!;
@@ -219,7 +240,7 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
       achievementId: achievementIdOf(achievementUri),
       achievement: achievementUri,
       created: new Date().toISOString(),
-      ...(layout === "files" ? { files: Array.from({ length: count }, (_, i) => credentialPath(i)) } : { shards: shardList.sort((x, y) => x.first - y.first) }),
+      ...(layout === "files" ? { files: Array.from({ length: count }, (_, i) => credentialPath(i)) } : { shards: shardList }),
     };
     await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
     await runner.close();

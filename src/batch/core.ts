@@ -1,4 +1,4 @@
-import { keccak256Bytes } from "./keccak.js";
+import { keccak256Bytes } from "../credential/keccak.js";
 
 /**
  * Tiny, pure Merkle core over 32-byte nodes. Pairs are hashed sorted (`keccak256(min ‖ max)`),

@@ -1,4 +1,4 @@
-import { getAddress, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { credentialFromTemplate, type CredentialTemplate } from "../credential/credential.js";
 import type { CredentialFacts } from "../credential/credential-schema.js";
 import { credentialDigest, newSaltSeed } from "../credential/disclosure.js";
@@ -52,7 +52,7 @@ export function draftLearner(template: CredentialTemplate, learner: Learner, ind
   const credential = credentialFromTemplate(template, learner);
   const { achievement } = template;
   const facts = {
-    holder: getAddress(learner.wallet),
+    holder: learner.wallet as Address, // checksummed by learnerSchema
     achievementUri: achievement.id,
     creditsCenti: Math.round(achievement.workloadEcts * 100),
     eqfLevel: achievement.eqfLevel,

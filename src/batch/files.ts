@@ -6,7 +6,7 @@ import { learnerIdOf } from "../credential/credential-schema.js";
 import { credentialDigest } from "../credential/disclosure.js";
 import { CredstackError, ValidationError, type FieldIssue } from "../credential/errors.js";
 import { toFieldIssues } from "../credential/schema.js";
-import { credentialFileSchema, manifestSchema, type BatchManifest, type CredentialFile } from "./format.js";
+import { credentialFileSchema, manifestSchema, schemeOf, type BatchManifest, type CredentialFile, type Shard } from "./format.js";
 import { leafHash } from "./leaf.js";
 import { MerkleBatchTree } from "./tree.js";
 import type { Batch } from "./build.js";
@@ -81,7 +81,7 @@ export async function readCredentialFile(file: string): Promise<CredentialFile> 
 /** Recomputes a credential file's digest, leaf and proof; returns the problems found. */
 export function checkCredentialFile(c: CredentialFile): string[] {
   const problems: string[] = [];
-  if (credentialDigest(c.credential, c.saltSeed) !== c.leaf.credentialDigest.toLowerCase()) problems.push("credential digest does not match the credential");
+  if (credentialDigest(c.credential, c.saltSeed, schemeOf(c.format)) !== c.leaf.credentialDigest.toLowerCase()) problems.push("credential digest does not match the credential");
   const leaf = leafHash(c.leaf);
   if (leaf !== c.proof.leaf.toLowerCase()) problems.push("leaf does not match the leaf fields");
   if (c.leaf.index !== c.proof.index) problems.push("leaf index and proof index differ");
@@ -117,6 +117,12 @@ function parseCredentialText(text: string, location: string): CredentialFile {
   return result.data;
 }
 
+/** A shard line's credential file, its proof joined with the shard's path to the batch root. */
+function completeFromShard(file: CredentialFile, shard: Shard, manifest: BatchManifest): CredentialFile {
+  if (file.proof.root.toLowerCase() !== shard.root.toLowerCase()) return file; // cannot lead to the batch root: the check says so
+  return { ...file, proof: { ...file.proof, path: [...file.proof.path, ...shard.path], root: manifest.root } };
+}
+
 /**
  * Streams a batch's credentials in index order (schema-checked, not yet re-verified), from its files
  * or its JSON Lines shards; memory stays bounded whatever the batch size.
@@ -140,7 +146,7 @@ export async function* readCredentials(dir: string, manifest: BatchManifest): As
       if (text === "") continue;
       const location = `${shard.file}:${line}`;
       if (index >= shard.first + shard.count) throw new BatchFileError(`Shard holds more than its ${shard.count} credentials.`, location);
-      yield { index, location, file: parseCredentialText(text, location) };
+      yield { index, location, file: completeFromShard(parseCredentialText(text, location), shard, manifest) };
       index++;
     }
     if (index !== shard.first + shard.count) throw new BatchFileError(`Shard holds ${index - shard.first} credentials, the manifest says ${shard.count}.`, path.join(dir, shard.file));
@@ -236,7 +242,7 @@ export async function extractCredential(dir: string, selector: CredentialSelecto
       for await (const text of createInterface({ input: createReadStream(path.join(dir, shard.file)), crlfDelay: Infinity })) {
         line++;
         if ("index" in selector ? shard.first + line - 1 !== selector.index : !text.toLowerCase().includes(needle!.toLowerCase())) continue;
-        const c = { index: shard.first + line - 1, location: `${shard.file}:${line}`, file: parseCredentialText(text, `${shard.file}:${line}`) };
+        const c = { index: shard.first + line - 1, location: `${shard.file}:${line}`, file: completeFromShard(parseCredentialText(text, `${shard.file}:${line}`), shard, manifest) };
         if (matches(c)) {
           found = c;
           break;

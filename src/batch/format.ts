@@ -1,9 +1,17 @@
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
+import type { DisclosureScheme } from "../credential/disclosure.js";
 
 /** Format tags. A loader refuses any other. */
 export const BATCH_FORMAT = "credstack-batch-v1";
-export const CREDENTIAL_FORMAT = "credstack-credential-v1";
+/** Credential files: v1 = disclosure scheme 1, v2 (written now) = disclosure scheme 2 (see credential/disclosure.ts). */
+export const CREDENTIAL_FORMAT = "credstack-credential-v2";
+export const CREDENTIAL_FORMATS = ["credstack-credential-v1", CREDENTIAL_FORMAT] as const;
+
+/** The disclosure scheme of a credential file format. */
+export function schemeOf(format: (typeof CREDENTIAL_FORMATS)[number]): DisclosureScheme {
+  return format === "credstack-credential-v1" ? 1 : 2;
+}
 
 const hex32 = z.string().refine((v) => isHex(v) && v.length === 66, "expected 32 bytes of 0x-hex") as unknown as z.ZodType<Hex>;
 const address = z.string().refine((v) => isAddress(v, { strict: false }), "expected an address") as unknown as z.ZodType<Address>;
@@ -26,7 +34,7 @@ export const leafFieldsSchema = z
 /** One learner's file: the credential, its salt seed, its leaf and its inclusion proof. */
 export const credentialFileSchema = z
   .object({
-    format: z.literal(CREDENTIAL_FORMAT),
+    format: z.enum(CREDENTIAL_FORMATS),
     credential: z.record(z.unknown()),
     saltSeed: hex32,
     leaf: leafFieldsSchema,
@@ -36,12 +44,20 @@ export const credentialFileSchema = z
 
 export type CredentialFile = z.infer<typeof credentialFileSchema>;
 
-/** One JSON Lines shard of a large batch: `count` credential files, one per line, from index `first`. */
+/**
+ * One JSON Lines shard of a large batch: `count` credential files, one per line, from index
+ * `first`. Shards are aligned power-of-two runs of the tree, so each is a subtree: a line's proof
+ * leads to the shard's `root`, and `path` leads that root to the batch root. Readers join the two
+ * ({@link readCredentials}, {@link extractCredential}), so what they hand out is always a complete
+ * credential file whose proof leads to the anchored root.
+ */
 export const shardSchema = z
   .object({
     file: z.string().regex(/^shards\/[0-9]+\.jsonl$/),
     first: z.number().int().nonnegative(),
     count: z.number().int().positive(),
+    root: hex32,
+    path: z.array(hex32).max(32),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { bytesToHex, keccak256, toHex, type Address, type Hex } from "viem";
-import { keccak256Bytes } from "./keccak.js";
+import { keccak256Bytes } from "../credential/keccak.js";
 
 /**
  * The Merkle leaf of a credential. Double-hashed, as OpenZeppelin's StandardMerkleTree, so that no

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 
 /** A task's transferable buffers (moved, not copied, to the other thread). */
 export type Transfer = ArrayBuffer[];
@@ -22,9 +22,9 @@ export class WorkerPool {
   private failure: unknown;
   private closed = false;
 
-  constructor(entry: URL, size: number) {
+  constructor(entry: URL, size: number, resourceLimits?: ResourceLimits) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry);
+      const worker = new Worker(entry, { resourceLimits });
       worker.on("message", (message: { ok: boolean; result?: unknown; error?: { name: string; message: string; stack?: string } }) => {
         const job = this.busy.get(worker)!;
         this.busy.delete(worker);

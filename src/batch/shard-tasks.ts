@@ -9,7 +9,7 @@ import { learnerSchema, toFieldIssues, type Achievement } from "../credential/sc
 import { buildLayers } from "./core.js";
 import { draftCredential, draftLearner, type AnchorTarget, type Draft } from "./draft.js";
 import { CREDENTIAL_FORMAT } from "./format.js";
-import { keccakReady } from "./keccak.js";
+import { keccakReady } from "../credential/keccak.js";
 
 /**
  * The two steps of building a large batch, one shard (a power-of-two run of consecutive indices)
@@ -17,7 +17,12 @@ import { keccakReady } from "./keccak.js";
  * plain data: rows in, leaf layers out; layers in, finished files out.
  */
 
-/** Step 1: validate and draft a shard's rows, write them (without proofs) to `partFile`. */
+/**
+ * Step 1: validate and draft a shard's rows. `shards` layout: write the shard's JSON Lines file at
+ * once, each credential with its proof up to the shard's root (the manifest carries each shard
+ * root's proof up to the batch root). `files` layout: write them without proofs to `partFile`, for
+ * step 2.
+ */
 export interface DraftTask {
   kind: "draft";
   /** `learners`: CSV records (column → value); `credentials`: JSON Lines text of full credentials. */
@@ -32,6 +37,8 @@ export interface DraftTask {
   firstLine: number;
   /** CSV columns, from the header. */
   columns?: string[];
+  layout: "files" | "shards";
+  /** `files` layout: where the proof-less drafts go. `shards` layout: the shard file to write. */
   partFile: string;
   /** Issues to report at most (the count is always exact). */
   maxIssues: number;
@@ -83,6 +90,25 @@ function jsonLines(task: DraftTask): [string, number][] {
     if (text.trim() !== "") out.push([text, task.firstLine + i]);
   });
   return out;
+}
+
+/**
+ * `,"proof":{…}}`: closes a credential file's JSON with the proof of the node at `position` in
+ * `layers` (the position within the layers given; `index` is the credential's index in the batch).
+ */
+function proofJson(layers: readonly Buffer[], position: number, index: number, root: string): string {
+  let json = `,"proof":{"leaf":"0x${layers[0]!.toString("hex", position * 32, position * 32 + 32)}","index":${index},"path":[`;
+  let at = position;
+  let sep = "";
+  for (let level = 0; level < layers.length - 1; level++) {
+    const sibling = at ^ 1;
+    if (sibling * 32 < layers[level]!.length) {
+      json += `${sep}"0x${layers[level]!.toString("hex", sibling * 32, sibling * 32 + 32)}"`;
+      sep = ",";
+    }
+    at >>= 1;
+  }
+  return `${json}],"root":"${root}"}}`;
 }
 
 const line = (d: Draft) => JSON.stringify({ format: CREDENTIAL_FORMAT, credential: d.credential, saltSeed: d.saltSeed, leaf: d.leaf });
@@ -150,23 +176,29 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
   if (issueCount > 0) return { issues, issueCount, rows, keys, issuer, achievementUri, layers: [] };
   const leaves = new Uint8Array(drafts.length * 32);
   drafts.forEach((d, i) => leaves.set(d.hash, i * 32));
-  await writeFile(task.partFile, drafts.map(line).join("\n"));
-  return { issues, issueCount, rows, keys, issuer, achievementUri, layers: buildLayers(leaves) };
+  const layers = buildLayers(leaves);
+  if (task.layout === "files") {
+    await writeFile(task.partFile, drafts.map(line).join("\n"));
+  } else {
+    const nodes = layers.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength));
+    const shardRoot = `0x${nodes[nodes.length - 1]!.toString("hex")}`;
+    const text = drafts.map((d, i) => `${line(d).slice(0, -1)}${proofJson(nodes, i, task.first + i, shardRoot)}`);
+    await writeFile(task.partFile, text.join("\n") + "\n");
+  }
+  return { issues, issueCount, rows, keys, issuer, achievementUri, layers };
 }
 
-/** Step 2: add each credential's proof and write the shard's final files. */
+/** Step 2 (`files` layout): add each credential's proof and write its file. */
 export interface WriteTask {
   kind: "write";
-  layout: "files" | "shards";
   partFile: string;
   first: number;
   count: number;
   root: Hex;
   /** The whole tree's layers (shared memory), level 0 = all leaves. */
   layers: (SharedArrayBuffer | ArrayBuffer)[];
-  /** Batch directory being written, and the shard's file (shards layout). */
+  /** Batch directory being written. */
   dir: string;
-  shardFile?: string;
 }
 
 /** Path of credential `index` inside a batch directory (files layout). */
@@ -181,39 +213,13 @@ export function shardPath(n: number): string {
 
 export async function writeShard(task: WriteTask): Promise<void> {
   const layers = task.layers.map((b) => Buffer.from(b));
-  const part = await readFile(task.partFile);
-  // Each line of the part file is a credential file without its proof: `{…}`. Insert the proof
-  // before the closing brace, working on bytes (no decoding and re-encoding of the credentials).
-  const pieces: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i < task.count; i++) {
-    let end = part.indexOf(10, start);
-    if (end === -1) end = part.length;
-    if (end - start < 2 || part[end - 1] !== 0x7d) throw new Error(`${task.partFile}: line ${i + 1} is not a credential`);
+  const lines = (await readFile(task.partFile, "utf8")).split("\n");
+  if (lines.length !== task.count) throw new Error(`${task.partFile}: ${lines.length} lines, expected ${task.count}`);
+  for (let i = 0; i < lines.length; i++) {
     const index = task.first + i;
-    let suffix = `,"proof":{"leaf":"0x${layers[0]!.toString("hex", index * 32, index * 32 + 32)}","index":${index},"path":[`;
-    let at = index;
-    let sep = "";
-    for (let level = 0; level < layers.length - 1; level++) {
-      const sibling = at ^ 1;
-      if (sibling * 32 < layers[level]!.length) {
-        suffix += `${sep}"0x${layers[level]!.toString("hex", sibling * 32, sibling * 32 + 32)}"`;
-        sep = ",";
-      }
-      at >>= 1;
-    }
-    suffix += `],"root":"${task.root}"}}`;
-    const line = part.subarray(start, end - 1);
-    if (task.layout === "shards") {
-      pieces.push(line, Buffer.from(`${suffix}\n`, "latin1")); // the suffix is ASCII
-    } else {
-      const text = line.toString("utf8") + suffix;
-      await writeFile(path.join(task.dir, credentialPath(index)), JSON.stringify(JSON.parse(text), null, 2) + "\n");
-    }
-    start = end + 1;
+    const text = lines[i]!.slice(0, -1) + proofJson(layers, index, index, task.root);
+    await writeFile(path.join(task.dir, credentialPath(index)), JSON.stringify(JSON.parse(text), null, 2) + "\n");
   }
-  if (start < part.length) throw new Error(`${task.partFile}: more lines than the ${task.count} expected`);
-  if (task.layout === "shards") await writeFile(path.join(task.dir, task.shardFile!), Buffer.concat(pieces));
   await rm(task.partFile);
 }
 

@@ -14,14 +14,29 @@ import type { Hex } from "viem";
  * who hides a field shows its digest instead of its value and salt: the credential digest, and so
  * the Merkle leaf, still verify, and the hidden value cannot be guessed from the digest.
  *
- * Salts are derived from one 256-bit seed per credential drawn from a CSPRNG:
- * `salt = HMAC-SHA256(seed, pointer)[0..16]`. Revealing one field's salt reveals nothing about the
- * others; the issuer and holder keep the seed.
+ * Salts are derived from one 256-bit seed per credential drawn from a CSPRNG; revealing one
+ * field's salt reveals nothing about the others; the issuer and holder keep the seed.
  *
- * Subtrees that are public to everyone holding the credential and never disclosed in part (the
- * achievement description, the issuer profile) are one field each: see {@link ATOMIC_POINTERS}.
+ * Two schemes exist; files name theirs (credential file format v1 → scheme 1, v2 → scheme 2) and
+ * both verify forever:
+ * - **scheme 1**: every scalar is a field; `salt = HMAC-SHA256(seed, pointer)[0..16]`.
+ * - **scheme 2** (current): every array element is one field whole (an `IdentityObject`, a
+ *   `Result`: disclosed or hidden as a unit); `salt = SHA-256(seed ‖ UTF-8(pointer))[0..16]`
+ *   (a PRF keyed by the secret seed prefix; the output is truncated, so no length extension).
+ *   A credential has 14 fields instead of 21 and digests 2.4× faster, which is what a
+ *   million-credential batch needs (see `npm run bench`).
+ *
+ * In both, the subtrees that are public to everyone holding the credential and never disclosed in
+ * part (the achievement with its EU elements, the issuer profile) are one field each: see
+ * {@link ATOMIC_POINTERS}.
  */
 export const ATOMIC_POINTERS: readonly string[] = ["/@context", "/type", "/issuer", "/credentialSubject/achievement"];
+
+/** A disclosure scheme: how a credential is split into fields and how their salts derive from the seed. */
+export type DisclosureScheme = 1 | 2;
+
+/** The scheme new credentials use. */
+export const DISCLOSURE_SCHEME: DisclosureScheme = 2;
 
 const ATOMIC_SET = new Set(ATOMIC_POINTERS);
 
@@ -33,23 +48,23 @@ export interface Field {
 
 const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 
-/** Splits a JSON document into fields (leaf values, and the atomic subtrees whole). */
-export function toFields(document: unknown, atomic: readonly string[] = ATOMIC_POINTERS): Field[] {
+/** Splits a JSON document into its fields under `scheme` (scalars, atomic subtrees and, in scheme 2, array elements whole). */
+export function toFields(document: unknown, scheme: DisclosureScheme = DISCLOSURE_SCHEME): Field[] {
   const fields: Field[] = [];
-  const atomicSet = atomic === ATOMIC_POINTERS ? ATOMIC_SET : new Set(atomic);
-  const walk = (value: unknown, pointer: string) => {
-    if (atomicSet.has(pointer) || value === null || typeof value !== "object") {
+  const walk = (value: unknown, pointer: string, inArray: boolean) => {
+    if (ATOMIC_SET.has(pointer) || value === null || typeof value !== "object" || (inArray && scheme === 2)) {
       fields.push({ pointer, value });
       return;
     }
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    const isArray = Array.isArray(value);
+    const entries = isArray ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
     if (entries.length === 0) {
       fields.push({ pointer, value });
       return;
     }
-    for (const [key, child] of entries) walk(child, `${pointer}/${escapePointer(key)}`);
+    for (const [key, child] of entries) walk(child, `${pointer}/${escapePointer(key)}`, isArray);
   };
-  walk(document, "");
+  walk(document, "", false);
   return fields;
 }
 
@@ -68,13 +83,20 @@ export function newSaltSeed(): Hex {
   return `0x${seed}`;
 }
 
-/** The 128-bit salt of the field at `pointer`, derived from the credential's seed. */
-export function saltFor(seed: Hex, pointer: string): Hex {
-  return saltWithKey(Buffer.from(seed.slice(2), "hex"), pointer);
+/** The 128-bit salt of the field at `pointer`, derived from the credential's seed under `scheme`. */
+export function saltFor(seed: Hex, pointer: string, scheme: DisclosureScheme = DISCLOSURE_SCHEME): Hex {
+  return saltWithKey(Buffer.from(seed.slice(2), "hex"), pointer, scheme);
 }
 
-function saltWithKey(key: Buffer, pointer: string): Hex {
-  return `0x${createHmac("sha256", key).update(pointer).digest("hex").slice(0, 32)}`;
+const saltInput = Buffer.alloc(32 + 1024);
+
+function saltWithKey(key: Buffer, pointer: string, scheme: DisclosureScheme): Hex {
+  if (scheme === 1) return `0x${createHmac("sha256", key).update(pointer).digest("hex").slice(0, 32)}`;
+  const length = Buffer.byteLength(pointer);
+  const input = length <= 1024 ? saltInput : Buffer.alloc(32 + length);
+  key.copy(input, 0, 0, 32);
+  input.write(pointer, 32);
+  return `0x${hash("sha256", input.subarray(0, 32 + length), "hex").slice(0, 32)}`;
 }
 
 const shared = new WeakMap<object, string>();
@@ -129,10 +151,11 @@ export function digestOfFieldDigests(digests: readonly Hex[]): Hex {
   return `0x${hash("sha256", Buffer.from(sorted.join(""), "hex"), "hex")}`;
 }
 
-/** The digests of every field of `document`, salted from `seed`. */
-export function fieldDigests(document: unknown, seed: Hex): Hex[] {
+/** The digests of every field of `document`, salted from `seed` under `scheme`. */
+export function fieldDigests(document: unknown, seed: Hex, scheme: DisclosureScheme = DISCLOSURE_SCHEME): Hex[] {
   const key = Buffer.from(seed.slice(2), "hex");
-  return toFields(document).map((f) => fieldDigest(saltWithKey(key, f.pointer), f.pointer, f.value));
+  if (key.length !== 32) throw new RangeError("a salt seed is 32 bytes");
+  return toFields(document, scheme).map((f) => fieldDigest(saltWithKey(key, f.pointer, scheme), f.pointer, f.value));
 }
 
 /**
@@ -142,6 +165,6 @@ export function fieldDigests(document: unknown, seed: Hex): Hex[] {
  * const seed = newSaltSeed();
  * const digest = credentialDigest(vc, seed); // 0x… (32 bytes), goes into the Merkle leaf
  */
-export function credentialDigest(document: unknown, seed: Hex): Hex {
-  return digestOfFieldDigests(fieldDigests(document, seed));
+export function credentialDigest(document: unknown, seed: Hex, scheme: DisclosureScheme = DISCLOSURE_SCHEME): Hex {
+  return digestOfFieldDigests(fieldDigests(document, seed, scheme));
 }

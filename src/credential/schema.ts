@@ -1,4 +1,5 @@
-import { getAddress, isAddress } from "viem";
+import { isAddress } from "viem";
+import { checksumAddress } from "./keccak.js";
 import { z } from "zod";
 import { ValidationError, type FieldIssue } from "./errors.js";
 
@@ -66,8 +67,8 @@ export const learnerSchema = z
     /** The learner's wallet address: the holder key the credential is bound to. */
     wallet: z
       .string()
-      .refine((a) => isAddress(a, { strict: false }), "expected a 0x-prefixed 20-byte address")
-      .transform((a) => getAddress(a)),
+      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+      .transform((a) => checksumAddress(a)),
     grade: z.string().max(50).optional(),
     /** Date of issuing (EU element 5), ISO 8601 date or date-time. */
     date: z

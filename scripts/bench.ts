@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: credstack's builder and Merkle core side by side with the peers the issues name,
+ * on the same inputs and machine. Every measurement runs in its own child process (fresh heap, own
+ * peak RSS) with a time limit; a peer that does not finish is reported as such.
+ *
+ *   npm run bench                 # 10k, 100k and 1M (about 10 minutes)
+ *   BENCH_SIZES=10000 npm run bench   # a quick run
+ *
+ * Results are printed as Markdown tables, with ratios against credstack, and saved to
+ * bench-out/results.json. The README's "Benchmarks" section records a run.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { writeSyntheticLearnersCsv } from "./lib/synthetic.js";
+
+const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
+const LIMIT_S = Number(process.env.BENCH_LIMIT_S ?? 180);
+const out = path.resolve("bench-out");
+
+interface Result {
+  task: string;
+  n: number;
+  seconds?: number;
+  maxRssMiB?: number;
+  check?: string;
+  rates?: Record<string, number>;
+  dnf?: string;
+}
+
+function run(task: string, n: number, csv?: string): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/lib/bench-peers.ts", task, String(n), ...(csv ? [csv] : [])], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_S * 1000);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split("\n").pop();
+      if (code === 0 && line) return resolve(JSON.parse(line));
+      const dnf = signal === "SIGKILL" ? `did not finish in ${LIMIT_S} s` : `failed: ${stderr.trim().split("\n").slice(-3).join(" ").slice(0, 200)}`;
+      resolve({ task, n, dnf });
+    });
+  });
+}
+
+const fmtS = (r: Result) => (r.dnf ? r.dnf : `${r.seconds!.toFixed(2)} s`);
+const fmtRss = (r: Result) => (r.maxRssMiB ? `${r.maxRssMiB} MiB` : "–");
+const ratio = (peer: Result, ours: Result) => (peer.seconds && ours.seconds ? `${(peer.seconds / ours.seconds).toFixed(1)}×` : peer.dnf ? `> ${(LIMIT_S / ours.seconds!).toFixed(0)}×` : "–");
+
+const results: Result[] = [];
+const say = (line = "") => console.log(line);
+
+await mkdir(out, { recursive: true });
+say(`# credstack benchmarks (node ${process.version}, ${new Date().toISOString()})`);
+
+// 1. keccak-256
+const keccak = await run("keccak", 300_000);
+results.push(keccak);
+say("\n## keccak-256, hashes/s (one core)\n");
+say("| implementation | 64 B | 320 B | vs @noble/hashes |");
+say("|---|---:|---:|---:|");
+for (const impl of ["hash-wasm", "@noble/hashes", "viem keccak256"]) {
+  const a = keccak.rates?.[`${impl} @64B`];
+  const b = keccak.rates?.[`${impl} @320B`];
+  const base = keccak.rates?.["@noble/hashes @64B"];
+  say(`| ${impl} | ${a?.toLocaleString("en")} | ${b?.toLocaleString("en")} | ${a && base ? (a / base).toFixed(1) : "–"}× |`);
+}
+
+// 2. Merkle tree + every proof, on the same leaves
+say("\n## Merkle tree: build + every proof (hex), same leaves\n");
+say("| n | credstack core | merkletreejs | @openzeppelin/merkle-tree |");
+say("|---:|---|---|---|");
+for (const n of sizes) {
+  const ours = await run("tree:credstack", n);
+  const mtj = await run("tree:merkletreejs", n);
+  const oz = n <= 100_000 ? await run("tree:openzeppelin", n) : { task: "tree:openzeppelin", n, dnf: "not run (162 s + > 5 min for proofs at 1M in ../shared/baselines.md)" };
+  results.push(ours, mtj, oz);
+  say(`| ${n.toLocaleString("en")} | ${fmtS(ours)}, ${fmtRss(ours)} | ${fmtS(mtj)}, ${fmtRss(mtj)} (${ratio(mtj, ours)}) | ${fmtS(oz)}${oz.seconds ? `, ${fmtRss(oz)} (${ratio(oz, ours)})` : ""} |`);
+}
+
+// 3. The whole issuer pipeline: CSV → complete batch directory
+say("\n## Full batch build: learners CSV → credentials, salted digests, leaves, tree, proofs, files\n");
+say("| n | credstack `buildBatchDirectory` | OpenAttestation `wrapDocuments` (in memory, no files) |");
+say("|---:|---|---|");
+for (const n of sizes) {
+  const csv = path.join(out, `learners-${n}.csv`);
+  if (!(await stat(csv).catch(() => undefined))) await writeSyntheticLearnersCsv(csv, n);
+  const ours = await run("build:credstack", n, csv);
+  const oa = n <= 10_000 ? await run("build:openattestation", n, csv) : n <= 100_000 ? await run("build:openattestation", n, csv) : { task: "build:openattestation", n, dnf: "not run (its proof search is quadratic: ~3 k docs/s at 10k, 682–3671 s for 1M by its own figures)" };
+  results.push(ours, oa);
+  say(`| ${n.toLocaleString("en")} | ${fmtS(ours)}, ${fmtRss(ours)}${ours.seconds ? ` (${Math.round(n / ours.seconds).toLocaleString("en")}/s)` : ""} | ${fmtS(oa)}${oa.seconds ? `, ${fmtRss(oa)} (${ratio(oa, ours)})` : ""} |`);
+}
+
+const target = results.find((r) => r.task === "build:credstack" && r.n === 1_000_000);
+if (target) say(`\n1M target (≤ 60 s, ≤ 1 GiB RSS): ${target.seconds && target.seconds <= 60 && target.maxRssMiB! <= 1024 ? "met" : "NOT met"} — ${fmtS(target)}, ${fmtRss(target)}`);
+await writeFile(path.join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
+say(`\nsaved ${path.join(out, "results.json")}`);
