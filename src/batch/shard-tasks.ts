@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { open, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Address, Hex } from "viem";
@@ -122,7 +122,13 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
     for (const issue of list) if (issues.length < task.maxIssues) issues.push(issue);
   };
   const keys: ([string, string] | null)[] = [];
-  const drafts: Draft[] = [];
+  // Each draft is serialised at once (its proof comes last): the shard holds strings, not objects.
+  const lines: string[] = [];
+  const leaves = new Uint8Array(task.records * 32);
+  const keep = (d: Draft) => {
+    if (lines.length < task.records) leaves.set(d.hash, lines.length * 32);
+    lines.push(line(d));
+  };
   let issuer: Address | undefined;
   let achievementUri: string | undefined;
   const template = task.input === "learners" ? templateFor(task.achievement!, task.target.chainId) : undefined;
@@ -140,7 +146,7 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
         return;
       }
       keys.push([parsed.data.id, parsed.data.wallet.toLowerCase()]);
-      drafts.push(draftLearner(template, parsed.data, index, task.target));
+      keep(draftLearner(template, parsed.data, index, task.target));
       return;
     }
     let json: unknown;
@@ -170,20 +176,27 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
       return;
     }
     keys.push([learnerIdOf(parsed.data) ?? parsed.data.id, facts.holder.toLowerCase()]);
-    drafts.push(draftCredential(json as Record<string, unknown>, facts, index, task.target));
+    keep(draftCredential(json as Record<string, unknown>, facts, index, task.target));
   });
 
   if (issueCount > 0) return { issues, issueCount, rows, keys, issuer, achievementUri, layers: [] };
-  const leaves = new Uint8Array(drafts.length * 32);
-  drafts.forEach((d, i) => leaves.set(d.hash, i * 32));
+  if (lines.length !== task.records) throw new Error(`shard at ${task.first}: ${lines.length} credentials for ${task.records} records`);
   const layers = buildLayers(leaves);
   if (task.layout === "files") {
-    await writeFile(task.partFile, drafts.map(line).join("\n"));
+    await writeFile(task.partFile, lines.join("\n"));
   } else {
     const nodes = layers.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength));
     const shardRoot = `0x${nodes[nodes.length - 1]!.toString("hex")}`;
-    const text = drafts.map((d, i) => `${line(d).slice(0, -1)}${proofJson(nodes, i, task.first + i, shardRoot)}`);
-    await writeFile(task.partFile, text.join("\n") + "\n");
+    const file = await open(task.partFile, "wx");
+    try {
+      for (let from = 0; from < lines.length; from += 512) {
+        let text = "";
+        for (let i = from; i < Math.min(from + 512, lines.length); i++) text += `${lines[i]!.slice(0, -1)}${proofJson(nodes, i, task.first + i, shardRoot)}\n`;
+        await file.write(text);
+      }
+    } finally {
+      await file.close();
+    }
   }
   return { issues, issueCount, rows, keys, issuer, achievementUri, layers };
 }
