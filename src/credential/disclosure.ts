@@ -23,8 +23,8 @@ import type { Hex } from "viem";
  * - **scheme 2** (current): every array element is one field whole (an `IdentityObject`, a
  *   `Result`: disclosed or hidden as a unit); `salt = SHA-256(seed ‖ UTF-8(pointer))[0..16]`
  *   (a PRF keyed by the secret seed prefix; the output is truncated, so no length extension).
- *   A credential has 14 fields instead of 21 and digests 2.4× faster, which is what a
- *   million-credential batch needs (see `npm run bench`).
+ *   A credential has 14 fields instead of 21 and digests 1.7× faster (38 µs against 65), which a
+ *   million-credential batch needs.
  *
  * In both, the subtrees that are public to everyone holding the credential and never disclosed in
  * part (the achievement with its EU elements, the issuer profile) are one field each: see
