@@ -1,0 +1,95 @@
+/**
+ * `npm run demo`: the issuer → verifier story on the embedded Hardhat network (no server to start).
+ *
+ * Deploys the registry, accredits the two synthetic institutions of `seeds/institutions.json`,
+ * has each build and anchor a batch from its seed course and learners, verifies a credential
+ * (VALID, with the checklist), tampers with one (INVALID, with the reason), revokes one (INVALID,
+ * revoked), and prints the gas of each anchor and revocation. The batches go to `demo-out/`.
+ */
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { network } from "hardhat";
+import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import CredstackModule from "./ignition/modules/Credstack.js";
+import { buildBatchDirectory } from "../src/batch/build-directory.js";
+import { manifestDigest } from "../src/batch/build.js";
+import { extractCredential, readManifest, writeFileAtomic } from "../src/batch/files.js";
+import type { CredentialFile } from "../src/batch/format.js";
+import { canonicalJson } from "../src/credential/disclosure.js";
+import { parseAchievement } from "../src/credential/schema.js";
+import { accreditIssuer, addOperator, anchorBatch, revokeCredentials } from "../src/chain/actions/index.js";
+import { verifyCredential } from "../src/verify/index.js";
+import { formatReport } from "../src/verify/format.js";
+
+const OUT = path.resolve("demo-out");
+const seeds = path.resolve("seeds");
+const say = (line = "") => console.log(line);
+
+interface Institution {
+  name: string;
+  country: string;
+  governanceAccount: number;
+  operatorAccount: number;
+  maxEqf: number;
+  course: string;
+  learners: string;
+}
+const { accreditor, institutions } = JSON.parse(await readFile(path.join(seeds, "institutions.json"), "utf8")) as { accreditor: { name: string; account: number }; institutions: Institution[] };
+
+await rm(OUT, { recursive: true, force: true });
+const connection = await network.create();
+const { viem, ignition } = connection;
+const publicClient = await viem.getPublicClient();
+const wallets = await viem.getWalletClients();
+const chainId = await publicClient.getChainId();
+
+say("credstack demo — embedded Hardhat network (chain " + chainId + ")\n");
+const { registry: deployed } = await ignition.deploy(CredstackModule, { displayUi: false });
+const registry = getAddress(await deployed.getAddress()) as Address;
+say(`1. Registry deployed at ${registry}; accreditor: ${accreditor.name}`);
+
+const gasOf = async (txHash: Hex) => Number((await publicClient.getTransactionReceipt({ hash: txHash })).gasUsed);
+const gas: [string, number][] = [];
+const now = Number((await publicClient.getBlock()).timestamp);
+const issued: { institution: Institution; dir: string; root: Hex; operator: (typeof wallets)[number] }[] = [];
+
+for (const institution of institutions) {
+  const governance = wallets[institution.governanceAccount]!;
+  const operator = wallets[institution.operatorAccount]!;
+  const profileDigest = keccak256(toHex(canonicalJson({ name: institution.name, country: institution.country })));
+  await accreditIssuer(wallets[accreditor.account]!, { registry, issuer: governance.account.address, profileDigest, maxEqfLevel: institution.maxEqf, validFrom: now - 86_400, validUntil: now + 5 * 365 * 86_400 });
+  await addOperator(governance, { registry, key: operator.account.address });
+  say(`2. Accredited ${institution.name} (${institution.country}, up to EQF ${institution.maxEqf}); operator key ${operator.account.address}`);
+
+  const course = parseAchievement(JSON.parse(await readFile(path.join(seeds, institution.course), "utf8")), institution.course);
+  const dir = path.join(OUT, path.basename(institution.course, ".json"));
+  const manifest = await buildBatchDirectory({ achievement: course, learnersCsv: path.join(seeds, institution.learners), out: dir, target: { chainId, registry } });
+  const anchored = await anchorBatch(operator, { registry, root: manifest.root, leafCount: manifest.leafCount, manifestDigest: manifestDigest(manifest) });
+  await writeFileAtomic(path.join(dir, "manifest.json"), JSON.stringify({ ...manifest, anchor: { txHash: anchored.txHash, blockNumber: Number(anchored.blockNumber), anchoredAt: anchored.anchoredAt } }, null, 2) + "\n");
+  gas.push([`anchor ${manifest.leafCount} credentials (${course.title})`, await gasOf(anchored.txHash)]);
+  say(`3. Issued "${course.title}": ${manifest.leafCount} credentials → ${path.relative(process.cwd(), dir)}; root ${manifest.root} anchored in block ${anchored.blockNumber}`);
+  issued.push({ institution, dir, root: manifest.root, operator });
+}
+
+const [first] = issued;
+const credential = await extractCredential(first!.dir, { index: 0 });
+const file = path.join(OUT, "learner-credential.json");
+await writeFile(file, JSON.stringify(credential, null, 2) + "\n");
+say(`\n4. A learner presents ${path.relative(process.cwd(), file)}; the verifier checks it against the chain:`);
+say(formatReport(await verifyCredential(credential, { client: publicClient })));
+
+const tampered: CredentialFile = structuredClone(credential);
+(tampered.credential.credentialSubject as { result: { value: string }[] }).result[0]!.value = "10";
+await writeFile(path.join(OUT, "tampered-credential.json"), JSON.stringify(tampered, null, 2) + "\n");
+say(`\n5. Someone raises the grade to 10 (tampered-credential.json):`);
+say(formatReport(await verifyCredential(tampered, { client: publicClient })));
+
+const revoked = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [credential.leaf.index], reason: 1 });
+gas.push(["revoke 1 credential", await gasOf(revoked.txHash)]);
+say(`\n6. ${first!.institution.name} revokes that credential (reason 1):`);
+say(formatReport(await verifyCredential(credential, { client: publicClient })));
+
+say("\n7. Gas");
+for (const [what, used] of gas) say(`   ${what.padEnd(60)} ${used.toLocaleString("en").padStart(8)}`);
+say(`\nFiles: ${path.relative(process.cwd(), OUT)}/ (batches, the learner's credential, the tampered copy). Manifest of the first batch: ${(await readManifest(first!.dir)).anchor ? "anchored" : "not anchored"}.`);
+await connection.close();
