@@ -2,9 +2,11 @@
  * `npm run chain`: starts a local `hardhat node` on 127.0.0.1 (port $PORT or 8545), deploys the
  * registry through the Ignition module, writes the deployment to .credstack/deployment.json (where
  * the SDK and CLI look by default) and keeps the node running until Ctrl-C.
+ * (`credstack chain start` does the same from the CLI.)
  */
+import { deployRegistry } from "../src/chain/deploy.js";
+import { deploymentFile } from "../src/chain/deployments.js";
 import { startLocalNode } from "../src/chain/local-node.js";
-import { deployToNode } from "./lib/deploy.js";
 
 const port = Number(process.env.PORT ?? 8545);
 const node = await startLocalNode({ port });
@@ -16,12 +18,12 @@ process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
 
 try {
-  const record = await deployToNode(node.url);
+  const record = await deployRegistry(node.url);
   console.log(`credstack local chain
   RPC URL    ${record.rpcUrl}
   chain id   ${record.chainId}
   registry   ${record.registry}
-  written to .credstack/deployment.json
+  written to ${deploymentFile()}
 Press Ctrl-C to stop.`);
 } catch (error) {
   await node.stop();

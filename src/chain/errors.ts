@@ -243,3 +243,87 @@ export class TransactionReplacedError extends ChainError {
     super(`Transaction ${txHash} was ${reason} by ${replacementHash} (same account and nonce); its call did not happen.`, options);
   }
 }
+
+/** A batch (or credential) was built for another registry than the one given. */
+export class RegistryMismatchError extends ChainError {
+  override name = "RegistryMismatchError";
+  /** The registry the batch manifest (or credential) names. */
+  readonly expected: Address;
+  /** The registry the caller asked for (`--registry`, the `registry` option). */
+  readonly actual: Address;
+  constructor(expected: Address, actual: Address, options: { source?: string; cause?: unknown } = {}) {
+    expected = checksum(expected);
+    actual = checksum(actual);
+    super(`${options.source ?? "The batch"} was built for registry ${expected}, not for registry ${actual}.`, {
+      details: "Leaves bind the registry address: a batch can only be anchored in the registry it was built for. Drop --registry, or rebuild the batch for this registry.",
+      cause: options.cause,
+    });
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/**
+ * An anchor recorded in a batch manifest does not match the chain: the root is not anchored there
+ * (another chain, or a local chain that was restarted), or by another transaction, block or time.
+ */
+export class AnchorMismatchError extends ChainError {
+  override name = "AnchorMismatchError";
+  constructor(
+    readonly root: Hex,
+    /** The manifest field that disagrees: `root` (not anchored on chain), `txHash`, `blockNumber`, `anchoredAt` or `leafCount`. */
+    readonly field: "root" | "txHash" | "blockNumber" | "anchoredAt" | "leafCount",
+    /** The value in the manifest. */
+    readonly recorded: string,
+    /** The value on chain (`none` when absent). */
+    readonly onChain: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      field === "root"
+        ? `The manifest records an anchor of ${root} (transaction ${recorded}), but the root is not anchored on this chain and registry.`
+        : `The manifest's anchor of ${root} disagrees with the chain: ${field} is ${recorded} in the manifest, ${onChain} on chain.`,
+      {
+        details: "The manifest is left unchanged. Check that --rpc points at the chain the batch was anchored on.",
+        ...options,
+      },
+    );
+  }
+}
+
+/**
+ * The batch names another issuer than the one involved on chain: the sending key operates for
+ * another issuer (`operator`), or the root was anchored by another issuer (`anchored`).
+ */
+export class IssuerMismatchError extends ChainError {
+  override name = "IssuerMismatchError";
+  /** The issuer the batch manifest names. */
+  readonly batchIssuer: Address;
+  /** The sending key's issuer (`operator`) or the issuer that anchored the root (`anchored`). */
+  readonly otherIssuer: Address;
+  constructor(
+    readonly root: Hex,
+    batchIssuer: Address,
+    otherIssuer: Address,
+    readonly reason: "operator" | "anchored",
+    options: { key?: Address; cause?: unknown } = {},
+  ) {
+    batchIssuer = checksum(batchIssuer);
+    otherIssuer = checksum(otherIssuer);
+    const key = checksum(options.key);
+    super(
+      reason === "operator"
+        ? `Key ${key ?? "(unknown)"} operates for issuer ${otherIssuer}, but batch ${root} is issued by ${batchIssuer}.`
+        : `Batch root ${root} is already anchored by issuer ${otherIssuer}, not by the batch's issuer ${batchIssuer}.`,
+      {
+        details:
+          reason === "operator"
+            ? "Anchor with an operator key of the batch's issuer (the awarding body's address in the course)."
+            : "Roots are never overwritten; this batch cannot be anchored for its issuer in this registry.",
+        cause: options.cause,
+      },
+    );
+    this.batchIssuer = batchIssuer;
+    this.otherIssuer = otherIssuer;
+  }
+}

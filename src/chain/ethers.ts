@@ -1,5 +1,5 @@
-import { Contract, isError, type ContractRunner, type Signer, type TransactionReceipt, type TransactionResponse } from "ethers";
-import { getAddress, type Address, type ContractFunctionArgs, type ContractFunctionName, type Hex } from "viem";
+import { Contract, isError, type ContractRunner, type Provider, type Signer, type TransactionReceipt, type TransactionResponse } from "ethers";
+import { createPublicClient, custom, getAddress, type Address, type ContractFunctionArgs, type ContractFunctionName, type Hex } from "viem";
 import { credentialRegistryAbi } from "./abi.js";
 import {
   ChainError,
@@ -11,6 +11,7 @@ import {
 } from "./errors.js";
 import { toBatchRecord, toIndices, type AnchorResult, type BatchRecord, type TxResult } from "./records.js";
 import { revertError, toChainError, type ChainErrorContext } from "./to-chain-error.js";
+import type { RegistryReadClient } from "./actions/client.js";
 
 /**
  * The ethers v6 adapter: an issuer who already holds an ethers `Signer` / `Provider` anchors and
@@ -31,6 +32,8 @@ export interface EthersWriteOptions {
   timeout?: number;
   /** Expected chain id: throws `WrongChainError` when the provider serves another chain. */
   chainId?: number;
+  /** Called once the node has accepted the transaction, with its hash, before the receipt is awaited. */
+  onSent?: (txHash: Hex) => void | Promise<void>;
 }
 
 /** The JSON-RPC URL behind an ethers runner, when it has one (JsonRpcProvider), for error messages. */
@@ -83,6 +86,7 @@ async function sendWithEthers<const name extends WriteName>(
   }
 
   const txHash = tx.hash as Hex;
+  await options.onSent?.(txHash);
   try {
     const receipt = await waitMined(tx, options);
     const minedHash = receipt.hash as Hex; // a repriced replacement carries our call under a new hash
@@ -182,4 +186,24 @@ export async function getBatchWithEthers(runner: ContractRunner, params: { regis
     const chainId = isError(err, "BAD_DATA") ? await chainIdOf(runner) : undefined;
     throw toChainError(err, { functionName: "batchOf", registry, chainId, url: connectionUrl(runner) });
   }
+}
+
+/**
+ * A viem read client over an ethers provider's JSON-RPC connection, so that the viem read actions
+ * (getBatch, findAnchor, assertRegistry, …) serve an issuer who holds an ethers provider. Needs a
+ * provider that speaks JSON-RPC (`send(method, params)`: JsonRpcProvider, BrowserProvider,
+ * Hardhat's); throws a ChainError otherwise.
+ *
+ * @example
+ * const publicClient = ethersReadClient(new JsonRpcProvider(rpcUrl));
+ * await getBatch(publicClient, { registry, root });
+ */
+export function ethersReadClient(provider: Provider): RegistryReadClient {
+  const send = (provider as { send?: unknown }).send;
+  if (typeof send !== "function") {
+    throw new ChainError("The ethers provider does not expose JSON-RPC (no send method): pass a viem publicClient for reads.");
+  }
+  const request = ({ method, params }: { method: string; params?: unknown }) =>
+    (send as (method: string, params: unknown[]) => Promise<unknown>).call(provider, method, (params as unknown[] | undefined) ?? []);
+  return createPublicClient({ transport: custom({ request }, { retryCount: 0 }) }) as RegistryReadClient;
 }

@@ -47,6 +47,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on `port` of 127.0.0.1 (the OS lets us bind it). */
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
 /** A Node.js binary that Hardhat 3 accepts (≥ 22): this one, or the `node` devDependency's. */
 export function hardhatNodeBinary(): string {
   const major = Number(process.versions.node.split(".")[0]);
@@ -64,6 +73,10 @@ export function hardhatNodeBinary(): string {
  */
 export async function startLocalNode(options: StartLocalNodeOptions = {}): Promise<LocalNode> {
   const port = options.port || (await freePort());
+  // Another node on the port would answer the readiness probe in place of ours.
+  if (options.port && !(await portIsFree(port))) {
+    throw new LocalNodeError(`Port ${port} on 127.0.0.1 is already in use.`, "Stop what listens there (another local chain?) or choose another port.");
+  }
   const cwd = options.cwd ?? process.cwd();
   const hardhatCli = path.join(path.dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
   const child = spawn(hardhatNodeBinary(), [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {

@@ -6,7 +6,7 @@ import { createPublicClient, createWalletClient, http, keccak256, toHex, type Ad
 import { privateKeyToAccount } from "viem/accounts";
 import { startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { readDeployment } from "../../src/chain/deployments.js";
-import { deployToNode } from "../../scripts/lib/deploy.js";
+import { deployRegistry } from "../../src/chain/deploy.js";
 import { credentialRegistryAbi } from "./helpers/abi.js";
 
 // Hardhat node's default, publicly known development accounts (never use them on a real chain).
@@ -31,7 +31,7 @@ describe("a real `hardhat node` over JSON-RPC", function () {
 
   it("deploys through the Ignition module, records the deployment, and anchors a batch", async () => {
     const file = path.join(home, "deployment.json");
-    const record = await deployToNode(node.url, file);
+    const record = await deployRegistry(node.url, { file });
     const stored = await readDeployment(file);
     expect(stored).to.deep.equal(record);
     expect(stored.chainId).to.equal(31337);

@@ -177,3 +177,29 @@ export async function getOperators(client: RegistryReadClient, params: { registr
   const keys = await readRegistry(client, params.registry, "operatorsOf", [params.issuer]);
   return keys.map((k) => getAddress(k));
 }
+
+/** The tenure of an operator key: the issuer it operates (or operated) for, and when it was added and removed. */
+export interface OperatorKeyRecord {
+  /** The key's issuer; the zero address when the key was never an operator. */
+  issuer: Address;
+  /** When the key was added (unix seconds); 0 when never. */
+  addedAt: number;
+  /** When the key was removed (unix seconds); 0 while it is current. */
+  removedAt: number;
+  /** Whether the key is an operator now (added and not removed). */
+  current: boolean;
+}
+
+/**
+ * The tenure of operator key `key`: for whom it operates. Used to check, before sending, that a
+ * key anchors for the issuer a batch names.
+ *
+ * @example
+ * const { issuer, current } = await getOperatorKey(publicClient, { registry, key: hotKey.address });
+ */
+export async function getOperatorKey(client: RegistryReadClient, params: { registry: Address; key: Address }): Promise<OperatorKeyRecord> {
+  const raw = await readRegistry(client, params.registry, "operatorKey", [params.key]);
+  const addedAt = Number(raw.addedAt);
+  const removedAt = Number(raw.removedAt);
+  return { issuer: getAddress(raw.issuer), addedAt, removedAt, current: addedAt !== 0 && removedAt === 0 };
+}

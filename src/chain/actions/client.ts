@@ -34,6 +34,12 @@ export interface WriteOptions {
   nonce?: number;
   /** How long to wait for the receipt, in milliseconds (viem's default otherwise). */
   timeout?: number;
+  /**
+   * Called once the node has accepted the transaction, with its hash, before the receipt is awaited
+   * (for progress output, or to journal the hash). The action waits for it; an error it throws
+   * propagates as is.
+   */
+  onSent?: (txHash: Hash) => void | Promise<void>;
 }
 
 /** @internal The JSON-RPC URL of an http/websocket transport, for error messages. */
@@ -80,6 +86,7 @@ export async function sendRegistryTx<const name extends WriteName>(
   } catch (err) {
     throw toChainError(err, context);
   }
+  await options.onSent?.(txHash);
 
   try {
     let replaced: { reason: "cancelled" | "replaced" | "repriced"; hash: Hash } | undefined;

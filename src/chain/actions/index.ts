@@ -8,6 +8,7 @@ export {
   accreditIssuer,
   addOperator,
   getAccreditationAt,
+  getOperatorKey,
   getOperators,
   isAccredited,
   isOperator,
@@ -17,6 +18,7 @@ export {
   withdrawIssuer,
   type AccreditIssuerParameters,
   type IssuerStatusParameters,
+  type OperatorKeyRecord,
   type OperatorParameters,
 } from "./accreditation.js";
 export {
@@ -29,6 +31,6 @@ export {
   type CredentialIndicesParameters,
   type RevokeBatchParameters,
 } from "./batches.js";
-export { findAnchor, getBatch, getCredentialStatus } from "./batch-reads.js";
+export { countCredentialStatus, findAnchor, getBatch, getCredentialStatus, type StatusCounts } from "./batch-reads.js";
 export type { RegistryReadClient, RegistryWalletClient, WriteOptions } from "./client.js";
 export type { Accreditation, AccreditationStatus, AnchorEvent, AnchorResult, BatchRecord, CredentialStatus, TxResult } from "../records.js";

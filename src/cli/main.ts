@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { EXIT, Output, exitCodeOf } from "./output.js";
+import type { GlobalOptions } from "./context.js";
+
+/**
+ * `credstack`: thin commands over the SDK (src/chain, src/batch). Global options work before or
+ * after the command. Exit codes: 0 success, 1 rejected or invalid, 2 usage or environment error.
+ */
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+const HELP_FOOTER = `
+Environment:
+  CREDSTACK_PRIVATE_KEY        signing key (hex), for commands that send transactions
+  CREDSTACK_KEYSTORE_PASSWORD  password of the --keystore file
+  CREDSTACK_HOME               where the local deployment record lives (default ./.credstack)
+  CREDSTACK_DEBUG=1            print stack traces of errors
+
+Exit codes: 0 success · 1 rejected or invalid (bad batch, transaction refused) ·
+            2 usage or environment error (bad arguments, missing key, RPC unreachable, wrong chain)`;
+
+type Action<O> = (options: O, globals: GlobalOptions, out: Output, command: Command) => Promise<number | void>;
+
+/** Wraps a command implementation: global options, output, exit code. */
+function run<O>(load: () => Promise<Action<O>>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const globals = command.optsWithGlobals() as GlobalOptions & O;
+    const options = { ...globals, args: command.processedArgs } as O;
+    const out = new Output(Boolean(globals.json));
+    const action = await load();
+    const code = await action(options, globals, out, command);
+    process.exitCode = code ?? EXIT.ok;
+  };
+}
+
+export function program(): Command {
+  const cli = new Command("credstack")
+    .description("Issue, anchor and revoke blockchain-anchored micro-credentials (credstack batches).")
+    .version(pkg.version)
+    .option("--rpc <url>", "JSON-RPC URL of the chain (default: the local deployment's, see `chain start`)")
+    .option("--registry <address>", "registry address (default: the batch's, or the local deployment's)")
+    .option("--keystore <file>", "encrypted JSON keystore holding the signing key (password: CREDSTACK_KEYSTORE_PASSWORD)")
+    .option("--json", "print one JSON document on stdout (errors too)")
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .addHelpText("after", HELP_FOOTER);
+
+  // ------------------------------------------------------------------ chain
+  const chain = cli.command("chain").description("local development chain");
+  chain
+    .command("start")
+    .description("start a local hardhat node, deploy the registry, record the deployment; runs until Ctrl-C")
+    .option("--port <port>", "port on 127.0.0.1", "8545")
+    .action(run(async () => (await import("./commands/chain.js")).chainStart));
+
+  // ------------------------------------------------------------------ issuer
+  const issuer = cli.command("issuer").description("accreditation of issuers and their operator keys");
+  issuer
+    .command("accredit")
+    .description("accredit an issuer (signed by an accreditor key)")
+    .requiredOption("--issuer <address>", "the issuer's address (its governance key)")
+    .requiredOption("--name <name>", "the institution's name")
+    .requiredOption("--country <code>", "ISO 3166 country (or region) code, e.g. NL or ES-CT")
+    .option("--max-eqf <level>", "highest EQF level the issuer may award (1-8)", "8")
+    .option("--from <date>", "start of the validity window (default: now)")
+    .option("--until <date>", "end of the validity window (default: 5 years from the start)")
+    .action(run(async () => (await import("./commands/issuer.js")).accredit));
+  const operator = issuer.command("operator").description("operator keys of the issuer whose key signs");
+  operator
+    .command("add <address>")
+    .description("add an operator key (signed by the issuer's key); keys are single-use")
+    .action(run(async () => (await import("./commands/issuer.js")).operatorAdd));
+  operator
+    .command("remove <address>")
+    .description("remove an operator key (signed by the issuer's key); what it anchored stays valid")
+    .action(run(async () => (await import("./commands/issuer.js")).operatorRemove));
+
+  // ------------------------------------------------------------------ batch
+  const batch = cli.command("batch").description("build, anchor and inspect credential batches");
+  batch
+    .command("build")
+    .description("build a batch directory from a course and a learners CSV, or from JSON Lines credentials")
+    .option("--achievement <course.json>", "the course (achievement) JSON, with every EU element")
+    .option("--learners <learners.csv>", "learners CSV: id,name,wallet,date[,grade]")
+    .option("--credentials <file.jsonl>", "JSON Lines of full OB 3.0 credentials, instead of the two above")
+    .requiredOption("--out <dir>", "the batch directory to create (must not exist)")
+    .addOption(new Option("--layout <layout>", "files: one file per credential; shards: JSON Lines shards").choices(["auto", "files", "shards"]).default("auto"))
+    .option("--chain-id <id>", "chain the batch is for (default: the --rpc node's, or the local deployment's)")
+    .action(run(async () => (await import("./commands/batch.js")).build));
+  batch
+    .command("anchor <dir>")
+    .description("verify a batch and anchor its root (idempotent: an anchor on chain is recorded, never sent twice)")
+    .option("--confirmations <n>", "blocks to wait for before recording the anchor", "1")
+    .option("--timeout <seconds>", "how long to wait for the receipt")
+    .option("--from-block <n>", "first block to search for an earlier anchoring (default: the deployment block)")
+    .option("--skip-check", "do not re-verify every credential (the manifest is still validated)")
+    .action(run(async () => (await import("./commands/batch.js")).anchor));
+  batch
+    .command("status <dir>")
+    .description("the batch's manifest, its record on chain, revocations, and the issuer's accreditation")
+    .option("--from-block <n>", "first block to search for the anchoring event (default: the deployment block)")
+    .action(run(async () => (await import("./commands/batch.js")).status));
+  batch
+    .command("extract <dir>")
+    .description("extract one learner's credential file (with its proof) from a batch")
+    .option("--learner <id>", "by learner (student) id")
+    .option("--holder <address>", "by holder wallet address")
+    .option("--index <n>", "by index in the batch")
+    .option("--out <file>", "write it to this file (default: stdout)")
+    .action(run(async () => (await import("./commands/batch.js")).extract));
+
+  // ------------------------------------------------------------------ revoke
+  cli
+    .command("revoke [credentials...]")
+    .description("revoke credentials (one transaction per batch) or, with --batch, a whole batch")
+    .option("--batch <dir>", "revoke the whole batch of this directory (irreversible)")
+    .option("--reason <code>", "reason code recorded on chain (0-255)", "0")
+    .action(run(async () => (await import("./commands/revoke.js")).revoke));
+
+  return cli;
+}
+
+/** Runs the CLI on `argv` (without node and script) and exits with its code. */
+export async function main(argv: string[]): Promise<void> {
+  const cli = program();
+  const json = argv.includes("--json");
+  let code: number;
+  try {
+    await cli.parseAsync(argv, { from: "user" });
+    code = Number(process.exitCode ?? EXIT.ok);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message (or the help / version).
+      code = error.exitCode === 0 ? EXIT.ok : EXIT.environment;
+      if (code !== EXIT.ok && json) await new Output(true).error(Object.assign(new Error(error.message.replace(/^error: /, "")), { name: "UsageError" }), code);
+    } else {
+      code = exitCodeOf(error);
+      await new Output(json).error(error, code);
+    }
+  }
+  // Pending sockets (keep-alive) or a stopped node must not keep the process alive.
+  process.exit(code);
+}

@@ -1,0 +1,528 @@
+import { expect } from "chai";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { JsonRpcProvider, Wallet, encryptKeystoreJson } from "ethers";
+import { createPublicClient, createWalletClient, http, toHex, type Address, type Hex } from "viem";
+import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { buildBatchDirectory } from "../../src/batch/build-directory.js";
+import { manifestDigest } from "../../src/batch/build.js";
+import { readManifest } from "../../src/batch/files.js";
+import { anchorBatchDirectory, anchorBatchDirectoryWithEthers } from "../../src/chain/anchor-directory.js";
+import {
+  accreditIssuer,
+  addOperator,
+  anchorBatch,
+  findAnchor,
+  getBatch,
+  getCredentialStatus,
+  reinstateIssuer,
+  suspendIssuer,
+  type RegistryWalletClient,
+} from "../../src/chain/actions/index.js";
+import { AnchorMismatchError } from "../../src/chain/errors.js";
+import { freePort, hardhatNodeBinary } from "../../src/chain/local-node.js";
+import { COURSE_FILE, LEARNERS_FILE, course } from "./helpers/fixtures.js";
+
+/**
+ * The `credstack` CLI as a subprocess (`node src/cli/credstack.mjs …`), against a real `hardhat
+ * node` started by the CLI itself (`credstack chain start` on a free 127.0.0.1 port), with
+ * CREDSTACK_HOME in a temporary directory. One node for the whole suite; the last test stops it.
+ */
+
+const CLI = path.resolve("src/cli/credstack.mjs");
+// Hardhat's well-known development accounts (public keys: never use them on a real chain).
+const MNEMONIC = "test test test test test test test test test test test junk";
+const devKey = (index: number): Hex => toHex(mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!);
+const KEYS = { accreditor: devKey(0), issuer: devKey(1), operator: devKey(2), stranger: devKey(3), issuerB: devKey(8), operatorB: devKey(11) };
+const addressOf = (key: Hex): Address => privateKeyToAccount(key).address;
+const ISSUER = addressOf(KEYS.issuer);
+const OPERATOR = addressOf(KEYS.operator);
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Every output of every run, to check that no key is ever printed. */
+const transcripts: string[] = [];
+
+/** The environment of a CLI run: no CREDSTACK_* from the caller, CREDSTACK_HOME in the temp dir. */
+function cliEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("CREDSTACK_")) env[k] = v;
+  return { ...env, CREDSTACK_HOME: home, FORCE_COLOR: "0", ...extra };
+}
+
+function runCli(home: string, args: string[], options: { key?: Hex; env?: Record<string, string | undefined>; node?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
+      env: cliEnv(home, { ...(options.key ? { CREDSTACK_PRIVATE_KEY: options.key } : {}), ...options.env }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      transcripts.push(stdout, stderr);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Expects exit `code`; on failure shows what the CLI printed. */
+function expectExit(run: Run, code: number): void {
+  expect(run.code, `exit ${run.code} (${run.signal ?? "no signal"})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`).to.equal(code);
+  if (code !== 0) {
+    expect(run.stderr).to.match(/^error: /m);
+    expect(run.stderr, "no stack trace").not.to.match(/\n\s+at .+:\d+/);
+  }
+}
+
+const json = <T = Record<string, unknown>>(run: Run): T => JSON.parse(run.stdout) as T;
+
+/** A Node.js older than 22 on this machine (the launcher's re-exec path), if there is one. */
+function olderNode(): string | undefined {
+  const dirs = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d && !d.includes("node_modules"));
+  for (const candidate of [...dirs.map((d) => path.join(d, "node")), "/usr/bin/node", "/usr/local/bin/node"]) {
+    if (!existsSync(candidate)) continue;
+    const version = spawnSync(candidate, ["--version"], { encoding: "utf8" }).stdout?.trim() ?? "";
+    const major = Number(/^v(\d+)/.exec(version)?.[1]);
+    if (major && major < 22) return candidate;
+  }
+  return undefined;
+}
+
+describe("credstack CLI (subprocess) against a real hardhat node", function () {
+  this.timeout(300_000);
+  let home: string;
+  let work: string;
+  let chain: ChildProcess | undefined;
+  let chainOut = "";
+  let url: string;
+  let registry: Address;
+  let publicClient: ReturnType<typeof createPublicClient>;
+  const cli = (args: string[], options?: Parameters<typeof runCli>[2]) => runCli(home, args, options);
+  const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), chain: { ...hardhat, rpcUrls: { default: { http: [url] } } }, transport: http(url) }) as RegistryWalletClient;
+  const nonceOf = (address: Address) => publicClient.getTransactionCount({ address });
+  const manifestBytes = (dir: string) => readFile(path.join(dir, "manifest.json"));
+  /** Builds a batch of the seed course in-process (fast), for the given target. */
+  const build = (name: string, target = { chainId: 31337, registry }) =>
+    buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: path.join(work, name), target });
+  const now = async () => Number((await publicClient.getBlock()).timestamp);
+
+  before(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), "credstack-cli-home-"));
+    work = await mkdtemp(path.join(os.tmpdir(), "credstack-cli-work-"));
+    const port = await freePort();
+    chain = spawn(process.execPath, [CLI, "chain", "start", "--port", String(port), "--json"], { env: cliEnv(home), stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    chain.stdout!.on("data", (d: Buffer) => (chainOut += d.toString()));
+    chain.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        const record = JSON.parse(chainOut) as { rpcUrl: string; registry: Address };
+        url = record.rpcUrl;
+        registry = record.registry;
+        break;
+      } catch {
+        if (chain.exitCode !== null || Date.now() > deadline) throw new Error(`chain start failed (exit ${chain.exitCode}): ${chainOut}\n${err}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    publicClient = createPublicClient({ transport: http(url) });
+  });
+
+  after(async () => {
+    if (chain && chain.exitCode === null && chain.signalCode === null) {
+      const exited = new Promise((r) => chain!.once("exit", r));
+      chain.kill("SIGTERM");
+      await exited;
+    }
+    await rm(home, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("chain start deployed the registry and recorded it in CREDSTACK_HOME", async () => {
+    const record = JSON.parse(await readFile(path.join(home, "deployment.json"), "utf8"));
+    expect(record).to.deep.include({ chainId: 31337, rpcUrl: url, registry });
+    expect(JSON.parse(chainOut)).to.deep.include({ rpcUrl: url, registry, chainId: 31337, accreditor: addressOf(KEYS.accreditor) });
+    expect((await publicClient.getCode({ address: registry }))?.length).to.be.greaterThan(2);
+
+    // A second `chain start` on the same port refuses, and leaves the record alone.
+    const before = await readFile(path.join(home, "deployment.json"));
+    const busy = await cli(["chain", "start", "--port", new URL(url).port]);
+    expectExit(busy, 2);
+    expect(busy.stderr).to.include(`Port ${new URL(url).port} on 127.0.0.1 is already in use`);
+    expect((await readFile(path.join(home, "deployment.json"))).equals(before)).to.equal(true);
+  });
+
+  it("--help on every command; usage errors exit 2", async () => {
+    for (const args of [[], ["chain", "start"], ["issuer", "accredit"], ["issuer", "operator", "add"], ["batch", "build"], ["batch", "anchor"], ["batch", "status"], ["batch", "extract"], ["revoke"]]) {
+      const run = await cli([...args, "--help"]);
+      expectExit(run, 0);
+      expect(run.stdout).to.match(/^Usage: credstack/);
+    }
+    const bare = await cli([]);
+    expect(bare.code).to.equal(2);
+    expect(bare.stderr).to.match(/^Usage: credstack/); // no command: the usage, on stderr
+    expectExit(await cli(["bogus"]), 2);
+    expectExit(await cli(["batch", "anchor"]), 2); // missing <dir>
+    expectExit(await cli(["batch", "build", "--out", path.join(work, "x"), "--layout", "tree"]), 2);
+    const both = await cli(["revoke", "a.json", "--batch", work]);
+    expectExit(both, 2);
+    expect(both.stderr).to.include("not both");
+    const json = await cli(["batch", "anchor", path.join(work, "nope"), "--json"], { key: KEYS.operator });
+    expectExit(json, 2);
+    expect(JSON.parse(json.stdout).error).to.deep.include({ name: "UsageError", exitCode: 2 });
+  });
+
+  it("issuer accredit, signed by the accreditor key (through the launcher under Node < 22 when the machine has one)", async function () {
+    const node = olderNode();
+    const run = await cli(
+      ["issuer", "accredit", "--issuer", ISSUER, "--name", "Universiteit van Amsterdam (synthetic)", "--country", "NL", "--max-eqf", "7", "--until", "2031-06-30", "--json"],
+      { key: KEYS.accreditor, ...(node ? { node } : {}) },
+    );
+    expectExit(run, 0);
+    const out = json<{ issuer: Address; maxEqfLevel: number; validUntil: number; txHash: Hex; profileDigest: Hex }>(run);
+    expect(out).to.deep.include({ issuer: ISSUER, maxEqfLevel: 7, validUntil: Date.parse("2031-06-30") / 1000 });
+    expect((await publicClient.getTransactionReceipt({ hash: out.txHash })).status).to.equal("success");
+    if (!node) this.test!.title += " [no Node < 22 found: ran under Node 22 only]";
+
+    // Missing key, bad key, non-accreditor key.
+    const noKey = await cli(["issuer", "accredit", "--issuer", ISSUER, "--name", "X Y", "--country", "NL"]);
+    expectExit(noKey, 2);
+    expect(noKey.stderr).to.include("CREDSTACK_PRIVATE_KEY");
+    expectExit(await cli(["issuer", "accredit", "--issuer", ISSUER, "--name", "X Y", "--country", "NL"], { env: { CREDSTACK_PRIVATE_KEY: "0x1234" } }), 2);
+    expectExit(await cli(["issuer", "accredit", "--issuer", "0x12", "--name", "X Y", "--country", "NL"], { key: KEYS.accreditor }), 2);
+    expectExit(await cli(["issuer", "accredit", "--issuer", ISSUER, "--name", "X Y", "--country", "Netherlands"], { key: KEYS.accreditor }), 2);
+    const notAccreditor = await cli(["issuer", "accredit", "--issuer", ISSUER, "--name", "X Y", "--country", "NL"], { key: KEYS.stranger });
+    expectExit(notAccreditor, 1);
+    expect(notAccreditor.stderr).to.include("AccessControlUnauthorizedAccount");
+  });
+
+  it("issuer operator add, signed with an encrypted JSON keystore", async () => {
+    const keystore = path.join(work, "issuer.keystore.json");
+    await writeFile(keystore, await encryptKeystoreJson({ address: ISSUER, privateKey: KEYS.issuer }, "correct horse", { scrypt: { N: 1 << 10 } }));
+    const wrong = await cli(["issuer", "operator", "add", OPERATOR, "--keystore", keystore], { env: { CREDSTACK_KEYSTORE_PASSWORD: "wrong" } });
+    expectExit(wrong, 2);
+    expect(wrong.stderr).to.include("Cannot decrypt the keystore");
+    expectExit(await cli(["issuer", "operator", "add", OPERATOR, "--keystore", keystore]), 2); // no password
+    const run = await cli(["--keystore", keystore, "issuer", "operator", "add", OPERATOR, "--json"], { env: { CREDSTACK_KEYSTORE_PASSWORD: "correct horse" } });
+    expectExit(run, 0);
+    expect(json(run)).to.deep.include({ action: "add", key: OPERATOR, issuer: ISSUER });
+  });
+
+  it("batch build from the seed course and learners (files and shards layouts); a bad CSV fails listing every bad row, writing nothing", async () => {
+    const dir = path.join(work, "scs");
+    const run = await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir, "--json"]);
+    expectExit(run, 0);
+    const out = json<{ root: Hex; leafCount: number; layout: string; issuer: Address; chainId: number; registry: Address }>(run);
+    const manifest = await readManifest(dir);
+    expect(out).to.deep.include({ root: manifest.root, leafCount: manifest.leafCount, layout: "files", issuer: ISSUER, chainId: 31337, registry });
+    expectExit(await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir]), 2); // exists
+
+    const shards = path.join(work, "scs-shards");
+    expectExit(await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", shards, "--layout", "shards"]), 0);
+    expect((await readManifest(shards)).shards).to.have.length(1);
+
+    const bad = path.join(work, "bad.csv");
+    await writeFile(bad, "id,name,wallet,date\nS1,Ann,0x12,2026-06-30\nS2,Bob,0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65,not-a-date\n");
+    const invalid = await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", bad, "--out", path.join(work, "bad")]);
+    expectExit(invalid, 1);
+    expect(invalid.stderr).to.match(/row 1, wallet/).and.match(/row 2, date/);
+    expect(existsSync(path.join(work, "bad"))).to.equal(false);
+  });
+
+  it("batch anchor: anchors and records the anchor; re-running sends nothing; a copy of the batch is recovered from the chain", async () => {
+    const dir = path.join(work, "scs");
+    const copy = path.join(work, "scs-copy");
+    await cp(dir, copy, { recursive: true });
+    const nonce = await nonceOf(OPERATOR);
+    const run = await cli(["batch", "anchor", dir, "--json"], { key: KEYS.operator });
+    expectExit(run, 0);
+    const result = json<{ outcome: string; anchor: { txHash: Hex; blockNumber: number; anchoredAt: number }; root: Hex }>(run);
+    expect(result.outcome).to.equal("anchored");
+    const manifest = await readManifest(dir);
+    expect(manifest.anchor).to.deep.equal(result.anchor);
+    expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
+    const record = await getBatch(publicClient, { registry, root: manifest.root });
+    expect(record).to.deep.include({ issuer: ISSUER, leafCount: manifest.leafCount, anchoredAt: result.anchor.anchoredAt, status: "Active" });
+    expect((await findAnchor(publicClient, { registry, root: manifest.root }))?.manifestDigest).to.equal(manifestDigest(manifest));
+
+    // Idempotent: the second run verifies the recorded anchor and sends nothing.
+    const bytes = await manifestBytes(dir);
+    const again = await cli(["batch", "anchor", dir], { key: KEYS.operator });
+    expectExit(again, 0);
+    expect(again.stdout).to.include("nothing to do");
+    expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
+    expect((await manifestBytes(dir)).equals(bytes)).to.equal(true);
+
+    // Another directory with the same root: the anchor is found on chain and recorded, no transaction.
+    const recovered = await cli(["batch", "anchor", copy, "--json"], { key: KEYS.operator });
+    expectExit(recovered, 0);
+    expect(json(recovered)).to.deep.include({ outcome: "recovered", anchor: result.anchor });
+    expect((await readManifest(copy)).anchor).to.deep.equal(result.anchor);
+    expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
+  });
+
+  it("batch status: manifest, record on chain, revocation counts, accreditation", async () => {
+    const dir = path.join(work, "scs");
+    const manifest = await readManifest(dir);
+    const run = await cli(["batch", "status", dir, "--json"]);
+    expectExit(run, 0);
+    const status = json<{ manifest: Record<string, unknown>; onChain: Record<string, unknown>; accreditation: { now: Record<string, unknown>; atAnchor: Record<string, unknown> }; problems: string[] }>(run);
+    expect(status.manifest).to.deep.include({ root: manifest.root, leafCount: manifest.leafCount, layout: "files", anchor: manifest.anchor });
+    expect(status.onChain).to.deep.include({ issuer: ISSUER, status: "Active", revokedCount: 0, suspendedCount: 0, txHash: manifest.anchor!.txHash, blockNumber: manifest.anchor!.blockNumber });
+    expect(status.accreditation.now).to.deep.include({ status: "Active", accredited: true, maxEqfLevel: 7 });
+    expect(status.accreditation.atAnchor).to.deep.include({ status: "Active", accredited: true, at: manifest.anchor!.anchoredAt });
+    expect(status.problems).to.deep.equal([]);
+    const human = await cli(["batch", "status", dir]);
+    expectExit(human, 0);
+    expect(human.stdout).to.match(/on chain\s+Active; anchored by 0x70997970C51812dc3A010C7d01b50e0d17dc79C8/).and.include("0 revoked, 0 suspended");
+
+    // Not anchored yet: status says so (exit 0).
+    const fresh = await cli(["batch", "status", path.join(work, "scs-shards"), "--json"]);
+    expectExit(fresh, 0);
+    expect(json(fresh).onChain).to.equal(null);
+  });
+
+  it("batch extract and revoke: credential files (one transaction per batch, idempotent), then a whole batch", async () => {
+    const dir = path.join(work, "scs");
+    const root = (await readManifest(dir)).root;
+    const files = [path.join(work, "S1003.json"), path.join(work, "S1001.json")];
+    expectExit(await cli(["batch", "extract", dir, "--learner", "S1003", "--out", files[0]!]), 0);
+    expectExit(await cli(["batch", "extract", dir, "--index", "0", "--out", files[1]!]), 0);
+    const stdout = await cli(["batch", "extract", dir, "--holder", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"]);
+    expectExit(stdout, 0);
+    expect(JSON.parse(stdout.stdout)).to.deep.equal(JSON.parse(await readFile(files[0]!, "utf8")));
+    expectExit(await cli(["batch", "extract", dir, "--learner", "S1003", "--index", "1"]), 2);
+    expectExit(await cli(["batch", "extract", dir, "--learner", "nobody"]), 1);
+
+    const nonce = await nonceOf(OPERATOR);
+    const run = await cli(["revoke", ...files, "--reason", "2", "--json"], { key: KEYS.operator });
+    expectExit(run, 0);
+    const [revocation] = json<{ revocations: { root: Hex; indices: number[]; tx: { txHash: Hex } | null }[] }>(run).revocations;
+    expect(revocation).to.deep.include({ root, indices: [0, 2] });
+    expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
+    expect((await getCredentialStatus(publicClient, { registry, root, indices: [0, 1, 2] })).map((s) => s.revoked)).to.deep.equal([true, false, true]);
+    const again = await cli(["revoke", files[0]!], { key: KEYS.operator });
+    expectExit(again, 0);
+    expect(again.stdout).to.include("nothing sent");
+    expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
+    expect(json(await cli(["batch", "status", dir, "--json"])).onChain).to.deep.include({ revokedCount: 2, status: "Active" });
+
+    // A whole batch (the shards layout): anchor, extract from a shard, revoke by directory.
+    const shards = path.join(work, "scs-shards");
+    expectExit(await cli(["batch", "anchor", shards], { key: KEYS.operator }), 0);
+    const fromShard = await cli(["batch", "extract", shards, "--index", "4"]);
+    expectExit(fromShard, 0);
+    expect(JSON.parse(fromShard.stdout).proof.root).to.equal((await readManifest(shards)).root);
+    const whole = await cli(["revoke", "--batch", shards, "--reason", "3", "--json"], { key: KEYS.operator });
+    expectExit(whole, 0);
+    expect(json(whole)).to.deep.include({ alreadyRevoked: false, reason: 3 });
+    const status = json<{ onChain: Record<string, unknown> }>(await cli(["batch", "status", shards, "--json"]));
+    expect(status.onChain).to.deep.include({ status: "Revoked", revocationReason: 3 });
+    expectExit(await cli(["revoke", "--batch", shards], { key: KEYS.operator }), 0); // already revoked: nothing sent
+  });
+
+  describe("error cases: exit code, a clear message, the manifest byte-identical", () => {
+    /** Runs `batch anchor <dir>` expecting `code` and a message matching `message`; checks the manifest is unchanged and nothing was sent by `sender`. */
+    async function anchorFails(dir: string, key: Hex, code: number, message: RegExp, args: string[] = []): Promise<Run> {
+      const bytes = await manifestBytes(dir);
+      const sender = addressOf(key);
+      const nonce = await nonceOf(sender);
+      const run = await cli(["batch", "anchor", dir, ...args], { key });
+      expectExit(run, code);
+      expect(run.stderr).to.match(message);
+      expect((await manifestBytes(dir)).equals(bytes), "manifest unchanged").to.equal(true);
+      expect(await nonceOf(sender), "nothing sent").to.equal(nonce);
+      return run;
+    }
+
+    it("not an operator: exit 1, naming the key", async () => {
+      await build("e-not-operator");
+      await anchorFails(path.join(work, "e-not-operator"), KEYS.stranger, 1, new RegExp(`${addressOf(KEYS.stranger)} is not a current operator key`));
+    });
+
+    it("issuer not accredited (suspended): exit 1, naming the issuer; anchoring works again once reinstated", async () => {
+      const dir = path.join(work, "e-suspended");
+      await build("e-suspended");
+      const accreditor = wallet(KEYS.accreditor);
+      await suspendIssuer(accreditor, { registry, issuer: ISSUER, effectiveFrom: await now() });
+      try {
+        await anchorFails(dir, KEYS.operator, 1, new RegExp(`Issuer ${ISSUER} is not accredited now`));
+      } finally {
+        await reinstateIssuer(accreditor, { registry, issuer: ISSUER, effectiveFrom: await now() });
+      }
+      expectExit(await cli(["batch", "anchor", dir], { key: KEYS.operator }), 0);
+    });
+
+    it("an operator of another issuer: exit 1, naming both issuers; a root anchored by another issuer: exit 1", async () => {
+      const issuerB = addressOf(KEYS.issuerB);
+      const t = await now();
+      await accreditIssuer(wallet(KEYS.accreditor), { registry, issuer: issuerB, profileDigest: toHex(1, { size: 32 }), maxEqfLevel: 7, validFrom: t, validUntil: t + 86_400 * 365 });
+      await addOperator(wallet(KEYS.issuerB), { registry, key: addressOf(KEYS.operatorB) });
+      await build("e-other-issuer");
+      const dir = path.join(work, "e-other-issuer");
+      await anchorFails(dir, KEYS.operatorB, 1, new RegExp(`operates for issuer ${issuerB}, but batch 0x[0-9a-f]{64} is issued by ${ISSUER}`));
+
+      // Issuer B takes the root first (through the SDK): issuer A's batch can no longer be anchored.
+      const manifest = await readManifest(dir);
+      await anchorBatch(wallet(KEYS.operatorB), { registry, root: manifest.root, leafCount: manifest.leafCount, manifestDigest: manifestDigest(manifest) });
+      await anchorFails(dir, KEYS.operator, 1, new RegExp(`already anchored by issuer ${issuerB}, not by the batch's issuer ${ISSUER}`));
+    });
+
+    it("wrong chain: a batch built for chain 5 (--chain-id), anchored on 31337: exit 2", async () => {
+      const dir = path.join(work, "e-chain-5");
+      expectExit(await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir, "--chain-id", "5"]), 0);
+      await anchorFails(dir, KEYS.operator, 2, /Connected to chain 31337, expected chain 5/);
+      expectExit(await cli(["batch", "status", dir]), 2);
+    });
+
+    it("registry not deployed at the batch's address, or --registry other than the batch's: exit 2 naming the addresses", async () => {
+      const nowhere = privateKeyToAccount(generatePrivateKey()).address;
+      const dir = path.join(work, "e-no-registry");
+      expectExit(await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir, "--registry", nowhere]), 0);
+      await anchorFails(dir, KEYS.operator, 2, new RegExp(`No credstack registry at ${nowhere} on chain 31337`));
+      await build("e-mismatch");
+      const run = await anchorFails(path.join(work, "e-mismatch"), KEYS.operator, 2, new RegExp(`built for registry ${registry}, not for registry ${nowhere}`), ["--registry", nowhere]);
+      expect(run.stderr).to.include(nowhere);
+      // Issuer commands: nothing at --registry.
+      expectExit(await cli(["issuer", "operator", "add", nowhere, "--registry", nowhere], { key: KEYS.issuer }), 2);
+    });
+
+    it("insufficient funds (a fresh operator key with no ether): exit 1, naming the account", async () => {
+      const poor = generatePrivateKey();
+      expectExit(await cli(["issuer", "operator", "add", addressOf(poor)], { key: KEYS.issuer }), 0);
+      await build("e-poor");
+      await anchorFails(path.join(work, "e-poor"), poor, 1, new RegExp(`Account ${addressOf(poor)} has insufficient funds`));
+    });
+
+    it("an invalid batch (a tampered credential): exit 1 before anything is sent", async () => {
+      await build("e-tampered");
+      const dir = path.join(work, "e-tampered");
+      const file = path.join(dir, "credentials/000001.json");
+      const credential = JSON.parse(await readFile(file, "utf8"));
+      credential.credential.credentialSubject.result[0].value = "10";
+      await writeFile(file, JSON.stringify(credential, null, 2));
+      await anchorFails(dir, KEYS.operator, 1, /Invalid batch .*: 1 problem/);
+    });
+
+    it("a manifest whose recorded anchor the chain does not know: exit 1 (AnchorMismatchError), manifest unchanged", async () => {
+      await build("e-forged-anchor");
+      const dir = path.join(work, "e-forged-anchor");
+      const file = path.join(dir, "manifest.json");
+      const manifest = JSON.parse(await readFile(file, "utf8"));
+      manifest.anchor = { txHash: toHex(7, { size: 32 }), blockNumber: 1, anchoredAt: 1 };
+      await writeFile(file, JSON.stringify(manifest, null, 2) + "\n");
+      await anchorFails(dir, KEYS.operator, 1, /records an anchor .* but the root is not anchored/);
+      const status = await cli(["batch", "status", dir]);
+      expect(status.code).to.equal(1); // status prints its report, problems included, and exits 1
+      expect(status.stdout).to.include("problems:").and.include("but the root is not anchored");
+      // The same through the SDK: a typed error.
+      const err = await anchorBatchDirectory(wallet(KEYS.operator), publicClient as never, dir).then(() => null, (e: unknown) => e);
+      expect(err).to.be.instanceOf(AnchorMismatchError);
+    });
+  });
+
+  it("crash safety: killed right after sending, the next run finds the anchor on chain and records it without a second transaction", async () => {
+    await build("crash");
+    const dir = path.join(work, "crash");
+    const bytes = await manifestBytes(dir);
+    const { root } = await readManifest(dir);
+    const nonce = await nonceOf(OPERATOR);
+    const killed = await cli(["batch", "anchor", dir], { key: KEYS.operator, env: { CREDSTACK_TEST_CRASH_AFTER_SEND: "1" } });
+    expect(killed.signal, `${killed.stdout}\n${killed.stderr}`).to.equal("SIGKILL");
+    expect((await manifestBytes(dir)).equals(bytes), "the manifest was not written").to.equal(true);
+    expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
+    const onChain = await findAnchor(publicClient, { registry, root });
+    expect(onChain, "the transaction was sent before the kill").not.to.equal(null);
+
+    const rerun = await cli(["batch", "anchor", dir, "--json"], { key: KEYS.operator });
+    expectExit(rerun, 0);
+    const result = json<{ outcome: string; anchor: { txHash: Hex; blockNumber: number } }>(rerun);
+    expect(result.outcome).to.equal("recovered");
+    expect(result.anchor).to.deep.include({ txHash: onChain!.txHash, blockNumber: Number(onChain!.blockNumber) });
+    expect((await readManifest(dir)).anchor?.txHash).to.equal(onChain!.txHash);
+    expect(await nonceOf(OPERATOR), "no second transaction").to.equal(nonce + 1);
+  });
+
+  it("the ethers adapter: a batch directory anchored with an ethers Wallet, idempotently", async () => {
+    await build("ethers");
+    const dir = path.join(work, "ethers");
+    const provider = new JsonRpcProvider(url, 31337, { staticNetwork: true });
+    try {
+      const signer = new Wallet(KEYS.operator, provider);
+      const first = await anchorBatchDirectoryWithEthers(signer, dir);
+      expect(first.outcome).to.equal("anchored");
+      expect((await readManifest(dir)).anchor).to.deep.equal(first.anchor);
+      expect((await findAnchor(publicClient, { registry, root: first.root }))?.txHash).to.equal(first.anchor.txHash);
+      const nonce = await nonceOf(OPERATOR);
+      expect((await anchorBatchDirectoryWithEthers(signer, dir)).outcome).to.equal("already-anchored");
+      expect(await nonceOf(OPERATOR)).to.equal(nonce);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("scripts/issue-batch.ts: builds and anchors with `hardhat run --network localhost`, and resumes", async () => {
+    const dir = path.join(work, "script");
+    const hardhatCli = path.resolve("node_modules/hardhat/dist/src/cli.js");
+    const env = cliEnv(home, {
+      CREDSTACK_RPC_URL: url,
+      CREDSTACK_ACHIEVEMENT: COURSE_FILE,
+      CREDSTACK_LEARNERS: LEARNERS_FILE,
+      CREDSTACK_OUT: dir,
+      CREDSTACK_PRIVATE_KEY: KEYS.operator,
+    });
+    const run = (): Run => {
+      const r = spawnSync(hardhatNodeBinary(), [hardhatCli, "run", "scripts/issue-batch.ts", "--network", "localhost"], { env, encoding: "utf8", timeout: 120_000 });
+      transcripts.push(r.stdout, r.stderr);
+      return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+    };
+    const first = run();
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
+    expect(first.stdout).to.match(/Anchored .* on chain 31337/);
+    const manifest = await readManifest(dir);
+    expect((await getBatch(publicClient, { registry, root: manifest.root }))?.issuer).to.equal(ISSUER);
+    const second = run();
+    expect(second.code, second.stdout + second.stderr).to.equal(0);
+    expect(second.stdout).to.include("Already anchored");
+  });
+
+  it("no private key ever appears in the output", () => {
+    const all = transcripts.join("\n").toLowerCase();
+    for (const key of Object.values(KEYS)) expect(all).not.to.include(key.slice(2).toLowerCase());
+  });
+
+  // Last (mocha runs a suite's own tests before its nested suites): stops the node.
+  describe("with the node stopped", () => {
+    it("node stopped: `chain start` exits 0 on Ctrl-C; then anchor and status exit 2 with a clear message, the manifest byte-identical", async () => {
+      const exited = new Promise<number | null>((r) => chain!.once("exit", (code) => r(code)));
+      chain!.kill("SIGINT");
+      expect(await exited).to.equal(0);
+      await build("offline");
+      const dir = path.join(work, "offline");
+      const bytes = await manifestBytes(dir);
+      const run = await cli(["batch", "anchor", dir], { key: KEYS.operator });
+      expectExit(run, 2);
+      expect(run.stderr).to.include(`error: Cannot reach the JSON-RPC endpoint ${url}.`);
+      expect((await manifestBytes(dir)).equals(bytes)).to.equal(true);
+      const status = await cli(["batch", "status", dir, "--json"]);
+      expectExit(status, 2);
+      expect(JSON.parse(status.stdout).error).to.deep.include({ name: "RpcUnreachableError", exitCode: 2 });
+      expectExit(await cli(["issuer", "operator", "add", OPERATOR], { key: KEYS.issuer }), 2);
+    });
+  });
+});
