@@ -12,14 +12,13 @@ import { network } from "hardhat";
 import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
 import CredstackModule from "./ignition/modules/Credstack.js";
 import { buildBatchDirectory } from "../src/batch/build-directory.js";
-import { manifestDigest } from "../src/batch/build.js";
-import { extractCredential, readManifest, writeFileAtomic } from "../src/batch/files.js";
+import { extractCredential, readCredentials, readManifest } from "../src/batch/files.js";
 import type { CredentialFile } from "../src/batch/format.js";
 import { canonicalJson } from "../src/credential/disclosure.js";
 import { parseAchievement } from "../src/credential/schema.js";
-import { accreditIssuer, addOperator, anchorBatch, revokeCredentials } from "../src/chain/actions/index.js";
-import { verifyCredential } from "../src/verify/index.js";
-import { formatReport } from "../src/verify/format.js";
+import { accreditIssuer, addOperator, revokeCredentials } from "../src/chain/actions/index.js";
+import { anchorBatchDirectory } from "../src/chain/anchor-directory.js";
+import { formatReport, formatSummary, verifyCredential, verifyCredentials } from "../src/verify/index.js";
 
 const OUT = path.resolve("demo-out");
 const seeds = path.resolve("seeds");
@@ -64,10 +63,9 @@ for (const institution of institutions) {
   const course = parseAchievement(JSON.parse(await readFile(path.join(seeds, institution.course), "utf8")), institution.course);
   const dir = path.join(OUT, path.basename(institution.course, ".json"));
   const manifest = await buildBatchDirectory({ achievement: course, learnersCsv: path.join(seeds, institution.learners), out: dir, target: { chainId, registry } });
-  const anchored = await anchorBatch(operator, { registry, root: manifest.root, leafCount: manifest.leafCount, manifestDigest: manifestDigest(manifest) });
-  await writeFileAtomic(path.join(dir, "manifest.json"), JSON.stringify({ ...manifest, anchor: { txHash: anchored.txHash, blockNumber: Number(anchored.blockNumber), anchoredAt: anchored.anchoredAt } }, null, 2) + "\n");
-  gas.push([`anchor ${manifest.leafCount} credentials (${course.title})`, await gasOf(anchored.txHash)]);
-  say(`3. Issued "${course.title}": ${manifest.leafCount} credentials → ${path.relative(process.cwd(), dir)}; root ${manifest.root} anchored in block ${anchored.blockNumber}`);
+  const { anchor } = await anchorBatchDirectory(operator, publicClient, dir);
+  gas.push([`anchor ${manifest.leafCount} credentials (${course.title})`, await gasOf(anchor.txHash)]);
+  say(`3. Issued "${course.title}": ${manifest.leafCount} credentials → ${path.relative(process.cwd(), dir)}; root ${manifest.root.slice(0, 18)}… anchored in block ${anchor.blockNumber}`);
   issued.push({ institution, dir, root: manifest.root, operator });
 }
 
@@ -76,18 +74,24 @@ const credential = await extractCredential(first!.dir, { index: 0 });
 const file = path.join(OUT, "learner-credential.json");
 await writeFile(file, JSON.stringify(credential, null, 2) + "\n");
 say(`\n4. A learner presents ${path.relative(process.cwd(), file)}; the verifier checks it against the chain:`);
-say(formatReport(await verifyCredential(credential, { client: publicClient })));
+say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
+
+const second = issued[1]!;
+const all = [];
+for await (const stored of readCredentials(second.dir, await readManifest(second.dir))) all.push(stored.file);
+say(`\n   An admissions office checks all ${all.length} credentials of ${second.institution.name} at once (one registry read for the batch):`);
+say(`   ${formatSummary(await verifyCredentials(all, { client: publicClient, registry }))}`);
 
 const tampered: CredentialFile = structuredClone(credential);
 (tampered.credential.credentialSubject as { result: { value: string }[] }).result[0]!.value = "10";
 await writeFile(path.join(OUT, "tampered-credential.json"), JSON.stringify(tampered, null, 2) + "\n");
 say(`\n5. Someone raises the grade to 10 (tampered-credential.json):`);
-say(formatReport(await verifyCredential(tampered, { client: publicClient })));
+say(formatReport(await verifyCredential({ source: "tampered-credential.json", input: tampered }, { client: publicClient, registry })));
 
 const revoked = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [credential.leaf.index], reason: 1 });
 gas.push(["revoke 1 credential", await gasOf(revoked.txHash)]);
 say(`\n6. ${first!.institution.name} revokes that credential (reason 1):`);
-say(formatReport(await verifyCredential(credential, { client: publicClient })));
+say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
 
 say("\n7. Gas");
 for (const [what, used] of gas) say(`   ${what.padEnd(60)} ${used.toLocaleString("en").padStart(8)}`);

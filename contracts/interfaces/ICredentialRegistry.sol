@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IAccreditationRegistry} from "./IAccreditationRegistry.sol";
+
 /**
  * @title ICredentialRegistry
  * @notice What was issued. An operator of an accredited issuer anchors a batch of credentials as
@@ -97,6 +99,24 @@ interface ICredentialRegistry {
         external
         view
         returns (uint256[] memory revoked, uint256[] memory suspended);
+
+    /**
+     * @notice Everything a verifier needs about batch `root`, in one call: the batch record, the
+     * accreditation of its issuer as it stood when the batch was anchored, and the revocation and
+     * suspension bitmap words at the word positions `words` (index / 256) of the credentials checked.
+     * @dev For a root that was never anchored, `batch.status` is None, `accreditation.status` is None
+     * and the words are zero. Lets a verifier check many credentials of many batches with one
+     * `eth_call` per batch, instead of three dependent calls.
+     */
+    function verificationOf(bytes32 root, uint256[] calldata words)
+        external
+        view
+        returns (
+            Batch memory batch,
+            IAccreditationRegistry.Accreditation memory accreditation,
+            uint256[] memory revoked,
+            uint256[] memory suspended
+        );
 
     /**
      * @notice Whether `leaf` is included in the anchored batch `root` (OpenZeppelin MerkleProof,

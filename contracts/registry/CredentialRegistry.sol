@@ -75,15 +75,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
 
     /// @inheritdoc ICredentialRegistry
     function batchOf(bytes32 root) external view returns (Batch memory) {
-        uint256 packed = _batches[root];
-        return
-            Batch({
-                issuer: address(uint160(packed)),
-                anchoredAt: uint40(packed >> 160),
-                leafCount: uint32(packed >> 200),
-                status: BatchStatus(uint8(packed >> 232)),
-                revocationReason: uint8(packed >> 240)
-            });
+        return _batch(root);
     }
 
     /// @inheritdoc ICredentialRegistry
@@ -113,6 +105,27 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     /// @inheritdoc ICredentialRegistry
+    function verificationOf(
+        bytes32 root,
+        uint256[] calldata words
+    )
+        external
+        view
+        returns (Batch memory batch, Accreditation memory accreditation, uint256[] memory revoked, uint256[] memory suspended)
+    {
+        batch = _batch(root);
+        if (batch.status != BatchStatus.None) accreditation = accreditationAt(batch.issuer, batch.anchoredAt);
+        revoked = new uint256[](words.length);
+        suspended = new uint256[](words.length);
+        mapping(uint256 => uint256) storage r = _revoked[root];
+        mapping(uint256 => uint256) storage s = _suspended[root];
+        for (uint256 i = 0; i < words.length; ++i) {
+            revoked[i] = r[words[i]];
+            suspended[i] = s[words[i]];
+        }
+    }
+
+    /// @inheritdoc ICredentialRegistry
     function verifyInclusion(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
         return _batches[root] != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
     }
@@ -126,6 +139,19 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     // ------------------------------------------------------------------ internal
+
+    /// @dev The unpacked record of `root` (see _packBatch).
+    function _batch(bytes32 root) private view returns (Batch memory) {
+        uint256 packed = _batches[root];
+        return
+            Batch({
+                issuer: address(uint160(packed)),
+                anchoredAt: uint40(packed >> 160),
+                leafCount: uint32(packed >> 200),
+                status: BatchStatus(uint8(packed >> 232)),
+                revocationReason: uint8(packed >> 240)
+            });
+    }
 
     /// @dev The caller must be a current operator of the issuer that anchored `root`, which must not be revoked.
     function _requireBatchOperator(bytes32 root) private view returns (address issuer, uint32 leafCount) {

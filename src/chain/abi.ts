@@ -1412,6 +1412,99 @@ export const credentialRegistryAbi = [
         "type": "bytes32"
       },
       {
+        "internalType": "uint256[]",
+        "name": "words",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "verificationOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "issuer",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "anchoredAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "leafCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum ICredentialRegistry.BatchStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "revocationReason",
+            "type": "uint8"
+          }
+        ],
+        "internalType": "struct ICredentialRegistry.Batch",
+        "name": "batch",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum IAccreditationRegistry.AccreditationStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "maxEqfLevel",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validFrom",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint48",
+            "name": "effectiveFrom",
+            "type": "uint48"
+          }
+        ],
+        "internalType": "struct IAccreditationRegistry.Accreditation",
+        "name": "accreditation",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "revoked",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "suspended",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
         "internalType": "bytes32",
         "name": "leaf",
         "type": "bytes32"

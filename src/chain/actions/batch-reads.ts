@@ -1,7 +1,7 @@
 import { getAddress, type Address, type BlockNumber, type BlockTag, type Hex } from "viem";
 import { getBlock, getContractEvents } from "viem/actions";
 import { credentialRegistryAbi } from "../abi.js";
-import { bitsOf, toBatchRecord, toIndices, type AnchorEvent, type BatchRecord, type CredentialStatus } from "../records.js";
+import { bitsOf, toAccreditation, toBatchRecord, toIndices, type Accreditation, type AnchorEvent, type BatchRecord, type CredentialStatus } from "../records.js";
 import { toChainError } from "../to-chain-error.js";
 import { readContext, readRegistry, type RegistryReadClient } from "./client.js";
 
@@ -18,6 +18,46 @@ import { readContext, readRegistry, type RegistryReadClient } from "./client.js"
  */
 export async function getBatch(client: RegistryReadClient, params: { registry: Address; root: Hex }): Promise<BatchRecord | null> {
   return toBatchRecord(params.root, await readRegistry(client, params.registry, "batchOf", [params.root]));
+}
+
+/** What a verifier needs about one batch: {@link getVerificationRecord}. */
+export interface VerificationRecord {
+  /** The batch record, or null when the root was never anchored. */
+  batch: BatchRecord | null;
+  /** The accreditation of the batch's issuer as it stood when the batch was anchored (status None for an unknown root). */
+  accreditation: Accreditation;
+  /** Revocation and suspension bits of the credentials asked for, in the order given. */
+  credentials: CredentialStatus[];
+}
+
+/**
+ * Everything a verifier needs about batch `root` in a single `eth_call` (`verificationOf`): the
+ * batch record, its issuer's accreditation at the anchoring time, and the revocation and
+ * suspension bits of `indices`. With a client whose transport batches JSON-RPC requests
+ * (`http(url, { batch: true })`), the records of many roots travel in one HTTP request.
+ *
+ * @example
+ * const { batch, accreditation, credentials } = await getVerificationRecord(publicClient, { registry, root, indices: [0, 7] });
+ * batch?.status;          // "Active" | "Revoked" (null: never anchored)
+ * accreditation.status;   // "Active" when the issuer was accredited at batch.anchoredAt
+ * credentials[1].revoked; // false
+ */
+export async function getVerificationRecord(
+  client: RegistryReadClient,
+  params: { registry: Address; root: Hex; indices: readonly (number | bigint)[] },
+): Promise<VerificationRecord> {
+  const indices = toIndices(params.indices);
+  const words = [...new Set(indices.map((i) => i >> 8n))];
+  const [rawBatch, rawAccreditation, revoked, suspended] = await readRegistry(client, params.registry, "verificationOf", [params.root, words]);
+  const byWord = new Map(words.map((w, k) => [w, [revoked[k] ?? 0n, suspended[k] ?? 0n] as const]));
+  return {
+    batch: toBatchRecord(params.root, rawBatch),
+    accreditation: toAccreditation(rawAccreditation),
+    credentials: indices.map((index) => {
+      const [r, s] = byWord.get(index >> 8n)!;
+      return bitsOf(index, r, s);
+    }),
+  };
 }
 
 /** Gaps of up to this many unused words are read rather than split into another call. */

@@ -31,6 +31,14 @@ export {
   type CredentialIndicesParameters,
   type RevokeBatchParameters,
 } from "./batches.js";
-export { countCredentialStatus, findAnchor, getBatch, getCredentialStatus, type StatusCounts } from "./batch-reads.js";
+export {
+  countCredentialStatus,
+  findAnchor,
+  getBatch,
+  getCredentialStatus,
+  getVerificationRecord,
+  type StatusCounts,
+  type VerificationRecord,
+} from "./batch-reads.js";
 export type { RegistryReadClient, RegistryWalletClient, WriteOptions } from "./client.js";
 export type { Accreditation, AccreditationStatus, AnchorEvent, AnchorResult, BatchRecord, CredentialStatus, TxResult } from "../records.js";

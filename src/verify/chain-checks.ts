@@ -1,0 +1,133 @@
+import type { Address } from "viem";
+import type { VerificationRecord } from "../chain/actions/index.js";
+import { RegistryNotDeployedError, RpcUnreachableError, WrongChainError } from "../chain/errors.js";
+import type { VerificationCode } from "./codes.js";
+import type { ParsedCredential } from "./offline-checks.js";
+import { check, type Check } from "./report.js";
+
+/**
+ * The checks that read the chain: anchored, accredited, status. Pure functions of a credential and
+ * what the registry said about its batch ({@link VerificationRecord}); the reads live in
+ * ./chain-reader.ts.
+ */
+
+/** The registry a verifier trusts, and the chain it is on. */
+export interface TrustedRegistry {
+  chainId: number;
+  registry: Address;
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Why the credential cannot be looked up on the trusted registry at all (another chain or registry),
+ * or undefined when it names the trusted one.
+ */
+export function checkTarget(p: ParsedCredential, trusted: TrustedRegistry): Check | undefined {
+  const { chainId, registry } = p.file.leaf;
+  if (chainId !== trusted.chainId) {
+    return check("anchored", "CS-ANCHOR-WRONG-CHAIN", `The credential was issued on chain ${chainId}; this verifier checks chain ${trusted.chainId}.`, {
+      credentialChainId: chainId,
+      trustedChainId: trusted.chainId,
+    });
+  }
+  if (!same(registry, trusted.registry)) {
+    return check("anchored", "CS-ANCHOR-WRONG-REGISTRY", `The credential names registry ${registry}; this verifier trusts ${trusted.registry}.`, {
+      credentialRegistry: registry,
+      trustedRegistry: trusted.registry,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * The anchored, accredited and status checks of a credential whose batch record was read. An anchor
+ * later than `at` fails only when the caller chose `at` (`atGiven`): when `at` is "now", a block
+ * stamped slightly ahead of the local clock is clock skew, not a credential from the future.
+ */
+export function chainChecks(p: ParsedCredential, record: VerificationRecord, at: number, atGiven = true): Check[] {
+  const { leaf, proof } = p.file;
+  const { batch, accreditation } = record;
+  if (batch === null) {
+    return [check("anchored", "CS-ANCHOR-NOT-FOUND", `The root ${proof.root} was never anchored on registry ${leaf.registry}.`, { root: proof.root })];
+  }
+  const issuer = p.facts.issuer;
+  if (!same(batch.issuer, issuer)) {
+    return [
+      check("anchored", "CS-ANCHOR-ISSUER-MISMATCH", `The batch was anchored by issuer ${batch.issuer}, but the credential names ${issuer}.`, {
+        anchoredBy: batch.issuer,
+        credentialIssuer: issuer,
+      }),
+    ];
+  }
+  if (leaf.index >= batch.leafCount) {
+    return [
+      check("anchored", "CS-ANCHOR-INDEX-OUT-OF-RANGE", `Index ${leaf.index} is outside the anchored batch of ${batch.leafCount} credentials.`, {
+        index: leaf.index,
+        leafCount: batch.leafCount,
+      }),
+    ];
+  }
+  const anchored =
+    atGiven && batch.anchoredAt > at
+      ? check("anchored", "CS-ANCHOR-AFTER-VERIFICATION-TIME", `Anchored at ${iso(batch.anchoredAt)}, after the verification time ${iso(at)}.`, {
+          anchoredAt: iso(batch.anchoredAt),
+          at: iso(at),
+        })
+      : check("anchored", "CS-ANCHOR-VALID", `Anchored by ${p.summary.issuer.name} (${batch.issuer}) at ${iso(batch.anchoredAt)}, batch of ${batch.leafCount}.`, {
+          issuer: batch.issuer,
+          anchoredAt: iso(batch.anchoredAt),
+          leafCount: batch.leafCount,
+        });
+  return [anchored, checkAccreditation(p, record), checkStatus(p, record)];
+}
+
+function checkAccreditation(p: ParsedCredential, { batch, accreditation: a }: VerificationRecord): Check {
+  const when = iso(batch!.anchoredAt);
+  const details = { status: a.status, maxEqfLevel: a.maxEqfLevel, validFrom: iso(a.validFrom), validUntil: iso(a.validUntil), effectiveFrom: iso(a.effectiveFrom), anchoredAt: when };
+  switch (a.status) {
+    case "None":
+      return check("accredited", "CS-ACCREDITATION-NONE", `The issuer was not accredited when the batch was anchored (${when}).`, details);
+    case "Suspended":
+      return check("accredited", "CS-ACCREDITATION-SUSPENDED", `The issuer's accreditation was suspended from ${iso(a.effectiveFrom)}, before the anchoring at ${when}.`, details);
+    case "Withdrawn":
+      return check("accredited", "CS-ACCREDITATION-WITHDRAWN", `The issuer's accreditation was withdrawn with effect from ${iso(a.effectiveFrom)}, before the anchoring at ${when}.`, details);
+  }
+  const anchoredAt = batch!.anchoredAt;
+  if (anchoredAt < a.validFrom || anchoredAt >= a.validUntil) {
+    return check("accredited", "CS-ACCREDITATION-OUTSIDE-WINDOW", `The anchoring at ${when} is outside the accreditation window ${iso(a.validFrom)} – ${iso(a.validUntil)}.`, details);
+  }
+  const eqf = p.facts.eqfLevel;
+  if (eqf > a.maxEqfLevel) {
+    return check("accredited", "CS-ACCREDITATION-EQF-EXCEEDED", `The credential is at EQF ${eqf}; the issuer is accredited up to EQF ${a.maxEqfLevel}.`, { ...details, eqfLevel: eqf });
+  }
+  return check("accredited", "CS-ACCREDITATION-VALID", `Accredited up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${iso(a.validUntil)}).`, details);
+}
+
+function checkStatus(p: ParsedCredential, { batch, credentials }: VerificationRecord): Check {
+  const index = p.file.leaf.index;
+  if (batch!.status === "Revoked") {
+    return check("status", "CS-STATUS-BATCH-REVOKED", `The whole batch was revoked (reason code ${batch!.revocationReason}).`, { reason: batch!.revocationReason });
+  }
+  const bits = credentials.find((c) => c.index === index);
+  if (bits?.revoked) return check("status", "CS-STATUS-REVOKED", `Credential ${index} of the batch was revoked by its issuer.`, { index });
+  if (bits?.suspended) return check("status", "CS-STATUS-SUSPENDED", `Credential ${index} of the batch is suspended by its issuer.`, { index });
+  return check("status", "CS-STATUS-VALID", "Neither the batch nor the credential is revoked or suspended.");
+}
+
+/** The code of a failure to read the chain: never a verdict on the credential. */
+export function errorCode(error: unknown): VerificationCode {
+  if (error instanceof RpcUnreachableError) return "CS-RPC-UNREACHABLE";
+  if (error instanceof WrongChainError) return "CS-RPC-WRONG-CHAIN";
+  if (error instanceof RegistryNotDeployedError) return "CS-REGISTRY-NOT-DEPLOYED";
+  return "CS-RPC-ERROR";
+}
+
+/** The three chain checks as ERROR: the chain could not be read. */
+export function chainErrorChecks(error: unknown): Check[] {
+  const code = errorCode(error);
+  const e = error as { shortMessage?: unknown; message?: unknown };
+  const message = `Could not check: ${String(typeof e?.shortMessage === "string" ? e.shortMessage : (e?.message ?? error)).split("\n")[0]}`;
+  return (["anchored", "accredited", "status"] as const).map((id) => check(id, code, message));
+}

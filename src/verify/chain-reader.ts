@@ -1,0 +1,126 @@
+import type { Address, Hex } from "viem";
+import { getChainId } from "viem/actions";
+import { getVerificationRecord, type CredentialStatus, type RegistryReadClient, type VerificationRecord } from "../chain/actions/index.js";
+import { transportUrl } from "../chain/actions/client.js";
+import { toChainError } from "../chain/to-chain-error.js";
+
+/**
+ * Reading what verification needs from the chain: one `verificationOf` call per distinct batch
+ * root, a cache of the answers, and the node's chain id.
+ */
+
+/** A cache of batch records shared by verifications (e.g. a verifier service's lifetime). */
+export interface VerificationCache {
+  /** The record of `root` with the bits of every index in `indices`, when cached and fresh. */
+  get(key: string, indices: readonly number[]): VerificationRecord | undefined;
+  /** Stores (merges) what was read about a root. */
+  set(key: string, record: VerificationRecord): void;
+  /** Forgets everything. */
+  clear(): void;
+}
+
+interface Entry {
+  expires: number;
+  batch: VerificationRecord["batch"];
+  accreditation: VerificationRecord["accreditation"];
+  bits: Map<number, CredentialStatus>;
+}
+
+/**
+ * A cache of batch records for {@link verifyCredentials}: a record is reused for `ttlMs` (default
+ * 30 s), so a revocation shows within that time. Without a cache, each call still reads each root
+ * once.
+ *
+ * @example
+ * const cache = createVerificationCache({ ttlMs: 10_000 });
+ * await verifyCredentials(files, { client, registry, cache });
+ * await verifyCredentials(moreFiles, { client, registry, cache }); // roots read within 10 s are not read again
+ */
+export function createVerificationCache(options: { ttlMs?: number; maxEntries?: number } = {}): VerificationCache {
+  const ttl = options.ttlMs ?? 30_000;
+  const max = options.maxEntries ?? 100_000;
+  const entries = new Map<string, Entry>();
+  return {
+    get(key, indices) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expires <= Date.now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      const credentials: CredentialStatus[] = [];
+      for (const index of indices) {
+        const bits = entry.bits.get(index);
+        if (!bits) return undefined;
+        credentials.push(bits);
+      }
+      return { batch: entry.batch, accreditation: entry.accreditation, credentials };
+    },
+    set(key, record) {
+      let entry = entries.get(key);
+      if (!entry || entry.expires <= Date.now()) {
+        if (entries.size >= max) entries.delete(entries.keys().next().value!);
+        entry = { expires: Date.now() + ttl, batch: record.batch, accreditation: record.accreditation, bits: new Map() };
+        entries.set(key, entry);
+      }
+      for (const c of record.credentials) entry.bits.set(c.index, c);
+    },
+    clear() {
+      entries.clear();
+    },
+  };
+}
+
+const chainIds = new WeakMap<object, Promise<number>>();
+
+/** The chain id the client's node serves, asked once per client (a failed answer is not kept). */
+export function nodeChainId(client: RegistryReadClient): Promise<number> {
+  let id = chainIds.get(client);
+  if (!id) {
+    id = getChainId(client).catch((error: unknown) => {
+      chainIds.delete(client);
+      throw toChainError(error, { functionName: "eth_chainId", url: transportUrl(client) });
+    });
+    chainIds.set(client, id);
+  }
+  return id;
+}
+
+/** The cache key of a root on a registry of a chain. */
+export const cacheKey = (chainId: number, registry: Address, root: Hex) => `${chainId}:${registry.toLowerCase()}:${root.toLowerCase()}`;
+
+/**
+ * The records of many roots, one `verificationOf` call per root not in `cache`, at most
+ * `concurrency` in flight (a transport with `batch: true` sends each wave in one HTTP request).
+ * A root whose read failed maps to its (typed) error.
+ */
+export async function readRecords(
+  client: RegistryReadClient,
+  trusted: { chainId: number; registry: Address },
+  wanted: ReadonlyMap<Hex, readonly number[]>,
+  cache: VerificationCache,
+  concurrency: number,
+): Promise<Map<Hex, VerificationRecord | Error>> {
+  const results = new Map<Hex, VerificationRecord | Error>();
+  const todo: [Hex, readonly number[]][] = [];
+  for (const [root, indices] of wanted) {
+    const hit = cache.get(cacheKey(trusted.chainId, trusted.registry, root), indices);
+    if (hit) results.set(root, hit);
+    else todo.push([root, indices]);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const [root, indices] = todo[next++]!;
+      try {
+        const record = await getVerificationRecord(client, { registry: trusted.registry, root, indices });
+        cache.set(cacheKey(trusted.chainId, trusted.registry, root), record);
+        results.set(root, record);
+      } catch (error) {
+        results.set(root, error as Error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  return results;
+}

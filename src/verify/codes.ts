@@ -1,0 +1,85 @@
+/**
+ * The checks of a verification and their result codes.
+ *
+ * Codes are part of the public API: software and people key on them ("CS-STATUS-REVOKED"), so a
+ * code is never renumbered, renamed or reused for another meaning. New situations get new codes.
+ * Each code belongs to one check and implies one status; messages may be reworded at any time.
+ */
+
+/** The checks of a report, in the order they run and are printed. */
+export const CHECK_IDS = ["format", "integrity", "inclusion", "anchored", "accredited", "status", "validity"] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+/** The checks that need the chain; offline verification skips them. */
+export const CHAIN_CHECKS: readonly CheckId[] = ["anchored", "accredited", "status"];
+
+/** Human titles of the checks (for reports). */
+export const CHECK_TITLES: Record<CheckId, string> = {
+  format: "Format",
+  integrity: "Integrity",
+  inclusion: "Inclusion in batch",
+  anchored: "Anchored on chain",
+  accredited: "Issuer accredited",
+  status: "Not revoked or suspended",
+  validity: "Validity period",
+};
+
+/** A check's result: passed, failed (the credential is at fault), could not be checked, or not run. */
+export type CheckStatus = "VALID" | "INVALID" | "ERROR" | "SKIPPED";
+
+/** Every code, with the check it belongs to and the status it implies. */
+export const VERIFICATION_CODES = {
+  // format: the file is a credstack credential, with a well-formed OB 3.0 credential and every EU element
+  "CS-FORMAT-VALID": { check: "format", status: "VALID" },
+  "CS-FORMAT-MALFORMED-JSON": { check: "format", status: "INVALID" },
+  "CS-FORMAT-TOO-LARGE": { check: "format", status: "INVALID" },
+  "CS-FORMAT-UNKNOWN-VERSION": { check: "format", status: "INVALID" },
+  "CS-FORMAT-STRUCTURE": { check: "format", status: "INVALID" },
+  "CS-FORMAT-EU-ELEMENTS": { check: "format", status: "INVALID" },
+  "CS-FORMAT-OB3-SCHEMA": { check: "format", status: "INVALID" },
+  // integrity: disclosed fields + salts → credential digest → leaf
+  "CS-INTEGRITY-VALID": { check: "integrity", status: "VALID" },
+  "CS-INTEGRITY-DIGEST-MISMATCH": { check: "integrity", status: "INVALID" },
+  "CS-INTEGRITY-FACTS-MISMATCH": { check: "integrity", status: "INVALID" },
+  "CS-INTEGRITY-LEAF-MISMATCH": { check: "integrity", status: "INVALID" },
+  // inclusion: leaf + path → root
+  "CS-INCLUSION-VALID": { check: "inclusion", status: "VALID" },
+  "CS-INCLUSION-INDEX-MISMATCH": { check: "inclusion", status: "INVALID" },
+  "CS-INCLUSION-ROOT-MISMATCH": { check: "inclusion", status: "INVALID" },
+  // anchored: the root is on the trusted registry of the chain the credential names, by its issuer
+  "CS-ANCHOR-VALID": { check: "anchored", status: "VALID" },
+  "CS-ANCHOR-WRONG-CHAIN": { check: "anchored", status: "INVALID" },
+  "CS-ANCHOR-WRONG-REGISTRY": { check: "anchored", status: "INVALID" },
+  "CS-ANCHOR-NOT-FOUND": { check: "anchored", status: "INVALID" },
+  "CS-ANCHOR-ISSUER-MISMATCH": { check: "anchored", status: "INVALID" },
+  "CS-ANCHOR-INDEX-OUT-OF-RANGE": { check: "anchored", status: "INVALID" },
+  "CS-ANCHOR-AFTER-VERIFICATION-TIME": { check: "anchored", status: "INVALID" },
+  // accredited: the issuer was accredited when the batch was anchored, up to the credential's EQF level
+  "CS-ACCREDITATION-VALID": { check: "accredited", status: "VALID" },
+  "CS-ACCREDITATION-NONE": { check: "accredited", status: "INVALID" },
+  "CS-ACCREDITATION-SUSPENDED": { check: "accredited", status: "INVALID" },
+  "CS-ACCREDITATION-WITHDRAWN": { check: "accredited", status: "INVALID" },
+  "CS-ACCREDITATION-OUTSIDE-WINDOW": { check: "accredited", status: "INVALID" },
+  "CS-ACCREDITATION-EQF-EXCEEDED": { check: "accredited", status: "INVALID" },
+  // status: neither the batch nor the credential is revoked or suspended
+  "CS-STATUS-VALID": { check: "status", status: "VALID" },
+  "CS-STATUS-BATCH-REVOKED": { check: "status", status: "INVALID" },
+  "CS-STATUS-REVOKED": { check: "status", status: "INVALID" },
+  "CS-STATUS-SUSPENDED": { check: "status", status: "INVALID" },
+  // validity: validFrom <= verification time < validUntil
+  "CS-VALIDITY-VALID": { check: "validity", status: "VALID" },
+  "CS-VALIDITY-NOT-YET-VALID": { check: "validity", status: "INVALID" },
+  "CS-VALIDITY-EXPIRED": { check: "validity", status: "INVALID" },
+  // errors: the check could not be made (any chain check); never a verdict on the credential
+  "CS-RPC-UNREACHABLE": { check: null, status: "ERROR" },
+  "CS-RPC-WRONG-CHAIN": { check: null, status: "ERROR" },
+  "CS-RPC-ERROR": { check: null, status: "ERROR" },
+  "CS-REGISTRY-NOT-DEPLOYED": { check: null, status: "ERROR" },
+  "CS-CONFIG-NO-REGISTRY": { check: null, status: "ERROR" },
+  "CS-INTERNAL-ERROR": { check: null, status: "ERROR" },
+  // skipped
+  "CS-SKIPPED-OFFLINE": { check: null, status: "SKIPPED" },
+  "CS-SKIPPED-PRECONDITION": { check: null, status: "SKIPPED" },
+} as const satisfies Record<string, { check: CheckId | null; status: CheckStatus }>;
+
+export type VerificationCode = keyof typeof VERIFICATION_CODES;

@@ -1,0 +1,182 @@
+import { getAddress } from "viem";
+import { credentialFileSchema, CREDENTIAL_FORMATS, schemeOf, type CredentialFile } from "../batch/format.js";
+import { achievementIdOf, leafHash } from "../batch/leaf.js";
+import { MerkleBatchTree } from "../batch/tree.js";
+import { microCredentialSchema, credentialFacts, type CredentialFacts, type MicroCredentialInput } from "../credential/credential-schema.js";
+import { credentialDigest } from "../credential/disclosure.js";
+import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
+import { toFieldIssues } from "../credential/schema.js";
+import type { FieldIssue } from "../credential/errors.js";
+import { check, type Check, type CredentialSummary } from "./report.js";
+
+/**
+ * The checks that need no chain: format, integrity, inclusion and the validity window. Pure
+ * functions of the credential file (and the verification time); they never throw.
+ */
+
+/** Largest credential file accepted (bytes of JSON text). A credential is a few KiB. */
+export const MAX_CREDENTIAL_BYTES = 1024 * 1024;
+
+/** A credential file that passed the format check, with what the other checks need. */
+export interface ParsedCredential {
+  /** The file as parsed from JSON: what the digest is computed over. */
+  raw: { credential: Record<string, unknown> };
+  file: CredentialFile;
+  vc: MicroCredentialInput;
+  facts: CredentialFacts;
+  summary: CredentialSummary;
+}
+
+/** What {@link checkFormat} accepts: JSON text, its bytes, or an already parsed value. */
+export type CredentialInput = string | Uint8Array | unknown;
+
+const issuesText = (issues: readonly FieldIssue[], max = 5) =>
+  issues
+    .slice(0, max)
+    .map((i) => `${i.field || "(root)"}: ${i.message}`)
+    .join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
+
+/**
+ * Parses and validates a credential file: JSON, size, format version, file structure, the
+ * credential's OB 3.0 shape and its EU mandatory elements, and (files of the current format) the
+ * official OB 3.0 JSON Schema. Credentials of older formats keep verifying under the rules they
+ * were issued with.
+ */
+export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BYTES): { check: Check; parsed?: ParsedCredential } {
+  let value: unknown = input;
+  if (typeof input === "string" || input instanceof Uint8Array) {
+    const size = typeof input === "string" ? Buffer.byteLength(input) : input.byteLength;
+    if (size > maxBytes) {
+      return { check: check("format", "CS-FORMAT-TOO-LARGE", `The file is ${size} bytes; a credential file is at most ${maxBytes}.`, { size, maxBytes }) };
+    }
+    try {
+      value = JSON.parse(typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8"));
+    } catch (error) {
+      return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };
+  }
+  const format = (value as { format?: unknown }).format;
+  if (!(CREDENTIAL_FORMATS as readonly unknown[]).includes(format)) {
+    return {
+      check: check(
+        "format",
+        "CS-FORMAT-UNKNOWN-VERSION",
+        format === undefined
+          ? `Not a credstack credential file: no "format" (expected one of ${CREDENTIAL_FORMATS.join(", ")}).`
+          : `Unknown credential file format ${JSON.stringify(format)?.slice(0, 80)} (this verifier reads ${CREDENTIAL_FORMATS.join(", ")}).`,
+        { format: typeof format === "string" ? format.slice(0, 80) : null },
+      ),
+    };
+  }
+  const file = credentialFileSchema.safeParse(value);
+  if (!file.success) {
+    const issues = toFieldIssues(file.error);
+    return { check: check("format", "CS-FORMAT-STRUCTURE", `Malformed credential file: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }) };
+  }
+  const raw = value as ParsedCredential["raw"];
+  const vc = microCredentialSchema.safeParse(raw.credential);
+  if (!vc.success) {
+    const issues = toFieldIssues(vc.error).map((i) => ({ ...i, field: `credential.${i.field}` }));
+    return {
+      check: check("format", "CS-FORMAT-EU-ELEMENTS", `The credential lacks required elements or has malformed ones: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }),
+    };
+  }
+  if (file.data.format !== CREDENTIAL_FORMATS[0]) {
+    const issues = validateOpenBadgeCredential(raw.credential).map((i) => ({ ...i, field: `credential.${i.field}` }));
+    if (issues.length > 0) {
+      return {
+        check: check("format", "CS-FORMAT-OB3-SCHEMA", `The credential does not conform to the Open Badges 3.0 schema: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }),
+      };
+    }
+  }
+  const facts = credentialFacts(vc.data);
+  const { leaf, proof } = file.data;
+  const summary: CredentialSummary = {
+    id: vc.data.id,
+    title: vc.data.name,
+    issuer: { name: vc.data.issuer.name, address: facts.issuer },
+    holder: facts.holder,
+    validFrom: vc.data.validFrom,
+    ...(vc.data.validUntil ? { validUntil: vc.data.validUntil } : {}),
+    chainId: leaf.chainId,
+    registry: getAddress(leaf.registry),
+    root: proof.root,
+    index: leaf.index,
+  };
+  const eu = vc.data.credentialSubject.achievement.euMicroCredential;
+  return {
+    check: check("format", "CS-FORMAT-VALID", `${file.data.format} file with an OB 3.0 credential and every EU element (${eu.workloadEcts} ECTS, EQF ${eu.eqfLevel}).`),
+    parsed: { raw, file: file.data, vc: vc.data, facts, summary },
+  };
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Integrity: the disclosed fields and their salts give the credential digest in the leaf; the leaf's
+ * public fields are the credential's own (holder, achievement, credits, EQF level, award time,
+ * chain); and the leaf fields hash to the proof's leaf.
+ */
+export function checkIntegrity(p: ParsedCredential): Check {
+  const { file, facts } = p;
+  const digest = credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format));
+  if (!same(digest, file.leaf.credentialDigest)) {
+    return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential's fields and salts do not give the digest in its leaf: the credential or its salts were altered.", {
+      expected: file.leaf.credentialDigest,
+      actual: digest,
+    });
+  }
+  const issuerChain = Number(p.vc.issuer.id.split(":")[3]);
+  const expected: [field: string, leafValue: string | number, credentialValue: string | number][] = [
+    ["holder", file.leaf.holder, facts.holder],
+    ["achievementId", file.leaf.achievementId, achievementIdOf(facts.achievementUri)],
+    ["creditsCenti", file.leaf.creditsCenti, facts.creditsCenti],
+    ["eqfLevel", file.leaf.eqfLevel, facts.eqfLevel],
+    ["awardedAt", file.leaf.awardedAt, facts.awardedAt],
+    ["chainId", file.leaf.chainId, facts.chainId],
+    ["chainId", file.leaf.chainId, issuerChain],
+  ];
+  const wrong = expected.filter(([, a, b]) => (typeof a === "string" && typeof b === "string" ? !same(a, b) : a !== b));
+  if (wrong.length > 0) {
+    const fields = [...new Set(wrong.map(([f]) => `leaf.${f}`))];
+    return check("integrity", "CS-INTEGRITY-FACTS-MISMATCH", `The leaf's public fields do not match the credential: ${fields.join(", ")}.`, { fields });
+  }
+  const leaf = leafHash(file.leaf);
+  if (!same(leaf, file.proof.leaf)) {
+    return check("integrity", "CS-INTEGRITY-LEAF-MISMATCH", "The leaf fields (chain, registry, index, …) do not hash to the proof's leaf.", { expected: file.proof.leaf, actual: leaf });
+  }
+  return check("integrity", "CS-INTEGRITY-VALID", "Fields and salts give the digest; the digest and the public fields give the leaf.");
+}
+
+/** Inclusion: the leaf and the proof path lead to the root, at the leaf's own index. */
+export function checkInclusion(p: ParsedCredential): Check {
+  const { leaf, proof } = p.file;
+  if (leaf.index !== proof.index) {
+    return check("inclusion", "CS-INCLUSION-INDEX-MISMATCH", `The proof is for index ${proof.index}, the leaf binds index ${leaf.index}.`, {
+      leafIndex: leaf.index,
+      proofIndex: proof.index,
+    });
+  }
+  if (!MerkleBatchTree.verify(proof.root, leafHash(leaf), proof.path)) {
+    return check("inclusion", "CS-INCLUSION-ROOT-MISMATCH", `The proof path does not lead from the leaf to the root ${proof.root}.`, { root: proof.root });
+  }
+  return check("inclusion", "CS-INCLUSION-VALID", `The leaf is credential ${leaf.index} of the batch with root ${proof.root.slice(0, 10)}…${proof.root.slice(-4)} (proof of ${proof.path.length} hashes).`, { root: proof.root });
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+
+/** Validity window: `validFrom <= at < validUntil` (`at` in unix seconds). */
+export function checkValidity(p: ParsedCredential, at: number): Check {
+  const from = Math.floor(Date.parse(p.vc.validFrom) / 1000);
+  const until = p.vc.validUntil ? Math.floor(Date.parse(p.vc.validUntil) / 1000) : undefined;
+  if (at < from) {
+    return check("validity", "CS-VALIDITY-NOT-YET-VALID", `Not valid before ${p.vc.validFrom} (verification time ${iso(at)}).`, { validFrom: p.vc.validFrom, at: iso(at) });
+  }
+  if (until !== undefined && at >= until) {
+    return check("validity", "CS-VALIDITY-EXPIRED", `Expired on ${p.vc.validUntil} (verification time ${iso(at)}).`, { validUntil: p.vc.validUntil, at: iso(at) });
+  }
+  return check("validity", "CS-VALIDITY-VALID", until !== undefined ? `Valid from ${p.vc.validFrom} until ${p.vc.validUntil}.` : `Valid from ${p.vc.validFrom}, no expiry.`);
+}
