@@ -37,7 +37,7 @@ function run<O>(load: () => Promise<Action<O>>) {
 
 export function program(): Command {
   const cli = new Command("credstack")
-    .description("Issue, anchor and revoke blockchain-anchored micro-credentials (credstack batches).")
+    .description("Issue, anchor, revoke and verify blockchain-anchored micro-credentials (credstack batches).")
     .version(pkg.version)
     .option("--rpc <url>", "JSON-RPC URL of the chain (default: the local deployment's, see `chain start`)")
     .option("--registry <address>", "registry address (default: the batch's, or the local deployment's)")
@@ -111,6 +111,19 @@ export function program(): Command {
     .option("--index <n>", "by index in the batch")
     .option("--out <file>", "write it to this file (default: stdout)")
     .action(run(async () => (await import("./commands/batch.js")).extract));
+
+  // ------------------------------------------------------------------ verify
+  cli
+    .command("verify <files...>")
+    .description("verify credential files: format, integrity, inclusion, anchor, accreditation, revocation, validity")
+    .option("--offline", "check format, integrity, inclusion and validity only (nothing on chain)")
+    .option("--at <time>", "verification time for the validity window: ISO 8601 or unix seconds (default: now)")
+    .addHelpText(
+      "after",
+      "\nThe registry checked is --registry, else the local deployment's; a credential naming another registry or chain is invalid.\n" +
+        "Exit codes: 0 every credential valid · 1 any invalid · 2 any could not be checked (node unreachable, unreadable file) or usage error",
+    )
+    .action(run(async () => (await import("./commands/verify.js")).verify));
 
   // ------------------------------------------------------------------ revoke
   cli

@@ -76,6 +76,7 @@ export const VERIFICATION_CODES = {
   "CS-RPC-ERROR": { check: null, status: "ERROR" },
   "CS-REGISTRY-NOT-DEPLOYED": { check: null, status: "ERROR" },
   "CS-CONFIG-NO-REGISTRY": { check: null, status: "ERROR" },
+  "CS-INPUT-UNREADABLE": { check: null, status: "ERROR" },
   "CS-INTERNAL-ERROR": { check: null, status: "ERROR" },
   // skipped
   "CS-SKIPPED-OFFLINE": { check: null, status: "SKIPPED" },

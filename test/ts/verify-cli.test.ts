@@ -1,0 +1,191 @@
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address, type Hex } from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { getBlock } from "viem/actions";
+import { hardhat } from "viem/chains";
+import { buildBatchDirectory } from "../../src/batch/build-directory.js";
+import { extractCredential } from "../../src/batch/files.js";
+import { accreditIssuer, addOperator, revokeCredentials, type RegistryWalletClient } from "../../src/chain/actions/index.js";
+import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
+import { deployRegistry } from "../../src/chain/deploy.js";
+import { freePort, startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
+import type { VerificationReport } from "../../src/verify/index.js";
+import { LEARNERS_FILE, course } from "./helpers/fixtures.js";
+
+/**
+ * `credstack verify` as a subprocess against a real `hardhat node`: checklist output, --json,
+ * --offline, --at, and the exit codes (0 all valid, 1 any invalid, 2 any error).
+ */
+
+const CLI = path.resolve("src/cli/credstack.mjs");
+const MNEMONIC = "test test test test test test test test test test test junk";
+const devKey = (index: number): Hex => toHex(mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function verify(home: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("CREDSTACK_")) env[k] = v;
+    const child = spawn(process.execPath, [CLI, "verify", ...args], { env: { ...env, CREDSTACK_HOME: home, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const exitOf = (run: Run, code: number) => expect(run.code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`).to.equal(code);
+
+describe("credstack verify (subprocess) against a real hardhat node", function () {
+  this.timeout(240_000);
+  let node: LocalNode;
+  let home: string;
+  let work: string;
+  let registry: Address;
+  let valid: string;
+  let revoked: string;
+  let tampered: string;
+  let common: string[];
+
+  before(async () => {
+    node = await startLocalNode();
+    home = await mkdtemp(path.join(os.tmpdir(), "credstack-verify-cli-"));
+    work = path.join(home, "work");
+    const deployment = await deployRegistry(node.url, { file: path.join(home, "deployment.json") });
+    registry = deployment.registry;
+    const chain = { ...hardhat, id: deployment.chainId };
+    const wallet = (i: number) => createWalletClient({ account: privateKeyToAccount(devKey(i)), chain, transport: http(node.url) }) as RegistryWalletClient;
+    const publicClient = createPublicClient({ chain, transport: http(node.url) });
+    const now = Number((await getBlock(publicClient)).timestamp);
+    const issuer = wallet(1); // the seed course's awarding body
+    const operator = wallet(2);
+    await accreditIssuer(wallet(0), { registry, issuer: issuer.account.address, profileDigest: keccak256(toHex("UvA")), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
+    await addOperator(issuer, { registry, key: operator.account.address });
+    const dir = path.join(work, "batch");
+    await buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: dir, target: { chainId: deployment.chainId, registry } });
+    const { anchor } = await anchorBatchDirectory(operator, publicClient, dir);
+    expect(anchor.blockNumber).to.be.greaterThan(0);
+    const write = async (name: string, value: unknown) => {
+      const file = path.join(work, name);
+      await writeFile(file, JSON.stringify(value, null, 2));
+      return file;
+    };
+    const first = await extractCredential(dir, { index: 0 });
+    valid = await write("valid.json", first);
+    const second = await extractCredential(dir, { index: 1 });
+    revoked = await write("revoked.json", second);
+    await revokeCredentials(operator, { registry, root: second.proof.root, indices: [1], reason: 2 });
+    const altered = structuredClone(first);
+    (altered.credential as { name: string }).name = "Smart Contract Security (with honours)";
+    tampered = await write("tampered.json", altered);
+    common = ["--rpc", node.url, "--registry", registry];
+  });
+
+  after(async () => {
+    await node?.stop();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it("prints a checklist and exits 0 for a valid credential", async () => {
+    const run = await verify(home, [valid, ...common]);
+    exitOf(run, 0);
+    expect(run.stdout).to.match(/✔ Anchored on chain\s+Anchored by Universiteit van Amsterdam/);
+    expect(run.stdout.match(/✔/g)).to.have.length(7);
+    expect(run.stdout).to.match(/→ VALID/);
+    expect(run.stdout).to.contain("1 credential: 1 valid, 0 invalid, 0 could not be checked");
+  });
+
+  it("exits 1 when any credential is invalid, naming the reason and code of each", async () => {
+    const run = await verify(home, [valid, revoked, tampered, ...common]);
+    exitOf(run, 1);
+    expect(run.stdout).to.match(/✘ Not revoked or suspended\s+Credential 1 of the batch was revoked by its issuer\. \[CS-STATUS-REVOKED\]/);
+    expect(run.stdout).to.match(/✘ Integrity .*\[CS-INTEGRITY-DIGEST-MISMATCH\]/);
+    expect(run.stdout).to.contain("3 credentials: 1 valid, 2 invalid, 0 could not be checked");
+  });
+
+  it("defaults to the local deployment's RPC URL and registry (CREDSTACK_HOME)", async () => {
+    const run = await verify(home, [valid]);
+    exitOf(run, 0);
+  });
+
+  it("--json prints one document with a summary and every check's code", async () => {
+    const run = await verify(home, [valid, revoked, ...common, "--json"]);
+    exitOf(run, 1);
+    const out = JSON.parse(run.stdout) as { summary: Record<string, number>; reports: VerificationReport[] };
+    expect(out.summary).to.include({ total: 2, valid: 1, invalid: 1, error: 0 });
+    expect(out.reports.map((r) => r.source)).to.deep.equal([valid, revoked]);
+    expect(out.reports[1]!.checks.find((c) => c.id === "status")).to.include({ status: "INVALID", code: "CS-STATUS-REVOKED" });
+    expect(out.reports[0]!.checks.map((c) => c.code)).to.deep.equal([
+      "CS-FORMAT-VALID",
+      "CS-INTEGRITY-VALID",
+      "CS-INCLUSION-VALID",
+      "CS-ANCHOR-VALID",
+      "CS-ACCREDITATION-VALID",
+      "CS-STATUS-VALID",
+      "CS-VALIDITY-VALID",
+    ]);
+  });
+
+  it("--at checks the validity window at another time (expired, not yet valid)", async () => {
+    const expired = await verify(home, [valid, ...common, "--at", "2040-01-01", "--json"]);
+    exitOf(expired, 1);
+    const [report] = (JSON.parse(expired.stdout) as { reports: VerificationReport[] }).reports;
+    expect(report!.checks.find((c) => c.id === "validity")!.code).to.equal("CS-VALIDITY-EXPIRED");
+    const early = await verify(home, [valid, ...common, "--at", "2020-01-01T00:00:00Z", "--json"]);
+    exitOf(early, 1);
+    const codes = (JSON.parse(early.stdout) as { reports: VerificationReport[] }).reports[0]!.checks.map((c) => c.code);
+    expect(codes).to.include("CS-VALIDITY-NOT-YET-VALID");
+    expect(codes).to.include("CS-ANCHOR-AFTER-VERIFICATION-TIME");
+    const bad = await verify(home, [valid, ...common, "--at", "next tuesday"]);
+    exitOf(bad, 2);
+    expect(bad.stderr).to.match(/^error: --at must be an ISO 8601 date/m);
+  });
+
+  it("--offline checks format, integrity, inclusion and validity without any node, and says so", async () => {
+    const run = await verify(home, [valid, tampered, "--offline", "--rpc", "http://127.0.0.1:1"]);
+    exitOf(run, 1);
+    expect(run.stdout).to.match(/– Anchored on chain\s+Not checked on chain \(offline verification\)\./);
+    expect(run.stdout).to.contain("VALID offline");
+    const alone = await verify(home, [valid, "--offline"]);
+    exitOf(alone, 0);
+  });
+
+  it("exits 2 with ERROR (not INVALID) when the node is unreachable", async () => {
+    const port = await freePort();
+    const run = await verify(home, [valid, "--rpc", `http://127.0.0.1:${port}`, "--registry", registry, "--json"]);
+    exitOf(run, 2);
+    const [report] = (JSON.parse(run.stdout) as { reports: VerificationReport[] }).reports;
+    expect(report!.status).to.equal("ERROR");
+    expect(report!.checks.filter((c) => c.code === "CS-RPC-UNREACHABLE").map((c) => c.id)).to.deep.equal(["anchored", "accredited", "status"]);
+    expect(report!.checks.find((c) => c.id === "integrity")!.status).to.equal("VALID");
+  });
+
+  it("exits 2 for unreadable files and usage errors; 1 for a file that is not a credential", async () => {
+    const missing = await verify(home, [path.join(work, "missing.json"), ...common]);
+    exitOf(missing, 2);
+    expect(missing.stdout).to.match(/! Format\s+Cannot read .*missing\.json: no such file\. \[CS-INPUT-UNREADABLE\]/);
+    const none = await verify(home, [...common]);
+    exitOf(none, 2);
+    const garbage = path.join(work, "garbage.json");
+    await writeFile(garbage, "{ not json");
+    const run = await verify(home, [garbage, ...common]);
+    exitOf(run, 1);
+    expect(run.stdout).to.match(/✘ Format\s+Not valid JSON: .*\[CS-FORMAT-MALFORMED-JSON\]/);
+    // No registry given and no local deployment: a usage error, before anything is read.
+    const noRegistry = await verify(work, [valid, "--rpc", node.url]);
+    exitOf(noRegistry, 2);
+    expect(noRegistry.stderr).to.match(/^error: No registry: pass --registry <address>\./m);
+    expect(await readFile(valid, "utf8")).to.contain("credstack-credential-v2");
+  });
+});
