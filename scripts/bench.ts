@@ -5,6 +5,7 @@
  *
  *   npm run bench                 # 10k, 100k and 1M (about 10 minutes)
  *   BENCH_SIZES=10000 npm run bench   # a quick run
+ *   BENCH_ONLY=verify npm run bench   # one part: keccak, tree, build or verify
  *
  * Results are printed as Markdown tables, with ratios against credstack, and saved to
  * bench-out/results.json. The README's "Benchmarks" section records a run.
@@ -16,6 +17,9 @@ import { writeSyntheticLearnersCsv } from "./lib/synthetic.js";
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
 const LIMIT_S = Number(process.env.BENCH_LIMIT_S ?? 180);
+const only = process.env.BENCH_ONLY;
+const part = (name: string) => !only || only.split(",").includes(name);
+const VERIFY_N = Number(process.env.BENCH_VERIFY_N ?? 20_000);
 const out = path.resolve("bench-out");
 
 interface Result {
@@ -57,6 +61,7 @@ await mkdir(out, { recursive: true });
 say(`# credstack benchmarks (node ${process.version}, ${new Date().toISOString()})`);
 
 // 1. keccak-256
+if (part("keccak")) {
 const keccak = await run("keccak", 300_000);
 results.push(keccak);
 say("\n## keccak-256, hashes/s (one core)\n");
@@ -69,7 +74,10 @@ for (const impl of ["hash-wasm", "@noble/hashes", "viem keccak256"]) {
   say(`| ${impl} | ${a?.toLocaleString("en")} | ${b?.toLocaleString("en")} | ${a && base ? (a / base).toFixed(1) : "–"}× |`);
 }
 
+}
+
 // 2. Merkle tree + every proof, on the same leaves
+if (part("tree")) {
 say("\n## Merkle tree: build + every proof (hex), same leaves\n");
 say("| n | credstack core | merkletreejs | @openzeppelin/merkle-tree |");
 say("|---:|---|---|---|");
@@ -81,7 +89,10 @@ for (const n of sizes) {
   say(`| ${n.toLocaleString("en")} | ${fmtS(ours)}, ${fmtRss(ours)} | ${fmtS(mtj)}, ${fmtRss(mtj)} (${ratio(mtj, ours)}) | ${fmtS(oz)}${oz.seconds ? `, ${fmtRss(oz)} (${ratio(oz, ours)})` : ""} |`);
 }
 
+}
+
 // 3. The whole issuer pipeline: CSV → complete batch directory
+if (part("build")) {
 say("\n## Full batch build: learners CSV → credentials, salted digests, leaves, tree, proofs, files\n");
 say("| n | credstack `buildBatchDirectory` | OpenAttestation `wrapDocuments` (in memory, no files) |");
 say("|---:|---|---|");
@@ -96,5 +107,24 @@ for (const n of sizes) {
 
 const target = results.find((r) => r.task === "build:credstack" && r.n === 1_000_000);
 if (target) say(`\n1M target (≤ 60 s, ≤ 1 GiB RSS): ${target.seconds && target.seconds <= 60 && target.maxRssMiB! <= 1024 ? "met" : "NOT met"} — ${fmtS(target)}, ${fmtRss(target)}`);
+}
+
+// 4. Verification against a real hardhat node over JSON-RPC
+if (part("verify")) {
+  const v = (await run("verify", VERIFY_N)) as Result & { batches?: number; httpRequests?: number };
+  results.push(v);
+  say("\n## Verification against a local `hardhat node` (JSON-RPC on 127.0.0.1), credential JSON text in\n");
+  if (v.dnf) say(`verify: ${v.dnf}`);
+  else {
+    const r = v.rates!;
+    say("| mode | credentials/s | vs one at a time |");
+    say("|---|---:|---:|");
+    say(`| \`verifyCredentials\`: ${v.n.toLocaleString("en")} credentials of ${v.batches} batches, one \`verificationOf\` per root, ${v.httpRequests} HTTP request(s) | ${r.bulk!.toLocaleString("en")} | ${(r.bulk! / r.oneAtATime!).toFixed(1)}× |`);
+    say(`| the same, first call of the process (starts ${"the"} worker threads: ~1 s) | ${r.bulkCold!.toLocaleString("en")} | ${(r.bulkCold! / r.oneAtATime!).toFixed(1)}× |`);
+    say(`| \`verifyCredential\` one at a time (one call per credential) | ${r.oneAtATime!.toLocaleString("en")} | 1.0× |`);
+    say(`| offline checks only (no chain; the CPU floor) | ${r.offline!.toLocaleString("en")} | ${(r.offline! / r.oneAtATime!).toFixed(1)}× |`);
+    say(`\n${v.check}; target ≥ 5,000/s: ${r.bulk! >= 5000 ? "met" : "NOT met"} (warm), ${r.bulkCold! >= 5000 ? "met" : "not met"} (first call)`);
+  }
+}
 await writeFile(path.join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
 say(`\nsaved ${path.join(out, "results.json")}`);

@@ -135,6 +135,12 @@ switch (task) {
     });
     break;
   }
+  case "verify": {
+    const { benchVerify } = await import("./bench-verify.js");
+    const result = await benchVerify(n);
+    console.log(JSON.stringify({ task, ...result, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+    break;
+  }
   default:
     throw new Error(`unknown task ${task}`);
 }

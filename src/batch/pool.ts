@@ -22,14 +22,20 @@ export class WorkerPool {
   private failure: unknown;
   private closed = false;
 
-  constructor(entry: URL, size: number, resourceLimits?: ResourceLimits) {
+  /**
+   * @param unrefIdle Idle workers do not keep the process alive (for a pool kept between calls);
+   * a worker with a task does.
+   */
+  constructor(entry: URL, size: number, resourceLimits?: ResourceLimits, private readonly unrefIdle = false) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry, { resourceLimits });
+      if (unrefIdle) worker.unref();
       worker.on("message", (message: { ok: boolean; result?: unknown; error?: { name: string; message: string; stack?: string } }) => {
         const job = this.busy.get(worker)!;
         this.busy.delete(worker);
         if (message.ok) job.resolve(message.result);
         else job.reject(Object.assign(new Error(message.error!.message), { name: message.error!.name, stack: message.error!.stack }));
+        if (this.unrefIdle) worker.unref();
         this.idle.push(worker);
         this.pump();
       });
@@ -60,6 +66,7 @@ export class WorkerPool {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.busy.set(worker, job);
+      if (this.unrefIdle) worker.ref();
       worker.postMessage(job.task, job.transfer);
     }
   }

@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { VerificationRecord } from "../chain/actions/index.js";
 import { RegistryNotDeployedError, RpcUnreachableError, WrongChainError } from "../chain/errors.js";
 import type { VerificationCode } from "./codes.js";
@@ -10,6 +10,23 @@ import { check, type Check } from "./report.js";
  * what the registry said about its batch ({@link VerificationRecord}); the reads live in
  * ./chain-reader.ts.
  */
+
+/** What the chain checks need of a credential that passed the offline checks (the rest can be let go). */
+export interface ChainSubject {
+  chainId: number;
+  registry: Address;
+  root: Hex;
+  index: number;
+  issuer: Address;
+  issuerName: string;
+  eqfLevel: number;
+}
+
+/** The {@link ChainSubject} of a parsed credential. */
+export function subjectOf(p: ParsedCredential): ChainSubject {
+  const { leaf, proof } = p.file;
+  return { chainId: leaf.chainId, registry: leaf.registry, root: proof.root, index: leaf.index, issuer: p.facts.issuer, issuerName: p.summary.issuer.name, eqfLevel: p.facts.eqfLevel };
+}
 
 /** The registry a verifier trusts, and the chain it is on. */
 export interface TrustedRegistry {
@@ -24,8 +41,8 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * Why the credential cannot be looked up on the trusted registry at all (another chain or registry),
  * or undefined when it names the trusted one.
  */
-export function checkTarget(p: ParsedCredential, trusted: TrustedRegistry): Check | undefined {
-  const { chainId, registry } = p.file.leaf;
+export function checkTarget(p: ChainSubject, trusted: TrustedRegistry): Check | undefined {
+  const { chainId, registry } = p;
   if (chainId !== trusted.chainId) {
     return check("anchored", "CS-ANCHOR-WRONG-CHAIN", `The credential was issued on chain ${chainId}; this verifier checks chain ${trusted.chainId}.`, {
       credentialChainId: chainId,
@@ -46,13 +63,12 @@ export function checkTarget(p: ParsedCredential, trusted: TrustedRegistry): Chec
  * later than `at` fails only when the caller chose `at` (`atGiven`): when `at` is "now", a block
  * stamped slightly ahead of the local clock is clock skew, not a credential from the future.
  */
-export function chainChecks(p: ParsedCredential, record: VerificationRecord, at: number, atGiven = true): Check[] {
-  const { leaf, proof } = p.file;
-  const { batch, accreditation } = record;
+export function chainChecks(p: ChainSubject, record: VerificationRecord, at: number, atGiven = true): Check[] {
+  const { batch } = record;
   if (batch === null) {
-    return [check("anchored", "CS-ANCHOR-NOT-FOUND", `The root ${proof.root} was never anchored on registry ${leaf.registry}.`, { root: proof.root })];
+    return [check("anchored", "CS-ANCHOR-NOT-FOUND", `The root ${p.root} was never anchored on registry ${p.registry}.`, { root: p.root })];
   }
-  const issuer = p.facts.issuer;
+  const issuer = p.issuer;
   if (!same(batch.issuer, issuer)) {
     return [
       check("anchored", "CS-ANCHOR-ISSUER-MISMATCH", `The batch was anchored by issuer ${batch.issuer}, but the credential names ${issuer}.`, {
@@ -61,10 +77,10 @@ export function chainChecks(p: ParsedCredential, record: VerificationRecord, at:
       }),
     ];
   }
-  if (leaf.index >= batch.leafCount) {
+  if (p.index >= batch.leafCount) {
     return [
-      check("anchored", "CS-ANCHOR-INDEX-OUT-OF-RANGE", `Index ${leaf.index} is outside the anchored batch of ${batch.leafCount} credentials.`, {
-        index: leaf.index,
+      check("anchored", "CS-ANCHOR-INDEX-OUT-OF-RANGE", `Index ${p.index} is outside the anchored batch of ${batch.leafCount} credentials.`, {
+        index: p.index,
         leafCount: batch.leafCount,
       }),
     ];
@@ -75,7 +91,7 @@ export function chainChecks(p: ParsedCredential, record: VerificationRecord, at:
           anchoredAt: iso(batch.anchoredAt),
           at: iso(at),
         })
-      : check("anchored", "CS-ANCHOR-VALID", `Anchored by ${p.summary.issuer.name} (${batch.issuer}) at ${iso(batch.anchoredAt)}, batch of ${batch.leafCount}.`, {
+      : check("anchored", "CS-ANCHOR-VALID", `Anchored by ${p.issuerName} (${batch.issuer}) at ${iso(batch.anchoredAt)}, batch of ${batch.leafCount}.`, {
           issuer: batch.issuer,
           anchoredAt: iso(batch.anchoredAt),
           leafCount: batch.leafCount,
@@ -83,7 +99,7 @@ export function chainChecks(p: ParsedCredential, record: VerificationRecord, at:
   return [anchored, checkAccreditation(p, record), checkStatus(p, record)];
 }
 
-function checkAccreditation(p: ParsedCredential, { batch, accreditation: a }: VerificationRecord): Check {
+function checkAccreditation(p: ChainSubject, { batch, accreditation: a }: VerificationRecord): Check {
   const when = iso(batch!.anchoredAt);
   const details = { status: a.status, maxEqfLevel: a.maxEqfLevel, validFrom: iso(a.validFrom), validUntil: iso(a.validUntil), effectiveFrom: iso(a.effectiveFrom), anchoredAt: when };
   switch (a.status) {
@@ -98,15 +114,15 @@ function checkAccreditation(p: ParsedCredential, { batch, accreditation: a }: Ve
   if (anchoredAt < a.validFrom || anchoredAt >= a.validUntil) {
     return check("accredited", "CS-ACCREDITATION-OUTSIDE-WINDOW", `The anchoring at ${when} is outside the accreditation window ${iso(a.validFrom)} – ${iso(a.validUntil)}.`, details);
   }
-  const eqf = p.facts.eqfLevel;
+  const eqf = p.eqfLevel;
   if (eqf > a.maxEqfLevel) {
     return check("accredited", "CS-ACCREDITATION-EQF-EXCEEDED", `The credential is at EQF ${eqf}; the issuer is accredited up to EQF ${a.maxEqfLevel}.`, { ...details, eqfLevel: eqf });
   }
   return check("accredited", "CS-ACCREDITATION-VALID", `Accredited up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${iso(a.validUntil)}).`, details);
 }
 
-function checkStatus(p: ParsedCredential, { batch, credentials }: VerificationRecord): Check {
-  const index = p.file.leaf.index;
+function checkStatus(p: ChainSubject, { batch, credentials }: VerificationRecord): Check {
+  const index = p.index;
   if (batch!.status === "Revoked") {
     return check("status", "CS-STATUS-BATCH-REVOKED", `The whole batch was revoked (reason code ${batch!.revocationReason}).`, { reason: batch!.revocationReason });
   }

@@ -2,7 +2,7 @@
  * The verifier: every check of a credential reported with a stable code, one credential or many
  * (one registry read per batch), online or offline.
  */
-export { verifyCredential, verifyCredentials, type VerifyInput, type VerifyOptions } from "./verify-credentials.js";
+export { prepareVerifierWorkers, verifyCredential, verifyCredentials, type VerifyInput, type VerifyOptions } from "./verify-credentials.js";
 export { createVerificationCache, type VerificationCache } from "./chain-reader.js";
 export { formatReport, formatSummary, type FormatOptions } from "./format.js";
 export { readCredentialInput } from "./read-input.js";

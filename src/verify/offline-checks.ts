@@ -1,4 +1,4 @@
-import { getAddress } from "viem";
+import { getAddress, type Hex } from "viem";
 import { credentialFileSchema, CREDENTIAL_FORMATS, schemeOf, type CredentialFile } from "../batch/format.js";
 import { achievementIdOf, leafHash } from "../batch/leaf.js";
 import { MerkleBatchTree } from "../batch/tree.js";
@@ -19,6 +19,8 @@ export const MAX_CREDENTIAL_BYTES = 1024 * 1024;
 
 /** A credential file that passed the format check, with what the other checks need. */
 export interface ParsedCredential {
+  /** The leaf hash of `file.leaf`, computed once by {@link checkIntegrity}. */
+  leafHash?: Hex;
   /** The file as parsed from JSON: what the digest is computed over. */
   raw: { credential: Record<string, unknown> };
   file: CredentialFile;
@@ -115,6 +117,19 @@ export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BY
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+// Achievement ids (keccak of the URI) repeat across the credentials of a batch.
+const achievementIds = new Map<string, Hex>();
+function achievementId(uri: string): Hex {
+  let id = achievementIds.get(uri);
+  if (id === undefined) {
+    if (achievementIds.size >= 10_000) achievementIds.clear();
+    achievementIds.set(uri, (id = achievementIdOf(uri)));
+  }
+  return id;
+}
+
+const leafOf = (p: ParsedCredential): Hex => (p.leafHash ??= leafHash(p.file.leaf));
+
 /**
  * Integrity: the disclosed fields and their salts give the credential digest in the leaf; the leaf's
  * public fields are the credential's own (holder, achievement, credits, EQF level, award time,
@@ -132,7 +147,7 @@ export function checkIntegrity(p: ParsedCredential): Check {
   const issuerChain = Number(p.vc.issuer.id.split(":")[3]);
   const expected: [field: string, leafValue: string | number, credentialValue: string | number][] = [
     ["holder", file.leaf.holder, facts.holder],
-    ["achievementId", file.leaf.achievementId, achievementIdOf(facts.achievementUri)],
+    ["achievementId", file.leaf.achievementId, achievementId(facts.achievementUri)],
     ["creditsCenti", file.leaf.creditsCenti, facts.creditsCenti],
     ["eqfLevel", file.leaf.eqfLevel, facts.eqfLevel],
     ["awardedAt", file.leaf.awardedAt, facts.awardedAt],
@@ -144,7 +159,7 @@ export function checkIntegrity(p: ParsedCredential): Check {
     const fields = [...new Set(wrong.map(([f]) => `leaf.${f}`))];
     return check("integrity", "CS-INTEGRITY-FACTS-MISMATCH", `The leaf's public fields do not match the credential: ${fields.join(", ")}.`, { fields });
   }
-  const leaf = leafHash(file.leaf);
+  const leaf = leafOf(p);
   if (!same(leaf, file.proof.leaf)) {
     return check("integrity", "CS-INTEGRITY-LEAF-MISMATCH", "The leaf fields (chain, registry, index, …) do not hash to the proof's leaf.", { expected: file.proof.leaf, actual: leaf });
   }
@@ -160,7 +175,7 @@ export function checkInclusion(p: ParsedCredential): Check {
       proofIndex: proof.index,
     });
   }
-  if (!MerkleBatchTree.verify(proof.root, leafHash(leaf), proof.path)) {
+  if (!MerkleBatchTree.verify(proof.root, leafOf(p), proof.path)) {
     return check("inclusion", "CS-INCLUSION-ROOT-MISMATCH", `The proof path does not lead from the leaf to the root ${proof.root}.`, { root: proof.root });
   }
   return check("inclusion", "CS-INCLUSION-VALID", `The leaf is credential ${leaf.index} of the batch with root ${proof.root.slice(0, 10)}…${proof.root.slice(-4)} (proof of ${proof.path.length} hashes).`, { root: proof.root });

@@ -1,10 +1,16 @@
+import { availableParallelism } from "node:os";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { WorkerPool } from "../batch/pool.js";
 import type { RegistryReadClient } from "../chain/actions/index.js";
 import { CHAIN_CHECKS } from "./codes.js";
 import { chainChecks, chainErrorChecks, checkTarget } from "./chain-checks.js";
 import { createVerificationCache, nodeChainId, readRecords, type VerificationCache } from "./chain-reader.js";
-import { checkFormat, checkInclusion, checkIntegrity, checkValidity, MAX_CREDENTIAL_BYTES, type CredentialInput, type ParsedCredential } from "./offline-checks.js";
-import { check, completeChecks, overallStatus, type Check, type VerificationReport } from "./report.js";
+import { offlineChecks, type Pending, type VerifyInput } from "./offline.js";
+import { MAX_CREDENTIAL_BYTES } from "./offline-checks.js";
+import type { OfflineTask } from "./offline-worker.js";
+import { check, completeChecks, overallStatus, type VerificationReport } from "./report.js";
+
+export type { VerifyInput } from "./offline.js";
 
 /** Options of {@link verifyCredential} and {@link verifyCredentials}. */
 export interface VerifyOptions {
@@ -29,39 +35,58 @@ export interface VerifyOptions {
   maxBytes?: number;
 }
 
-/** A credential to verify: JSON text, its bytes, a parsed file, or any of those with a source name for the report. */
-export type VerifyInput = CredentialInput | { source: string; input: CredentialInput };
-
-const isSourced = (x: unknown): x is { source: string; input: CredentialInput } =>
-  typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as { source?: unknown }).source === "string" && "input" in x && !("format" in x);
-
 const toSeconds = (at: Date | number | undefined) => (at === undefined ? Math.floor(Date.now() / 1000) : at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at));
 
-interface Pending {
-  source?: string;
-  checks: Check[];
-  parsed?: ParsedCredential;
-  /** The offline checks passed: the chain checks may run. */
-  intact: boolean;
+/** Lists this long or longer get their offline checks on worker threads by default. */
+const WORKER_THRESHOLD = 2_000;
+/** Credentials per worker task. */
+const CHUNK = 256;
+
+// One pool per process, kept between calls (a verifier service verifies again and again); its idle
+// workers do not keep the process alive.
+let shared: { pool: WorkerPool; size: number } | undefined;
+
+function workerPool(size: number): WorkerPool {
+  if (!shared || shared.size !== size) {
+    void shared?.pool.close();
+    // A larger young generation than V8's default: verification allocates many short-lived objects.
+    shared = { pool: new WorkerPool(new URL("./worker-entry.mjs", import.meta.url), size, { maxYoungGenerationSizeMb: 64 }, true), size };
+  }
+  return shared.pool;
 }
 
-/** Runs the offline checks of one credential; never throws. */
-function offlineChecks(item: VerifyInput, at: number, maxBytes: number): Pending {
-  const { source, input } = isSourced(item) ? item : { source: undefined, input: item };
-  try {
-    const format = checkFormat(input, maxBytes);
-    if (!format.parsed) return { source, checks: [format.check], intact: false };
-    const p = format.parsed;
-    const integrity = checkIntegrity(p);
-    const inclusion = checkInclusion(p);
-    const intact = integrity.status === "VALID" && inclusion.status === "VALID";
-    const checks = [format.check, integrity, inclusion];
-    if (intact) checks.push(checkValidity(p, at));
-    return { source, checks, parsed: p, intact };
-  } catch (error) {
-    // A bug, not the credential's fault: report it as an error of the check that was running.
-    return { source, checks: [check("format", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`)], intact: false };
+/** The offline checks of every input, in input order: inline, or spread over `workers` threads. */
+async function runOffline(inputs: readonly VerifyInput[], at: number, maxBytes: number, workers: number): Promise<Pending[]> {
+  if (workers <= 0) return inputs.map((item) => offlineChecks(item, at, maxBytes));
+  const pool = workerPool(workers);
+  const chunks: Promise<Pending[]>[] = [];
+  for (let i = 0; i < inputs.length; i += CHUNK) {
+    const chunk = inputs.slice(i, i + CHUNK);
+    const task: OfflineTask = { inputs: chunk as VerifyInput[], at, maxBytes };
+    // A worker that fails (it crashed, or an input cannot be copied to it) costs speed, not results.
+    chunks.push(
+      pool.run<Pending[]>(task).catch(() => {
+        if (shared?.pool === pool) shared = undefined;
+        return chunk.map((item) => offlineChecks(item, at, maxBytes));
+      }),
+    );
   }
+  return (await Promise.all(chunks)).flat();
+}
+
+/**
+ * Starts the worker threads that {@link verifyCredentials} uses for long lists, and waits until
+ * they are ready (each loads the SDK and compiles the OB 3.0 schema: about a second). Optional: a
+ * verifier service calls it at start-up so that its first large request does not pay for it.
+ *
+ * @example
+ * await prepareVerifierWorkers(); // at service start
+ */
+export async function prepareVerifierWorkers(workers = availableParallelism()): Promise<void> {
+  if (workers <= 1) return;
+  const pool = workerPool(workers);
+  const warmUp: OfflineTask = { inputs: [], at: 0, maxBytes: 0 };
+  await Promise.all(Array.from({ length: workers }, () => pool.run(warmUp)));
 }
 
 function finish(p: Pending, at: number, offline: boolean): VerificationReport {
@@ -71,15 +96,15 @@ function finish(p: Pending, at: number, offline: boolean): VerificationReport {
     offline,
     verifiedAt: at,
     ...(p.source !== undefined ? { source: p.source } : {}),
-    ...(p.parsed ? { credential: p.parsed.summary } : {}),
+    ...(p.summary ? { credential: p.summary } : {}),
     checks,
   };
 }
 
 /**
- * Verifies many credentials: the offline checks of each, then one registry read
- * (`verificationOf`) per distinct batch root, not per credential, with `concurrency` reads in
- * flight (default 64). Reports come back in input order; this never throws for a bad credential or
+ * Verifies many credentials: the offline checks of each (on worker threads for long lists), then
+ * one registry read (`verificationOf`) per distinct batch root, not per credential, with
+ * `concurrency` reads in flight (default 64). Reports come back in input order; this never throws for a bad credential or
  * an unreachable node: those are in the reports (INVALID, ERROR).
  *
  * @example
@@ -88,10 +113,22 @@ function finish(p: Pending, at: number, offline: boolean): VerificationReport {
  * const reports = await verifyCredentials(files.map((f) => readFileSync(f, "utf8")), { client, registry });
  * reports.filter((r) => r.status !== "VALID").length; // 0
  */
-export async function verifyCredentials(inputs: readonly VerifyInput[], options: VerifyOptions & { concurrency?: number } = {}): Promise<VerificationReport[]> {
+export async function verifyCredentials(
+  inputs: readonly VerifyInput[],
+  options: VerifyOptions & {
+    /** Registry reads in flight (default 64). */
+    concurrency?: number;
+    /**
+     * Worker threads for the offline checks (parsing, schemas, digests, proofs). Default: one per
+     * core for lists of 2,000 or more, none below (a thread costs more than it saves there).
+     */
+    workers?: number;
+  } = {},
+): Promise<VerificationReport[]> {
   const at = toSeconds(options.at);
   const offline = options.offline === true;
-  const pending = inputs.map((item) => offlineChecks(item, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES));
+  const workers = options.workers ?? (inputs.length >= WORKER_THRESHOLD ? availableParallelism() : 0);
+  const pending = await runOffline(inputs, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES, workers > 1 ? workers : 0);
   const intact = pending.filter((p) => p.intact);
   if (offline) {
     for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-SKIPPED-OFFLINE", "Not checked on chain (offline verification).")));
@@ -121,22 +158,22 @@ async function runChainChecks(intact: Pending[], client: RegistryReadClient, reg
   const wanted = new Map<Hex, number[]>();
   const lookups: Pending[] = [];
   for (const p of intact) {
-    const target = checkTarget(p.parsed!, trusted);
+    const target = checkTarget(p.subject!, trusted);
     if (target) {
       p.checks.push(target);
       continue;
     }
-    const root = p.parsed!.file.proof.root.toLowerCase() as Hex;
+    const root = p.subject!.root.toLowerCase() as Hex;
     let indices = wanted.get(root);
     if (!indices) wanted.set(root, (indices = []));
-    indices.push(p.parsed!.file.leaf.index);
+    indices.push(p.subject!.index);
     lookups.push(p);
   }
   const records = await readRecords(client, trusted, new Map([...wanted].map(([root, indices]) => [root, [...new Set(indices)]])), cache, concurrency);
   for (const p of lookups) {
-    const record = records.get(p.parsed!.file.proof.root.toLowerCase() as Hex)!;
+    const record = records.get(p.subject!.root.toLowerCase() as Hex)!;
     try {
-      p.checks.push(...(record instanceof Error ? chainErrorChecks(record) : chainChecks(p.parsed!, record, at, atGiven)));
+      p.checks.push(...(record instanceof Error ? chainErrorChecks(record) : chainChecks(p.subject!, record, at, atGiven)));
     } catch (error) {
       p.checks.push(check("anchored", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`));
     }

@@ -1,0 +1,41 @@
+import { subjectOf, type ChainSubject } from "./chain-checks.js";
+import { checkFormat, checkInclusion, checkIntegrity, checkValidity, type CredentialInput } from "./offline-checks.js";
+import { check, type Check, type CredentialSummary } from "./report.js";
+
+/** The offline checks of one credential, as verifyCredentials runs them (inline or on a worker thread). */
+
+/** A credential to verify: JSON text, its bytes, a parsed file, or any of those with a source name for the report. */
+export type VerifyInput = CredentialInput | { source: string; input: CredentialInput };
+
+/** A credential after its offline checks: plain data (it crosses threads). */
+export interface Pending {
+  source?: string;
+  checks: Check[];
+  summary?: CredentialSummary;
+  /** Kept only for credentials the chain checks will look up (the parsed file is let go). */
+  subject?: ChainSubject;
+  /** The offline checks passed: the chain checks may run. */
+  intact: boolean;
+}
+
+const isSourced = (x: unknown): x is { source: string; input: CredentialInput } =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as { source?: unknown }).source === "string" && "input" in x && !("format" in x);
+
+/** Format, integrity and inclusion, then the validity window of an intact credential; never throws. */
+export function offlineChecks(item: VerifyInput, at: number, maxBytes: number): Pending {
+  const { source, input } = isSourced(item) ? item : { source: undefined, input: item };
+  try {
+    const format = checkFormat(input, maxBytes);
+    if (!format.parsed) return { source, checks: [format.check], intact: false };
+    const p = format.parsed;
+    const integrity = checkIntegrity(p);
+    const inclusion = checkInclusion(p);
+    const intact = integrity.status === "VALID" && inclusion.status === "VALID";
+    const checks = [format.check, integrity, inclusion];
+    if (intact) checks.push(checkValidity(p, at));
+    return { source, checks, summary: p.summary, ...(intact ? { subject: subjectOf(p) } : {}), intact };
+  } catch (error) {
+    // A bug, not the credential's fault: report it as an error of the check that was running.
+    return { source, checks: [check("format", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`)], intact: false };
+  }
+}
