@@ -19,13 +19,14 @@ const address = z.string().refine((v) => isAddress(v, { strict: false }), "expec
 /** The public leaf fields, as stored in a credential file. */
 export const leafFieldsSchema = z
   .object({
-    chainId: z.number().int().positive(),
+    chainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
     registry: address,
-    index: z.number().int().nonnegative(),
+    // A batch holds at most 2^32 - 1 leaves (uint32 leafCount on chain).
+    index: z.number().int().nonnegative().max(2 ** 32 - 2),
     achievementId: hex32,
     creditsCenti: z.number().int().nonnegative().max(2 ** 32 - 1),
     eqfLevel: z.number().int().min(1).max(8),
-    awardedAt: z.number().int().nonnegative(),
+    awardedAt: z.number().int().nonnegative().max(2 ** 40 - 1),
     holder: address,
     credentialDigest: hex32,
   })
@@ -38,7 +39,7 @@ export const credentialFileSchema = z
     credential: z.record(z.unknown()),
     saltSeed: hex32,
     leaf: leafFieldsSchema,
-    proof: z.object({ leaf: hex32, index: z.number().int().nonnegative(), path: z.array(hex32).max(64), root: hex32 }).strict(),
+    proof: z.object({ leaf: hex32, index: z.number().int().nonnegative().max(2 ** 32 - 2), path: z.array(hex32).max(64), root: hex32 }).strict(),
   })
   .strict();
 
@@ -74,7 +75,7 @@ export const manifestSchema = z
     root: hex32,
     leafCount: z.number().int().positive().max(2 ** 32 - 1),
     issuer: address,
-    chainId: z.number().int().positive(),
+    chainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
     registry: address,
     achievementId: hex32,
     achievement: z.string().url(),

@@ -137,7 +137,13 @@ const leafOf = (p: ParsedCredential): Hex => (p.leafHash ??= leafHash(p.file.lea
  */
 export function checkIntegrity(p: ParsedCredential): Check {
   const { file, facts } = p;
-  const digest = credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format));
+  let digest: Hex;
+  try {
+    digest = credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format));
+  } catch {
+    // Only values JSON cannot represent get here (a number such as 1e999 parses to Infinity).
+    return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential holds a value with no canonical JSON form (e.g. a number out of range): it cannot match its digest.");
+  }
   if (!same(digest, file.leaf.credentialDigest)) {
     return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential's fields and salts do not give the digest in its leaf: the credential or its salts were altered.", {
       expected: file.leaf.credentialDigest,
