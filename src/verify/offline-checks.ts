@@ -57,6 +57,15 @@ export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BY
       return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
     }
   }
+  else if (value !== null && typeof value === "object") {
+    // An object from the caller: held to what JSON can say (no cycles, no bigint; what the digest
+    // is computed over is what a file with this content would give).
+    try {
+      value = JSON.parse(JSON.stringify(value));
+    } catch (error) {
+      return { check: check("format", "CS-FORMAT-STRUCTURE", `Not a JSON document: ${(error as Error).message.split("\n")[0]}.`) };
+    }
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };
   }
