@@ -909,5 +909,18 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       // The main batch's root and the unanchored root: two reads (the tampered file is not looked up).
       expect(counter.count("eth_call")).to.equal(2);
     });
+
+    it("on worker threads (long lists), the reports are the same as inline, in input order", async () => {
+      const good = [...batches.dp1!.credentials, ...batches.dp2!.credentials].map((c) => JSON.stringify(c));
+      const bad = ["{ truncated", JSON.stringify(replaced(main[3]!, "/credential/name", "Forged Security")), JSON.stringify({ format: "credstack-credential-v9" })];
+      // 600 inputs: several chunks per worker, bad ones spread through them.
+      const inputs = Array.from({ length: 600 }, (_, k) => (k % 97 === 5 ? bad[k % bad.length]! : good[k % good.length]!)).map((input, k) => ({ source: `f${k}.json`, input }));
+      // One verification time for both runs (the chain's clock runs ahead of the wall clock here).
+      const at = Number((await client.request({ method: "eth_getBlockByNumber", params: ["latest", false] } as never) as { timestamp: Hex }).timestamp) + 1;
+      const onWorkers = await verifyCredentials(inputs, { client: countingClient(node.url).client, registry, at, workers: 2 });
+      const inline = await verifyCredentials(inputs, { client: countingClient(node.url).client, registry, at, workers: 0 });
+      expect(onWorkers).to.deep.equal(inline);
+      expect(onWorkers.filter((r) => r.status === "INVALID")).to.have.length(inputs.filter((i) => bad.includes(i.input)).length);
+    });
   });
 });
