@@ -1,4 +1,5 @@
-import { getAddress, type Hex } from "viem";
+import type { Hex } from "viem";
+import { checksumAddress } from "../credential/keccak.js";
 import { credentialFileSchema, CREDENTIAL_FORMATS, schemeOf, type CredentialFile } from "../batch/format.js";
 import { achievementIdOf, leafHash } from "../batch/leaf.js";
 import { MerkleBatchTree } from "../batch/tree.js";
@@ -32,6 +33,15 @@ export interface ParsedCredential {
 /** What {@link checkFormat} accepts: JSON text, its bytes, or an already parsed value. */
 export type CredentialInput = string | Uint8Array | unknown;
 
+/** A cheap pre-test for number literals that may overflow a double (a long exponent or 300+ digits). */
+const MAYBE_HUGE_NUMBER = /[eE][+]?\d{3}|\d{300}/;
+
+function hasNonFiniteNumber(value: unknown): boolean {
+  if (typeof value === "number") return !Number.isFinite(value);
+  if (value === null || typeof value !== "object") return false;
+  return Object.values(value).some(hasNonFiniteNumber);
+}
+
 const issuesText = (issues: readonly FieldIssue[], max = 5) =>
   issues
     .slice(0, max)
@@ -51,10 +61,15 @@ export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BY
     if (size > maxBytes) {
       return { check: check("format", "CS-FORMAT-TOO-LARGE", `The file is ${size} bytes; a credential file is at most ${maxBytes}.`, { size, maxBytes }) };
     }
+    const text = typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
     try {
-      value = JSON.parse(typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8"));
+      value = JSON.parse(text);
     } catch (error) {
       return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
+    }
+    // A number literal beyond double range parses to ±Infinity, which has no JSON form of its own.
+    if (MAYBE_HUGE_NUMBER.test(text) && hasNonFiniteNumber(value)) {
+      return { check: check("format", "CS-FORMAT-STRUCTURE", "A number is out of range (it parses to Infinity).") };
     }
   }
   else if (value !== null && typeof value === "object") {
@@ -113,7 +128,7 @@ export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BY
     validFrom: vc.data.validFrom,
     ...(vc.data.validUntil ? { validUntil: vc.data.validUntil } : {}),
     chainId: leaf.chainId,
-    registry: getAddress(leaf.registry),
+    registry: checksumAddress(leaf.registry),
     root: proof.root,
     index: leaf.index,
   };

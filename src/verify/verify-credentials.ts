@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { WorkerPool } from "../batch/pool.js";
+import { keccakReady } from "../credential/keccak.js";
 import type { RegistryReadClient } from "../chain/actions/index.js";
 import { CHAIN_CHECKS } from "./codes.js";
 import { chainChecks, chainErrorChecks, checkTarget } from "./chain-checks.js";
@@ -37,8 +38,13 @@ export interface VerifyOptions {
 
 const toSeconds = (at: Date | number | undefined) => (at === undefined ? Math.floor(Date.now() / 1000) : at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at));
 
-/** Lists this long or longer get their offline checks on worker threads by default. */
-const WORKER_THRESHOLD = 2_000;
+/**
+ * Lists this long or longer get their offline checks on worker threads by default. Starting the
+ * threads costs ~1.3 s of CPU each (and their code is cold), which only lists of about 30,000 or
+ * more win back, one thread checking ~5,500 credentials/s; once they run, 2,000 is enough.
+ * Measured on 2 cores (`BENCH_ONLY=verify npm run bench`).
+ */
+const WORKER_THRESHOLD = { warm: 2_000, cold: 40_000 };
 /** Credentials per worker task. */
 const CHUNK = 256;
 
@@ -120,14 +126,17 @@ export async function verifyCredentials(
     concurrency?: number;
     /**
      * Worker threads for the offline checks (parsing, schemas, digests, proofs). Default: one per
-     * core for lists of 2,000 or more, none below (a thread costs more than it saves there).
+     * core for lists of 40,000 or more, or of 2,000 or more once the workers run (see
+     * {@link prepareVerifierWorkers}); none below, where starting a thread costs more than it saves.
      */
     workers?: number;
   } = {},
 ): Promise<VerificationReport[]> {
   const at = toSeconds(options.at);
   const offline = options.offline === true;
-  const workers = options.workers ?? (inputs.length >= WORKER_THRESHOLD ? availableParallelism() : 0);
+  await keccakReady; // the wasm keccak (10× the JS fallback): the offline checks below run without a break
+  const threshold = shared ? WORKER_THRESHOLD.warm : WORKER_THRESHOLD.cold;
+  const workers = options.workers ?? (inputs.length >= threshold ? (shared?.size ?? availableParallelism()) : 0);
   const pending = await runOffline(inputs, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES, workers > 1 ? workers : 0);
   const intact = pending.filter((p) => p.intact);
   if (offline) {

@@ -740,6 +740,16 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       expect(report.checks.slice(1).every((c) => c.code === "CS-SKIPPED-PRECONDITION")).to.equal(true);
     });
 
+    it("a number literal beyond double range (Infinity once parsed) → CS-FORMAT-STRUCTURE, even where a digest would skip it", async () => {
+      for (const literal of ["1e999", "-1e400", "9".repeat(400)]) {
+        const text = genuineText.replace(/"saltSeed"/, `"extra": ${literal}, "saltSeed"`).replace(/"name":/, `"name2": ${literal}, "name":`);
+        expectRejected(await verifyCredential(text, { offline: true }), { format: "CS-FORMAT-STRUCTURE" }, literal.slice(0, 10));
+      }
+      // Large but finite numbers are ordinary numbers (rejected here by the file's schema, not as overflow).
+      const finite = await verifyCredential(genuineText.replace(/"index":\s*\d+/, '"index": 1e300'), { offline: true });
+      expect(finite.checks[0]!.message).not.to.contain("Infinity");
+    });
+
     it("a value JSON cannot hold (a cycle) is reported, not thrown", async () => {
       const cyclic = structuredClone(genuine) as unknown as { credential: Record<string, unknown> };
       cyclic.credential.self = cyclic.credential;
