@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os, { availableParallelism } from "node:os";
+import os from "node:os";
 import path from "node:path";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
@@ -82,7 +82,7 @@ export async function benchVerify(n: number, batches = 4, sample = 1000) {
     const coldSeconds = cold.seconds;
     // Warm: a verifier that runs on (a service), its worker threads started; the batch records are read again (no shared cache).
     await prepareVerifierWorkers();
-    await verifyCredentials(texts, { client: bulkClient, registry, workers: availableParallelism() }); // the workers' code warms up
+    await verifyCredentials(texts, { client: bulkClient, registry }); // the workers' code warms up
     httpRequests = 0;
     let t = performance.now();
     const bulk = await verifyCredentials(texts, { client: bulkClient, registry });

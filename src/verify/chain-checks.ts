@@ -63,7 +63,7 @@ export function checkTarget(p: ChainSubject, trusted: TrustedRegistry): Check | 
  * later than `at` fails only when the caller chose `at` (`atGiven`): when `at` is "now", a block
  * stamped slightly ahead of the local clock is clock skew, not a credential from the future.
  */
-export function chainChecks(p: ChainSubject, record: VerificationRecord, at: number, atGiven = true): Check[] {
+export function chainChecks(p: ChainSubject, record: VerificationRecord, at: number, atGiven = true, memo?: Map<string, Check>): Check[] {
   const { batch } = record;
   if (batch === null) {
     return [check("anchored", "CS-ANCHOR-NOT-FOUND", `The root ${p.root} was never anchored on registry ${p.registry}.`, { root: p.root })];
@@ -85,7 +85,16 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
       }),
     ];
   }
-  const anchored =
+  // The anchored and accredited checks are the same for every credential of a batch (given the
+  // issuer's name and the EQF level): a long list builds each once. They are frozen, being shared.
+  const shared = (kind: string, make: () => Check): Check => {
+    if (!memo) return make();
+    const key = `${kind}|${p.root}|${p.issuerName}|${p.eqfLevel}`;
+    let made = memo.get(key);
+    if (!made) memo.set(key, (made = deepFreeze(make())));
+    return made;
+  };
+  const anchored = shared("anchored", () =>
     atGiven && batch.anchoredAt > at
       ? check("anchored", "CS-ANCHOR-AFTER-VERIFICATION-TIME", `Anchored at ${iso(batch.anchoredAt)}, after the verification time ${iso(at)}.`, {
           anchoredAt: iso(batch.anchoredAt),
@@ -95,8 +104,9 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
           issuer: batch.issuer,
           anchoredAt: iso(batch.anchoredAt),
           leafCount: batch.leafCount,
-        });
-  return [anchored, checkAccreditation(p, record), checkStatus(p, record)];
+        }),
+  );
+  return [anchored, shared("accredited", () => checkAccreditation(p, record)), checkStatus(p, record)];
 }
 
 function checkAccreditation(p: ChainSubject, { batch, accreditation: a }: VerificationRecord): Check {
@@ -130,6 +140,14 @@ function checkStatus(p: ChainSubject, { batch, credentials }: VerificationRecord
   if (bits?.revoked) return check("status", "CS-STATUS-REVOKED", `Credential ${index} of the batch was revoked by its issuer.`, { index });
   if (bits?.suspended) return check("status", "CS-STATUS-SUSPENDED", `Credential ${index} of the batch is suspended by its issuer.`, { index });
   return check("status", "CS-STATUS-VALID", "Neither the batch nor the credential is revoked or suspended.");
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** The code of a failure to read the chain: never a verdict on the credential. */

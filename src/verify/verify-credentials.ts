@@ -9,7 +9,7 @@ import { createVerificationCache, nodeChainId, readRecords, type VerificationCac
 import { offlineChecks, type Pending, type VerifyInput } from "./offline.js";
 import { MAX_CREDENTIAL_BYTES } from "./offline-checks.js";
 import type { OfflineTask } from "./offline-worker.js";
-import { check, completeChecks, overallStatus, type VerificationReport } from "./report.js";
+import { check, completeChecks, overallStatus, type Check, type VerificationReport } from "./report.js";
 
 export type { VerifyInput } from "./offline.js";
 
@@ -36,15 +36,19 @@ export interface VerifyOptions {
   maxBytes?: number;
 }
 
-const toSeconds = (at: Date | number | undefined) => (at === undefined ? Math.floor(Date.now() / 1000) : at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at));
+/** The verification time in unix seconds; a RangeError for an invalid one (a caller's bug, not a credential's fault). */
+function toSeconds(at: Date | number | undefined): number {
+  const seconds = at === undefined ? Math.floor(Date.now() / 1000) : at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at);
+  if (!Number.isFinite(seconds)) throw new RangeError(`Invalid verification time: ${String(at)}.`);
+  return seconds;
+}
 
 /**
- * Lists this long or longer get their offline checks on worker threads by default. Starting the
- * threads costs ~1.3 s of CPU each (and their code is cold), which only lists of about 30,000 or
- * more win back, one thread checking ~5,500 credentials/s; once they run, 2,000 is enough.
- * Measured on 2 cores (`BENCH_ONLY=verify npm run bench`).
+ * Lists this long or longer get worker threads (one per core but this one) beside this thread by
+ * default: 2,000 once they run; 10,000 before, as a worker needs ~1.3 s of CPU to start and this
+ * thread checks ~5,500 credentials/s meanwhile. Measured on 2 cores (`BENCH_ONLY=verify npm run bench`).
  */
-const WORKER_THRESHOLD = { warm: 2_000, cold: 40_000 };
+const WORKER_THRESHOLD = { warm: 2_000, cold: 10_000 };
 /** Credentials per worker task. */
 const CHUNK = 256;
 
@@ -61,23 +65,58 @@ function workerPool(size: number): WorkerPool {
   return shared.pool;
 }
 
-/** The offline checks of every input, in input order: inline, or spread over `workers` threads. */
-async function runOffline(inputs: readonly VerifyInput[], at: number, maxBytes: number, workers: number): Promise<Pending[]> {
-  if (workers <= 0) return inputs.map((item) => offlineChecks(item, at, maxBytes));
-  const pool = workerPool(workers);
-  const chunks: Promise<Pending[]>[] = [];
-  for (let i = 0; i < inputs.length; i += CHUNK) {
-    const chunk = inputs.slice(i, i + CHUNK);
-    const task: OfflineTask = { inputs: chunk as VerifyInput[], at, maxBytes };
-    // A worker that fails (it crashed, or an input cannot be copied to it) costs speed, not results.
-    chunks.push(
-      pool.run<Pending[]>(task).catch(() => {
+/**
+ * The offline checks of every input, in input order: inline, or on this thread and `threads` worker
+ * threads together. Chunks come from one queue, and a worker takes its first chunk only once it has
+ * started (a cold worker needs ~1.3 s to load the SDK): this thread works meanwhile, and a short list
+ * is done before any worker is up, without waiting for one.
+ */
+async function runOffline(inputs: readonly VerifyInput[], at: number, maxBytes: number, threads: number): Promise<Pending[]> {
+  const inline = (chunk: readonly VerifyInput[]) => chunk.map((item) => offlineChecks(item, at, maxBytes));
+  if (threads <= 0) return inline(inputs);
+  const pool = workerPool(threads);
+  const total = Math.ceil(inputs.length / CHUNK);
+  const results: Pending[][] = [];
+  let next = 0;
+  let completed = 0;
+  let allDone!: () => void;
+  const finished = new Promise<void>((resolve) => (allDone = resolve));
+  const take = (): [number, readonly VerifyInput[]] | undefined => {
+    if (next >= inputs.length) return undefined;
+    const k = next / CHUNK;
+    return [k, inputs.slice(next, (next += CHUNK))];
+  };
+  const store = (k: number, result: Pending[]) => {
+    results[k] = result;
+    if (++completed === total) allDone();
+  };
+  const onWorker = async () => {
+    try {
+      await pool.run({ inputs: [], at, maxBytes } satisfies OfflineTask); // started
+    } catch {
+      return; // this thread does the work
+    }
+    for (let job = take(); job; job = take()) {
+      const [k, chunk] = job;
+      const task: OfflineTask = { inputs: chunk as VerifyInput[], at, maxBytes };
+      // A worker that fails (it crashed, or an input cannot be copied to it) costs speed, not results.
+      const result = await pool.run<Pending[]>(task).catch(() => {
         if (shared?.pool === pool) shared = undefined;
-        return chunk.map((item) => offlineChecks(item, at, maxBytes));
-      }),
-    );
-  }
-  return (await Promise.all(chunks)).flat();
+        return inline(chunk);
+      });
+      store(k, result);
+    }
+  };
+  const onThisThread = async () => {
+    for (let job = take(); job; job = take()) {
+      store(job[0], inline(job[1]));
+      await new Promise((resolve) => setImmediate(resolve)); // let the workers' results through
+    }
+  };
+  for (let i = 0; i < threads; i++) void onWorker();
+  await onThisThread();
+  await finished;
+  return results.flat();
 }
 
 /**
@@ -88,8 +127,8 @@ async function runOffline(inputs: readonly VerifyInput[], at: number, maxBytes: 
  * @example
  * await prepareVerifierWorkers(); // at service start
  */
-export async function prepareVerifierWorkers(workers = availableParallelism()): Promise<void> {
-  if (workers <= 1) return;
+export async function prepareVerifierWorkers(workers = availableParallelism() - 1): Promise<void> {
+  if (workers < 1) return;
   const pool = workerPool(workers);
   const warmUp: OfflineTask = { inputs: [], at: 0, maxBytes: 0 };
   await Promise.all(Array.from({ length: workers }, () => pool.run(warmUp)));
@@ -110,8 +149,9 @@ function finish(p: Pending, at: number, offline: boolean): VerificationReport {
 /**
  * Verifies many credentials: the offline checks of each (on worker threads for long lists), then
  * one registry read (`verificationOf`) per distinct batch root, not per credential, with
- * `concurrency` reads in flight (default 64). Reports come back in input order; this never throws for a bad credential or
- * an unreachable node: those are in the reports (INVALID, ERROR).
+ * `concurrency` reads in flight (default 64). Reports come back in input order. A bad credential
+ * or an unreachable node never throws: they are in the reports (INVALID, ERROR). Only an invalid
+ * `at` does (RangeError).
  *
  * @example
  * import { createPublicClient, http } from "viem";
@@ -125,9 +165,9 @@ export async function verifyCredentials(
     /** Registry reads in flight (default 64). */
     concurrency?: number;
     /**
-     * Worker threads for the offline checks (parsing, schemas, digests, proofs). Default: one per
-     * core for lists of 40,000 or more, or of 2,000 or more once the workers run (see
-     * {@link prepareVerifierWorkers}); none below, where starting a thread costs more than it saves.
+     * Worker threads for the offline checks (parsing, schemas, digests, proofs), beside this thread.
+     * Default: one per core but this one, for lists of 10,000 or more, or of 2,000 or more once the
+     * workers run (see {@link prepareVerifierWorkers}); none below, where a thread costs more than it saves.
      */
     workers?: number;
   } = {},
@@ -136,8 +176,8 @@ export async function verifyCredentials(
   const offline = options.offline === true;
   await keccakReady; // the wasm keccak (10× the JS fallback): the offline checks below run without a break
   const threshold = shared ? WORKER_THRESHOLD.warm : WORKER_THRESHOLD.cold;
-  const workers = options.workers ?? (inputs.length >= threshold ? (shared?.size ?? availableParallelism()) : 0);
-  const pending = await runOffline(inputs, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES, workers > 1 ? workers : 0);
+  const workers = options.workers ?? (inputs.length >= threshold ? (shared?.size ?? availableParallelism() - 1) : 0);
+  const pending = await runOffline(inputs, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES, Math.max(0, workers));
   const intact = pending.filter((p) => p.intact);
   if (offline) {
     for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-SKIPPED-OFFLINE", "Not checked on chain (offline verification).")));
@@ -179,10 +219,11 @@ async function runChainChecks(intact: Pending[], client: RegistryReadClient, reg
     lookups.push(p);
   }
   const records = await readRecords(client, trusted, new Map([...wanted].map(([root, indices]) => [root, [...new Set(indices)]])), cache, concurrency);
+  const memo = new Map<string, Check>();
   for (const p of lookups) {
     const record = records.get(p.subject!.root.toLowerCase() as Hex)!;
     try {
-      p.checks.push(...(record instanceof Error ? chainErrorChecks(record) : chainChecks(p.subject!, record, at, atGiven)));
+      p.checks.push(...(record instanceof Error ? chainErrorChecks(record) : chainChecks(p.subject!, record, at, atGiven, memo)));
     } catch (error) {
       p.checks.push(check("anchored", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`));
     }

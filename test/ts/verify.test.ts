@@ -383,6 +383,14 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       expect(codes(report)).to.deep.equal(ALL_VALID);
     });
 
+    it("an invalid verification time is the caller's error (RangeError), never a verdict", async () => {
+      for (const at of [new Date("not a date"), Number.NaN, Number.POSITIVE_INFINITY]) {
+        let error: unknown;
+        await verifyCredential(genuine, { offline: true, at }).catch((e: unknown) => (error = e));
+        expect(error, String(at)).to.be.instanceOf(RangeError);
+      }
+    });
+
     it("without a chain client or registry, the chain checks are ERROR (CS-CONFIG-NO-REGISTRY)", async () => {
       for (const options of [{}, { client }, { registry }, { client, registry: "0x1234" as Address }]) {
         const report = await verifyCredential(genuine, options);
