@@ -1,10 +1,17 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { threadId } from "node:worker_threads";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
+import standaloneModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import { ValidationError, type FieldIssue } from "./errors.js";
 
 // ajv-formats is CommonJS; under NodeNext its typings do not describe the default export as callable.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
 
 /**
  * The `$id` of the official 1EdTech Open Badges 3.0 `AchievementCredential` JSON Schema, of which
@@ -17,16 +24,55 @@ const SCHEMA_FILE = new URL("./schemas/ob_v3p0_achievementcredential_schema.json
 
 let compiled: ValidateFunction | undefined;
 
-/** Compiles the official schema (draft 2019-09) on first use; later calls reuse it. */
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // Strict (an unknown keyword throws), except for the one warning it would log: the `@context`
-    // tuple (`items: [a, b]`, `minItems: 2`, open `additionalItems`) is 1EdTech's text, not ours to reshape.
-    const ajv = new Ajv2019({ allErrors: true, strictTuples: false });
-    addFormats(ajv);
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));
+// Compiling the schema costs ~370 ms, in every process and worker thread that validates. Its
+// compiled code (ajv "standalone" CommonJS) is therefore cached under node_modules/.cache, keyed by
+// the schema, the options and the ajv versions, and later processes load it in ~20 ms. Nothing is
+// cached where the package cannot write (never in a shared temporary directory: the file is code).
+const AJV_OPTIONS = { allErrors: true, strictTuples: false } as const;
+const CACHE_DIR = new URL("../../node_modules/.cache/credstack/", import.meta.url);
+const require = createRequire(import.meta.url);
+
+function cacheFile(schemaText: string): string {
+  const versions = ["ajv", "ajv-formats"].map((name) => (require(`${name}/package.json`) as { version: string }).version);
+  const key = createHash("sha256").update(JSON.stringify([schemaText, AJV_OPTIONS, versions])).digest("hex").slice(0, 16);
+  return fileURLToPath(new URL(`ob3-validator-${key}.cjs`, CACHE_DIR));
+}
+
+/**
+ * A validator of the official schema (draft 2019-09): its cached compiled code when `cache` allows
+ * and a cache entry exists, else a fresh compilation (which then fills the cache). Both behave
+ * identically (a test compares their errors).
+ */
+export function loadOpenBadgeValidator(options: { cache?: boolean } = {}): ValidateFunction {
+  const useCache = options.cache ?? true;
+  const schemaText = readFileSync(SCHEMA_FILE, "utf8");
+  const file = cacheFile(schemaText);
+  if (useCache) {
+    try {
+      return require(file) as ValidateFunction;
+    } catch {
+      // Not cached yet (or unreadable): compile below.
+    }
   }
-  return compiled;
+  // Strict (an unknown keyword throws), except for the one warning it would log: the `@context`
+  // tuple (`items: [a, b]`, `minItems: 2`, open `additionalItems`) is 1EdTech's text, not ours to reshape.
+  const ajv = new Ajv2019({ ...AJV_OPTIONS, code: { source: true } });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(schemaText));
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(tmp, standaloneCode(ajv, validate));
+    renameSync(tmp, file);
+  } catch {
+    // A read-only installation: compile in each process.
+  }
+  return validate;
+}
+
+/** The process's validator, loaded on first use. */
+function validator(): ValidateFunction {
+  return (compiled ??= loadOpenBadgeValidator());
 }
 
 /** `/credentialSubject/identifier/1` → `credentialSubject.identifier.1` (`~1`, `~0` unescaped). */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { buildCredential, STUDENT_ID_IDENTITY_TYPE } from "../../src/credential/credential.js";
 import { ValidationError, type FieldIssue } from "../../src/credential/errors.js";
-import { assertOpenBadgeCredential, OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID, validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
+import { assertOpenBadgeCredential, loadOpenBadgeValidator, OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID, validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
 import { course, learners } from "./helpers/fixtures.js";
 
 const SCHEMA_DIR = path.resolve("src/credential/schemas");
@@ -127,6 +127,31 @@ describe("official Open Badges 3.0 JSON Schema", () => {
         for (const i of issues) expect(i.message).to.be.a("string").and.not.be.empty;
       });
     }
+  });
+
+  it("the cached compiled validator (node_modules/.cache) judges exactly as a fresh compilation", () => {
+    const fresh = loadOpenBadgeValidator({ cache: false }); // compiles, and (re)writes the cache
+    const cached = loadOpenBadgeValidator();
+    expect(cached).not.to.equal(fresh);
+    const broken = (mutate: (vc: Record<string, any>) => void) => {
+      const vc = built();
+      mutate(vc);
+      return vc;
+    };
+    const cases = [
+      built(),
+      {},
+      broken((vc) => delete vc.issuer),
+      broken((vc) => (vc.validFrom = "yesterday")),
+      broken((vc) => (vc.credentialSubject.identifier[0].identityType = "studentId")),
+      broken((vc) => (vc["@context"] = ["https://example.org"])),
+      broken((vc) => (vc.credentialSubject.achievement.criteria = 5)),
+    ];
+    for (const vc of cases) {
+      expect(cached(vc), JSON.stringify(vc).slice(0, 80)).to.equal(fresh(vc));
+      expect(cached.errors ?? null).to.deep.equal(fresh.errors ?? null);
+    }
+    expect(fresh(cases[0])).to.equal(true);
   });
 
   it("assertOpenBadgeCredential throws one ValidationError listing every issue, with its source", () => {
