@@ -43,9 +43,11 @@ const wallets = await viem.getWalletClients();
 const chainId = await publicClient.getChainId();
 
 say("credstack demo — embedded Hardhat network (chain " + chainId + ")\n");
+let step = 0;
+const next = () => `${++step}.`;
 const { registry: deployed } = await ignition.deploy(CredstackModule, { displayUi: false });
 const registry = getAddress(await deployed.getAddress()) as Address;
-say(`1. Registry deployed at ${registry}; accreditor: ${accreditor.name}`);
+say(`${next()} Registry deployed at ${registry}; accreditor: ${accreditor.name}`);
 
 const gasOf = async (txHash: Hex) => Number((await publicClient.getTransactionReceipt({ hash: txHash })).gasUsed);
 const gas: [string, number][] = [];
@@ -58,14 +60,14 @@ for (const institution of institutions) {
   const profileDigest = keccak256(toHex(canonicalJson({ name: institution.name, country: institution.country })));
   await accreditIssuer(wallets[accreditor.account]!, { registry, issuer: governance.account.address, profileDigest, maxEqfLevel: institution.maxEqf, validFrom: now - 86_400, validUntil: now + 5 * 365 * 86_400 });
   await addOperator(governance, { registry, key: operator.account.address });
-  say(`2. Accredited ${institution.name} (${institution.country}, up to EQF ${institution.maxEqf}); operator key ${operator.account.address}`);
+  say(`${next()} ${institution.name} (${institution.country}) is accredited up to EQF ${institution.maxEqf}; its operator key is ${operator.account.address}`);
 
   const course = parseAchievement(JSON.parse(await readFile(path.join(seeds, institution.course), "utf8")), institution.course);
   const dir = path.join(OUT, path.basename(institution.course, ".json"));
   const manifest = await buildBatchDirectory({ achievement: course, learnersCsv: path.join(seeds, institution.learners), out: dir, target: { chainId, registry } });
   const { anchor } = await anchorBatchDirectory(operator, publicClient, dir);
   gas.push([`anchor ${manifest.leafCount} credentials (${course.title})`, await gasOf(anchor.txHash)]);
-  say(`3. Issued "${course.title}": ${manifest.leafCount} credentials → ${path.relative(process.cwd(), dir)}; root ${manifest.root.slice(0, 18)}… anchored in block ${anchor.blockNumber}`);
+  say(`   It issues "${course.title}": ${manifest.leafCount} credentials → ${path.relative(process.cwd(), dir)}/; root ${manifest.root.slice(0, 18)}… anchored in block ${anchor.blockNumber}`);
   issued.push({ institution, dir, root: manifest.root, operator });
 }
 
@@ -73,7 +75,7 @@ const [first] = issued;
 const credential = await extractCredential(first!.dir, { index: 0 });
 const file = path.join(OUT, "learner-credential.json");
 await writeFile(file, JSON.stringify(credential, null, 2) + "\n");
-say(`\n4. A learner presents ${path.relative(process.cwd(), file)}; the verifier checks it against the chain:`);
+say(`\n${next()} A learner presents ${path.relative(process.cwd(), file)}; the verifier checks it against the chain:`);
 say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
 
 const second = issued[1]!;
@@ -85,15 +87,15 @@ say(`   ${formatSummary(await verifyCredentials(all, { client: publicClient, reg
 const tampered: CredentialFile = structuredClone(credential);
 (tampered.credential.credentialSubject as { result: { value: string }[] }).result[0]!.value = "10";
 await writeFile(path.join(OUT, "tampered-credential.json"), JSON.stringify(tampered, null, 2) + "\n");
-say(`\n5. Someone raises the grade to 10 (tampered-credential.json):`);
+say(`\n${next()} Someone raises the grade to 10 (tampered-credential.json):`);
 say(formatReport(await verifyCredential({ source: "tampered-credential.json", input: tampered }, { client: publicClient, registry })));
 
 const revoked = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [credential.leaf.index], reason: 1 });
 gas.push(["revoke 1 credential", await gasOf(revoked.txHash)]);
-say(`\n6. ${first!.institution.name} revokes that credential (reason 1):`);
+say(`\n${next()} ${first!.institution.name} revokes that credential (reason 1):`);
 say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
 
-say("\n7. Gas");
+say(`\n${next()} Gas`);
 for (const [what, used] of gas) say(`   ${what.padEnd(60)} ${used.toLocaleString("en").padStart(8)}`);
 say(`\nFiles: ${path.relative(process.cwd(), OUT)}/ (batches, the learner's credential, the tampered copy). Manifest of the first batch: ${(await readManifest(first!.dir)).anchor ? "anchored" : "not anchored"}.`);
 await connection.close();
