@@ -65,9 +65,16 @@ export class WorkerPool {
     while (this.idle.length && this.queue.length) {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
+      try {
+        worker.postMessage(job.task, job.transfer);
+      } catch (error) {
+        // The task cannot be copied to a thread (e.g. it holds a function): that task fails, the worker stays free.
+        this.idle.push(worker);
+        job.reject(error);
+        continue;
+      }
       this.busy.set(worker, job);
       if (this.unrefIdle) worker.ref();
-      worker.postMessage(job.task, job.transfer);
     }
   }
 

@@ -143,11 +143,13 @@ export function canonicalJson(value: unknown): string {
 // native and several times faster than canonicalising, and equal texts have equal canonical forms.
 const byText = new Map<string, string>();
 const CACHED_MIN_LENGTH = 512;
+// Bounds the cache (256 entries) to ~32 MiB of text, whatever files a verifier service is sent.
+const CACHED_MAX_LENGTH = 64 * 1024;
 
 function canonicalObject(value: object): string {
   const plain = JSON.stringify(value);
   if (plain === undefined) throw new TypeError("value has no JSON representation");
-  if (plain.length < CACHED_MIN_LENGTH) return canonicalOrThrow(value);
+  if (plain.length < CACHED_MIN_LENGTH || plain.length > CACHED_MAX_LENGTH) return canonicalOrThrow(value);
   let text = byText.get(plain);
   if (text === undefined) {
     if (byText.size >= 256) byText.clear();

@@ -86,13 +86,13 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
     ];
   }
   // The anchored and accredited checks are the same for every credential of a batch (given the
-  // issuer's name and the EQF level): a long list builds each once. They are frozen, being shared.
+  // issuer's name and the EQF level): a long list builds each once, and copies it.
   const shared = (kind: string, make: () => Check): Check => {
     if (!memo) return make();
     const key = `${kind}|${p.root}|${p.issuerName}|${p.eqfLevel}`;
     let made = memo.get(key);
-    if (!made) memo.set(key, (made = deepFreeze(make())));
-    return made;
+    if (!made) memo.set(key, (made = make()));
+    return { ...made, ...(made.details ? { details: { ...made.details } } : {}) }; // each report its own objects
   };
   const anchored = shared("anchored", () =>
     atGiven && batch.anchoredAt > at
@@ -137,17 +137,10 @@ function checkStatus(p: ChainSubject, { batch, credentials }: VerificationRecord
     return check("status", "CS-STATUS-BATCH-REVOKED", `The whole batch was revoked (reason code ${batch!.revocationReason}).`, { reason: batch!.revocationReason });
   }
   const bits = credentials.find((c) => c.index === index);
-  if (bits?.revoked) return check("status", "CS-STATUS-REVOKED", `Credential ${index} of the batch was revoked by its issuer.`, { index });
-  if (bits?.suspended) return check("status", "CS-STATUS-SUSPENDED", `Credential ${index} of the batch is suspended by its issuer.`, { index });
+  if (!bits) return check("status", "CS-RPC-ERROR", `Could not check: the registry's answer lacks credential ${index}'s status.`);
+  if (bits.revoked) return check("status", "CS-STATUS-REVOKED", `Credential ${index} of the batch was revoked by its issuer.`, { index });
+  if (bits.suspended) return check("status", "CS-STATUS-SUSPENDED", `Credential ${index} of the batch is suspended by its issuer.`, { index });
   return check("status", "CS-STATUS-VALID", "Neither the batch nor the credential is revoked or suspended.");
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** The code of a failure to read the chain: never a verdict on the credential. */

@@ -30,7 +30,14 @@ export function formatReport(report: VerificationReport, options: FormatOptions 
   const codes = options.codes ?? "failures";
   const c = report.credential;
   const name = report.source ?? c?.id ?? "credential";
-  const lines = [c ? `${name}: ${c.title}, ${c.issuer.name} (credential ${c.index} of batch ${c.root.slice(0, 10)}…)` : `${name}`];
+  // What a file claims is shown as established only once its integrity and inclusion hold.
+  const intact = report.checks.every((k) => (k.id !== "integrity" && k.id !== "inclusion") || k.status === "VALID");
+  const header = !c
+    ? name
+    : intact
+      ? `${name}: ${c.title}, ${c.issuer.name} (credential ${c.index} of batch ${c.root.slice(0, 10)}…)`
+      : `${name}: claims "${c.title}" by "${c.issuer.name}" (unverified: the file fails its checks)`;
+  const lines = [header];
   const width = Math.max(...report.checks.map((k) => CHECK_TITLES[k.id].length));
   for (const k of report.checks) {
     const code = codes === "all" || (codes === "failures" && k.status !== "VALID" && k.status !== "SKIPPED") ? ` [${k.code}]` : "";
@@ -39,6 +46,16 @@ export function formatReport(report: VerificationReport, options: FormatOptions 
   const verdict = report.status === "VALID" && report.offline ? "VALID offline (format, integrity, inclusion and validity only; not checked on chain)" : report.status;
   lines.push(`  → ${paint(report.status, verdict)}`);
   return lines.join("\n");
+}
+
+/**
+ * The trust anchor of a set of reports, e.g. `Checked against registry 0x5FbD…0aa3 on chain 31337`,
+ * or undefined for offline reports.
+ */
+export function formatTrust(reports: readonly VerificationReport[]): string | undefined {
+  const trusted = reports.find((r) => r.trusted)?.trusted;
+  if (!trusted) return undefined;
+  return `Checked against registry ${trusted.registry}${trusted.chainId !== undefined ? ` on chain ${trusted.chainId}` : ""}`;
 }
 
 /** One line counting the verdicts, e.g. `3 credentials: 2 valid, 1 invalid, 0 could not be checked`. */

@@ -110,6 +110,15 @@ export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BY
       check: check("format", "CS-FORMAT-EU-ELEMENTS", `The credential lacks required elements or has malformed ones: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }),
     };
   }
+  // The date-time syntax admits what no calendar holds (an offset of +99:00): such a window would never close.
+  const unreadable = (["validFrom", "validUntil"] as const).filter((k) => vc.data[k] !== undefined && !Number.isFinite(Date.parse(vc.data[k]!)));
+  if (unreadable.length > 0) {
+    return {
+      check: check("format", "CS-FORMAT-EU-ELEMENTS", `The credential's ${unreadable.join(" and ")} ${unreadable.length === 1 ? "is not a date" : "are not dates"}.`, {
+        issues: unreadable.map((k) => ({ field: `credential.${k}`, message: "not a date" })),
+      }),
+    };
+  }
   if (file.data.format !== CREDENTIAL_FORMATS[0]) {
     const issues = validateOpenBadgeCredential(raw.credential).map((i) => ({ ...i, field: `credential.${i.field}` }));
     if (issues.length > 0) {

@@ -40,8 +40,14 @@ export interface VerificationReport {
   offline: boolean;
   /** The verification time (unix seconds) the validity window was checked against. */
   verifiedAt: number;
+  /**
+   * The registry (and chain) the credential was checked against: the verifier's trust anchor,
+   * present whenever the chain checks were configured.
+   */
+  trusted?: { registry: Address; chainId?: number };
   /** Where the credential came from (a file name), when the caller said. */
   source?: string;
+  /** What the credential claims (title, issuer, holder, …): established only when integrity is VALID. */
   credential?: CredentialSummary;
   /** One entry per check, always all seven, in the order of CHECK_IDS. */
   checks: Check[];

@@ -3,6 +3,7 @@ import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { WorkerPool } from "../batch/pool.js";
 import { keccakReady } from "../credential/keccak.js";
 import type { RegistryReadClient } from "../chain/actions/index.js";
+import { WrongChainError } from "../chain/errors.js";
 import { CHAIN_CHECKS } from "./codes.js";
 import { chainChecks, chainErrorChecks, checkTarget } from "./chain-checks.js";
 import { createVerificationCache, nodeChainId, readRecords, type VerificationCache } from "./chain-reader.js";
@@ -26,6 +27,12 @@ export interface VerifyOptions {
    * registry can accredit themselves on it.
    */
   registry?: Address;
+  /**
+   * The chain the trusted registry is on. When given, a node that serves another chain makes the
+   * chain checks ERROR (`CS-RPC-WRONG-CHAIN`: a misconfigured RPC URL) rather than every
+   * credential INVALID. Default: whatever chain the node serves.
+   */
+  chainId?: number;
   /** Verification time for the validity window (Date or unix seconds). Default: now. Revocation status is always the current one. */
   at?: Date | number;
   /** Check format, integrity, inclusion and the validity window only; skip (and mark) the chain checks. */
@@ -39,7 +46,8 @@ export interface VerifyOptions {
 /** The verification time in unix seconds; a RangeError for an invalid one (a caller's bug, not a credential's fault). */
 function toSeconds(at: Date | number | undefined): number {
   const seconds = at === undefined ? Math.floor(Date.now() / 1000) : at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at);
-  if (!Number.isFinite(seconds)) throw new RangeError(`Invalid verification time: ${String(at)}.`);
+  // Dates beyond ±8.64e12 s (year ±275,760) have no calendar form.
+  if (!Number.isFinite(seconds) || Math.abs(seconds) > 8.64e12) throw new RangeError(`Invalid verification time: ${String(at)}.`);
   return seconds;
 }
 
@@ -73,7 +81,7 @@ function workerPool(size: number): WorkerPool {
  */
 async function runOffline(inputs: readonly VerifyInput[], at: number, maxBytes: number, threads: number): Promise<Pending[]> {
   const inline = (chunk: readonly VerifyInput[]) => chunk.map((item) => offlineChecks(item, at, maxBytes));
-  if (threads <= 0) return inline(inputs);
+  if (threads <= 0 || inputs.length === 0) return inline(inputs);
   const pool = workerPool(threads);
   const total = Math.ceil(inputs.length / CHUNK);
   const results: Pending[][] = [];
@@ -100,8 +108,9 @@ async function runOffline(inputs: readonly VerifyInput[], at: number, maxBytes: 
       const [k, chunk] = job;
       const task: OfflineTask = { inputs: chunk as VerifyInput[], at, maxBytes };
       // A worker that fails (it crashed, or an input cannot be copied to it) costs speed, not results.
-      const result = await pool.run<Pending[]>(task).catch(() => {
-        if (shared?.pool === pool) shared = undefined;
+      const result = await pool.run<Pending[]>(task).catch((error: unknown) => {
+        // An input that cannot be copied to a thread leaves the pool sound; a crashed worker closed it.
+        if ((error as Error)?.name !== "DataCloneError" && shared?.pool === pool) shared = undefined;
         return inline(chunk);
       });
       store(k, result);
@@ -134,12 +143,13 @@ export async function prepareVerifierWorkers(workers = availableParallelism() - 
   await Promise.all(Array.from({ length: workers }, () => pool.run(warmUp)));
 }
 
-function finish(p: Pending, at: number, offline: boolean): VerificationReport {
+function finish(p: Pending, at: number, offline: boolean, trusted?: VerificationReport["trusted"]): VerificationReport {
   const checks = completeChecks(p.checks);
   return {
     status: overallStatus(checks),
     offline,
     verifiedAt: at,
+    ...(trusted ? { trusted } : {}),
     ...(p.source !== undefined ? { source: p.source } : {}),
     ...(p.summary ? { credential: p.summary } : {}),
     checks,
@@ -183,25 +193,39 @@ export async function verifyCredentials(
     for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-SKIPPED-OFFLINE", "Not checked on chain (offline verification).")));
     return pending.map((p) => finish(p, at, true));
   }
+  const { client, registry } = options;
+  const configured = client !== undefined && registry !== undefined && isAddress(registry, { strict: false });
+  let trusted: VerificationReport["trusted"];
   if (intact.length > 0) {
-    const { client, registry } = options;
-    if (!client || !registry || !isAddress(registry, { strict: false })) {
+    if (!configured) {
       const message = !client ? "Could not check: no chain client given (or verify offline)." : "Could not check: no trusted registry address given.";
       for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-CONFIG-NO-REGISTRY", message)));
     } else {
-      await runChainChecks(intact, client, getAddress(registry), at, options.at !== undefined, options.cache ?? createVerificationCache(), options.concurrency ?? 64);
+      trusted = await runChainChecks(intact, client, getAddress(registry), options.chainId, at, options.at !== undefined, options.cache ?? createVerificationCache(), options.concurrency ?? 64);
     }
   }
-  return pending.map((p) => finish(p, at, false));
+  if (configured && !trusted) trusted = { registry: getAddress(registry), ...(options.chainId !== undefined ? { chainId: options.chainId } : {}) };
+  return pending.map((p) => finish(p, at, false, trusted));
 }
 
-async function runChainChecks(intact: Pending[], client: RegistryReadClient, registry: Address, at: number, atGiven: boolean, cache: VerificationCache, concurrency: number) {
+/** The chain checks of the intact credentials; resolves to the registry and chain they were checked against. */
+async function runChainChecks(
+  intact: Pending[],
+  client: RegistryReadClient,
+  registry: Address,
+  expectedChainId: number | undefined,
+  at: number,
+  atGiven: boolean,
+  cache: VerificationCache,
+  concurrency: number,
+): Promise<{ registry: Address; chainId?: number }> {
   let chainId: number;
   try {
     chainId = await nodeChainId(client);
+    if (expectedChainId !== undefined && chainId !== expectedChainId) throw new WrongChainError(expectedChainId, chainId);
   } catch (error) {
     for (const p of intact) p.checks.push(...chainErrorChecks(error));
-    return;
+    return { registry, ...(expectedChainId !== undefined ? { chainId: expectedChainId } : {}) };
   }
   const trusted = { chainId, registry };
   const wanted = new Map<Hex, number[]>();
@@ -228,6 +252,7 @@ async function runChainChecks(intact: Pending[], client: RegistryReadClient, reg
       p.checks.push(check("anchored", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`));
     }
   }
+  return trusted;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address, type Hex } from "viem";
@@ -114,9 +114,31 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     expect(run.stdout).to.contain("3 credentials: 1 valid, 2 invalid, 0 could not be checked");
   });
 
-  it("defaults to the local deployment's RPC URL and registry (CREDSTACK_HOME)", async () => {
+  it("defaults to the local deployment's RPC URL and registry (CREDSTACK_HOME), and says whom it trusted", async () => {
     const run = await verify(home, [valid]);
     exitOf(run, 0);
+    expect(run.stdout.split("\n")[0]).to.equal(`Checked against registry ${registry} on chain 31337, trusted as the local development deployment (${path.join(home, "deployment.json")}).`);
+    const explicit = await verify(home, [valid, ...common, "--json"]);
+    expect(JSON.parse(explicit.stdout).trusted).to.deep.equal({ registry, source: "--registry" });
+  });
+
+  it("never takes its trust anchor from a deployment record that points away from this machine", async () => {
+    const elsewhere = path.join(home, "elsewhere");
+    await mkdir(elsewhere, { recursive: true });
+    await writeFile(path.join(elsewhere, "deployment.json"), JSON.stringify({ chainId: 1, rpcUrl: "https://rpc.example.org", registry, deployedAtBlock: 1, deployedAt: new Date().toISOString() }));
+    const run = await verify(elsewhere, [valid]);
+    exitOf(run, 2);
+    expect(run.stderr).to.match(/^error: The local deployment record points at https:\/\/rpc\.example\.org, not at this machine: pass --registry/m);
+    // A corrupt record is not read at all when --rpc and --registry are both given.
+    await writeFile(path.join(elsewhere, "deployment.json"), "{ corrupt");
+    exitOf(await verify(elsewhere, [valid, ...common]), 0);
+  });
+
+  it("prints what a tampered file claims as unverified", async () => {
+    const run = await verify(home, [tampered, ...common]);
+    exitOf(run, 1);
+    expect(run.stdout).to.contain(`${tampered}: claims "Smart Contract Security (with honours)" by "`);
+    expect(run.stdout).to.contain("(unverified: the file fails its checks)");
   });
 
   it("--json prints one document with a summary and every check's code", async () => {
@@ -150,6 +172,8 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     const bad = await verify(home, [valid, ...common, "--at", "next tuesday"]);
     exitOf(bad, 2);
     expect(bad.stderr).to.match(/^error: --at must be an ISO 8601 date/m);
+    exitOf(await verify(home, [valid, ...common, "--at", String(Date.now())]), 2); // milliseconds, not seconds
+    exitOf(await verify(home, [valid, ...common, "--at", String(Math.floor(Date.now() / 1000) + 600)]), 0); // seconds (ahead: the node stamps blocks ahead of the clock)
   });
 
   it("--offline checks format, integrity, inclusion and validity without any node, and says so", async () => {

@@ -635,6 +635,17 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
   });
 
   describe("the chain cannot be read", () => {
+    it("a node of another chain than the trusted one → ERROR (CS-RPC-WRONG-CHAIN), not INVALID; the report names its trust anchor", async () => {
+      const report = await verifyCredential(genuine, { ...online, chainId: 999 });
+      expect(report.status, show(report)).to.equal("ERROR");
+      expect(report.checks.filter((c) => c.code === "CS-RPC-WRONG-CHAIN").map((c) => c.id)).to.deep.equal(["anchored", "accredited", "status"]);
+      expect(report.trusted).to.deep.equal({ registry: getAddress(registry), chainId: 999 });
+      const right = await verifyCredential(genuine, { ...online, chainId: 31337 });
+      expect(right.status).to.equal("VALID");
+      expect(right.trusted).to.deep.equal({ registry: getAddress(registry), chainId: 31337 });
+      expect((await verifyCredential(genuine, { offline: true })).trusted).to.equal(undefined);
+    });
+
     it("an RPC URL where nothing listens → ERROR (not INVALID), chain checks CS-RPC-UNREACHABLE, offline checks VALID", async () => {
       const down = createPublicClient({ transport: http(`http://127.0.0.1:${await freePort()}`, { retryCount: 1 }) });
       const report = await verifyCredential(genuine, { client: down, registry });
@@ -756,6 +767,24 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       // Large but finite numbers are ordinary numbers (rejected here by the file's schema, not as overflow).
       const finite = await verifyCredential(genuineText.replace(/"index":\s*\d+/, '"index": 1e300'), { offline: true });
       expect(finite.checks[0]!.message).not.to.contain("Infinity");
+    });
+
+    it("a validFrom or validUntil no calendar holds (offset +99:00) → CS-FORMAT-EU-ELEMENTS, never an open window", async () => {
+      for (const field of ["validFrom", "validUntil"] as const) {
+        const report = await verifyCredential(replaced(genuine, `/credential/${field}`, "2020-01-01T00:00:00+99:00"), { offline: true });
+        expectRejected(report, { format: "CS-FORMAT-EU-ELEMENTS" }, field);
+        expect(report.checks[0]!.message).to.contain(field);
+      }
+    });
+
+    it("inputs that cannot be copied to a worker thread, and an empty list, neither hang nor fail", async () => {
+      const withFunction = Array.from({ length: 600 }, () => ({ ...genuine, note: () => 1 }));
+      const reports = await verifyCredentials(withFunction, { offline: true, workers: 1 });
+      expect(reports).to.have.length(600);
+      expect(reports.every((r) => r.status === "VALID"), show(reports[0]!)).to.equal(true); // held to JSON: the function is not part of the file
+      expect(await verifyCredentials([], { offline: true, workers: 1 })).to.deep.equal([]);
+      const mixed = await verifyCredentials([...withFunction.slice(0, 300), ...Array.from({ length: 300 }, () => genuineText)], { offline: true, workers: 1 });
+      expect(mixed.filter((r) => r.status === "VALID")).to.have.length(600);
     });
 
     it("a value JSON cannot hold (a cycle) is reported, not thrown", async () => {

@@ -2,6 +2,7 @@ import { getAddress, type Address, type BlockNumber, type BlockTag, type Hex } f
 import { getBlock, getContractEvents } from "viem/actions";
 import { credentialRegistryAbi } from "../abi.js";
 import { bitsOf, toAccreditation, toBatchRecord, toIndices, type Accreditation, type AnchorEvent, type BatchRecord, type CredentialStatus } from "../records.js";
+import { ChainError } from "../errors.js";
 import { toChainError } from "../to-chain-error.js";
 import { readContext, readRegistry, type RegistryReadClient } from "./client.js";
 
@@ -49,7 +50,13 @@ export async function getVerificationRecord(
   const indices = toIndices(params.indices);
   const words = [...new Set(indices.map((i) => i >> 8n))];
   const [rawBatch, rawAccreditation, revoked, suspended] = await readRegistry(client, params.registry, "verificationOf", [params.root, words]);
-  const byWord = new Map(words.map((w, k) => [w, [revoked[k] ?? 0n, suspended[k] ?? 0n] as const]));
+  if (revoked.length !== words.length || suspended.length !== words.length) {
+    // Never read a missing word as "not revoked".
+    throw new ChainError(`verificationOf returned ${revoked.length} and ${suspended.length} status words for ${words.length} asked.`, {
+      details: `Registry ${params.registry}, root ${params.root}.`,
+    });
+  }
+  const byWord = new Map(words.map((w, k) => [w, [revoked[k]!, suspended[k]!] as const]));
   return {
     batch: toBatchRecord(params.root, rawBatch),
     accreditation: toAccreditation(rawAccreditation),

@@ -1,13 +1,14 @@
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, type Address } from "viem";
 import type { RegistryReadClient } from "../../chain/actions/index.js";
 import { check, completeChecks } from "../../verify/report.js";
-import { formatReport, formatSummary, readCredentialInput, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
-import { registryOf, rpcUrl, type GlobalOptions } from "../context.js";
+import { deploymentFile } from "../../chain/deployments.js";
+import { formatReport, formatSummary, formatTrust, readCredentialInput, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
+import { parseAddress, registryOf, rpcUrl, type GlobalOptions } from "../context.js";
 import { EXIT, UsageError, type Output } from "../output.js";
 
 /** `--at`: an ISO 8601 date or date-time, or unix seconds. */
 function parseAt(value: string): number {
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d{1,11}$/.test(value)) return Number(value); // unix seconds (up to year 5138; milliseconds have 13 digits)
   const t = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(t)) throw new UsageError(`--at must be an ISO 8601 date or date-time (2031-06-30, 2031-06-30T12:00:00Z) or unix seconds, got ${JSON.stringify(value)}.`);
   return Math.floor(t / 1000);
@@ -23,10 +24,33 @@ export async function verify(options: { args: [string[]]; offline?: boolean; at?
   if (files.length === 0) throw new UsageError("Give the credential files to verify.");
   const at = options.at !== undefined ? parseAt(options.at) : undefined;
   let client: RegistryReadClient | undefined;
-  let registry: `0x${string}` | undefined;
+  let registry: Address | undefined;
+  let chainId: number | undefined;
+  let trustSource: string | undefined;
   if (!options.offline) {
-    const { url, deployment } = await rpcUrl(globals);
-    registry = registryOf(globals, deployment, url);
+    let url: string;
+    if (globals.rpc !== undefined && globals.registry !== undefined) {
+      // Both given: the local deployment record is not read (nor trusted).
+      url = globals.rpc;
+      if (!/^https?:\/\//.test(url)) throw new UsageError(`--rpc must be an http(s) URL, got ${JSON.stringify(url)}.`);
+      registry = parseAddress(globals.registry, "--registry");
+      trustSource = "--registry";
+    } else {
+      const found = await rpcUrl(globals);
+      url = found.url;
+      registry = registryOf(globals, found.deployment, url);
+      if (globals.registry !== undefined) trustSource = "--registry";
+      else {
+        // The trust anchor comes from a file: accept it only for a development chain on this machine,
+        // so that a directory cannot smuggle in a registry of its own on a public chain.
+        const host = new URL(url).hostname;
+        if (!["127.0.0.1", "localhost", "[::1]", "::1"].includes(host)) {
+          throw new UsageError(`The local deployment record points at ${url}, not at this machine: pass --registry <address> to say which registry you trust.`);
+        }
+        chainId = found.deployment!.chainId;
+        trustSource = `the local development deployment (${deploymentFile()})`;
+      }
+    }
     client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient;
   }
 
@@ -44,13 +68,19 @@ export async function verify(options: { args: [string[]]; offline?: boolean; at?
   );
   const isReport = (x: VerifyInput | VerificationReport): x is VerificationReport => typeof x === "object" && x !== null && "checks" in x;
   const toVerify = inputs.filter((x) => !isReport(x)) as VerifyInput[];
-  const verified = await verifyCredentials(toVerify, { client, registry, at, offline: options.offline });
+  const verified = await verifyCredentials(toVerify, { client, registry, chainId, at, offline: options.offline });
   let k = 0;
   const reports = inputs.map((x) => (isReport(x) ? x : verified[k++]!));
 
   const count = (s: VerificationReport["status"]) => reports.filter((r) => r.status === s).length;
   const summary = { total: reports.length, valid: count("VALID"), invalid: count("INVALID"), error: count("ERROR"), offline: Boolean(options.offline) };
   const color = !out.json && process.stdout.isTTY && !process.env.NO_COLOR;
-  await out.result([...reports.map((r) => formatReport(r, { color }) + "\n"), formatSummary(reports)], { summary, reports });
+  const trust = formatTrust(reports);
+  const header = trust ? [`${trust}, trusted as ${trustSource}.\n`] : [];
+  await out.result([...header, ...reports.map((r) => formatReport(r, { color }) + "\n"), formatSummary(reports)], {
+    summary,
+    ...(registry ? { trusted: { registry, ...(chainId !== undefined ? { chainId } : {}), source: trustSource } } : {}),
+    reports,
+  });
   return summary.error > 0 ? EXIT.environment : summary.invalid > 0 ? EXIT.rejected : EXIT.ok;
 }
