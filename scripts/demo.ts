@@ -9,12 +9,12 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
-import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import CredstackModule from "./ignition/modules/Credstack.js";
 import { buildBatchDirectory } from "../src/batch/build-directory.js";
 import { extractCredential, readCredentials, readManifest } from "../src/batch/files.js";
 import type { CredentialFile } from "../src/batch/format.js";
-import { canonicalJson } from "../src/credential/disclosure.js";
+import { issuerProfileDigest } from "../src/credential/issuer-profile.js";
 import { parseAchievement } from "../src/credential/schema.js";
 import { accreditIssuer, addOperator, revokeCredentials } from "../src/chain/actions/index.js";
 import { anchorBatchDirectory } from "../src/chain/anchor-directory.js";
@@ -57,7 +57,7 @@ const issued: { institution: Institution; dir: string; root: Hex; operator: (typ
 for (const institution of institutions) {
   const governance = wallets[institution.governanceAccount]!;
   const operator = wallets[institution.operatorAccount]!;
-  const profileDigest = keccak256(toHex(canonicalJson({ name: institution.name, country: institution.country })));
+  const profileDigest = issuerProfileDigest({ name: institution.name, country: institution.country });
   await accreditIssuer(wallets[accreditor.account]!, { registry, issuer: governance.account.address, profileDigest, maxEqfLevel: institution.maxEqf, validFrom: now - 86_400, validUntil: now + 5 * 365 * 86_400 });
   await addOperator(governance, { registry, key: operator.account.address });
   say(`${next()} ${institution.name} (${institution.country}) is accredited up to EQF ${institution.maxEqf}; its operator key is ${operator.account.address}`);

@@ -150,7 +150,7 @@ abstract contract AccreditationRegistry is AccessControl, IAccreditationRegistry
     }
 
     /// @inheritdoc IAccreditationRegistry
-    function issuerProfile(address issuer) external view returns (bytes32 profileDigest, address accreditor) {
+    function issuerProfile(address issuer) public view returns (bytes32 profileDigest, address accreditor) {
         IssuerRecord storage record = _issuers[issuer];
         return (record.profileDigest, record.accreditor);
     }

@@ -102,11 +102,12 @@ interface ICredentialRegistry {
 
     /**
      * @notice Everything a verifier needs about batch `root`, in one call: the batch record, the
-     * accreditation of its issuer as it stood when the batch was anchored, and the revocation and
+     * accreditation of its issuer as it stood when the batch was anchored, the issuer's profile
+     * digest (what the accreditor recorded of its name and country), and the revocation and
      * suspension bitmap words at the word positions `words` (index / 256) of the credentials checked.
      * @dev For a root that was never anchored, `batch.status` is None, `accreditation.status` is None
-     * and the words are zero. Lets a verifier check many credentials of many batches with one
-     * `eth_call` per batch, instead of three dependent calls.
+     * and the digest and words are zero. Lets a verifier check many credentials of many batches with
+     * one `eth_call` per batch, instead of four dependent calls.
      */
     function verificationOf(bytes32 root, uint256[] calldata words)
         external
@@ -114,6 +115,7 @@ interface ICredentialRegistry {
         returns (
             Batch memory batch,
             IAccreditationRegistry.Accreditation memory accreditation,
+            bytes32 profileDigest,
             uint256[] memory revoked,
             uint256[] memory suspended
         );

@@ -111,10 +111,19 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     )
         external
         view
-        returns (Batch memory batch, Accreditation memory accreditation, uint256[] memory revoked, uint256[] memory suspended)
+        returns (
+            Batch memory batch,
+            Accreditation memory accreditation,
+            bytes32 profileDigest,
+            uint256[] memory revoked,
+            uint256[] memory suspended
+        )
     {
         batch = _batch(root);
-        if (batch.status != BatchStatus.None) accreditation = accreditationAt(batch.issuer, batch.anchoredAt);
+        if (batch.status != BatchStatus.None) {
+            accreditation = accreditationAt(batch.issuer, batch.anchoredAt);
+            (profileDigest, ) = issuerProfile(batch.issuer);
+        }
         revoked = new uint256[](words.length);
         suspended = new uint256[](words.length);
         mapping(uint256 => uint256) storage r = _revoked[root];

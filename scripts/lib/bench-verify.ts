@@ -13,6 +13,7 @@ import { accreditIssuer, addOperator, revokeCredentials, type RegistryReadClient
 import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { deployRegistry } from "../../src/chain/deploy.js";
 import { startLocalNode } from "../../src/chain/local-node.js";
+import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import { parseAchievement } from "../../src/credential/schema.js";
 import { prepareVerifierWorkers, verifyCredential, verifyCredentials, type VerificationReport } from "../../src/verify/index.js";
 import { writeSyntheticLearnersCsv } from "./synthetic.js";
@@ -50,11 +51,11 @@ export async function benchVerify(n: number, batches = 4, sample = 1000) {
     const wallet = (i: number) => createWalletClient({ account: privateKeyToAccount(key(i)), chain, transport: http(node.url) }) as RegistryWalletClient;
     const setup = createPublicClient({ chain, transport: http(node.url) });
     const now = Number((await getBlock(setup)).timestamp);
+    const achievement = parseAchievement(JSON.parse(readFileSync("seeds/courses/smart-contract-security.json", "utf8")));
     // The seed course is awarded by Hardhat account #1.
-    await accreditIssuer(wallet(0), { registry, issuer: wallet(1).account.address, profileDigest: keccak256(toHex("bench")), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
+    await accreditIssuer(wallet(0), { registry, issuer: wallet(1).account.address, profileDigest: issuerProfileDigest({ name: achievement.awardingBody.name, country: achievement.awardingBody.country }), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
     await addOperator(wallet(1), { registry, key: wallet(2).account.address });
 
-    const achievement = parseAchievement(JSON.parse(readFileSync("seeds/courses/smart-contract-security.json", "utf8")));
     const csv = path.join(work, "learners.csv");
     const perBatch = Math.ceil(n / batches);
     await writeSyntheticLearnersCsv(csv, perBatch);

@@ -1484,6 +1484,11 @@ export const credentialRegistryAbi = [
         "type": "tuple"
       },
       {
+        "internalType": "bytes32",
+        "name": "profileDigest",
+        "type": "bytes32"
+      },
+      {
         "internalType": "uint256[]",
         "name": "revoked",
         "type": "uint256[]"

@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { VerificationRecord } from "../chain/actions/index.js";
 import { RegistryNotDeployedError, RpcUnreachableError, WrongChainError } from "../chain/errors.js";
+import { claimedIssuerProfile, issuerProfileDigest } from "../credential/issuer-profile.js";
 import type { VerificationCode } from "./codes.js";
 import type { ParsedCredential } from "./offline-checks.js";
 import { check, type Check } from "./report.js";
@@ -19,13 +20,28 @@ export interface ChainSubject {
   index: number;
   issuer: Address;
   issuerName: string;
+  /** The country (or region) code the credential gives its issuer. */
+  issuerCountry: string;
+  /** The profile digest of that name and country (see credential/issuer-profile.ts). */
+  profileDigest: Hex;
   eqfLevel: number;
 }
 
 /** The {@link ChainSubject} of a parsed credential. */
 export function subjectOf(p: ParsedCredential): ChainSubject {
   const { leaf, proof } = p.file;
-  return { chainId: leaf.chainId, registry: leaf.registry, root: proof.root, index: leaf.index, issuer: p.facts.issuer, issuerName: p.summary.issuer.name, eqfLevel: p.facts.eqfLevel };
+  const profile = claimedIssuerProfile(p.vc.issuer);
+  return {
+    chainId: leaf.chainId,
+    registry: leaf.registry,
+    root: proof.root,
+    index: leaf.index,
+    issuer: p.facts.issuer,
+    issuerName: profile.name,
+    issuerCountry: profile.country,
+    profileDigest: issuerProfileDigest(profile),
+    eqfLevel: p.facts.eqfLevel,
+  };
 }
 
 /** The registry a verifier trusts, and the chain it is on. */
@@ -89,7 +105,7 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
   // issuer's name and the EQF level): a long list builds each once, and copies it.
   const shared = (kind: string, make: () => Check): Check => {
     if (!memo) return make();
-    const key = `${kind}|${p.root}|${p.issuerName}|${p.eqfLevel}`;
+    const key = `${kind}|${p.root}|${p.profileDigest}|${p.eqfLevel}`;
     let made = memo.get(key);
     if (!made) memo.set(key, (made = make()));
     return { ...made, ...(made.details ? { details: { ...made.details } } : {}) }; // each report its own objects
@@ -109,7 +125,8 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
   return [anchored, shared("accredited", () => checkAccreditation(p, record)), checkStatus(p, record)];
 }
 
-function checkAccreditation(p: ChainSubject, { batch, accreditation: a }: VerificationRecord): Check {
+function checkAccreditation(p: ChainSubject, record: VerificationRecord): Check {
+  const { batch, accreditation: a } = record;
   const when = iso(batch!.anchoredAt);
   const details = { status: a.status, maxEqfLevel: a.maxEqfLevel, validFrom: iso(a.validFrom), validUntil: iso(a.validUntil), effectiveFrom: iso(a.effectiveFrom), anchoredAt: when };
   switch (a.status) {
@@ -124,11 +141,19 @@ function checkAccreditation(p: ChainSubject, { batch, accreditation: a }: Verifi
   if (anchoredAt < a.validFrom || anchoredAt >= a.validUntil) {
     return check("accredited", "CS-ACCREDITATION-OUTSIDE-WINDOW", `The anchoring at ${when} is outside the accreditation window ${iso(a.validFrom)} – ${iso(a.validUntil)}.`, details);
   }
+  if (!same(record.profileDigest, p.profileDigest)) {
+    return check(
+      "accredited",
+      "CS-ACCREDITATION-PROFILE-MISMATCH",
+      `The credential names its issuer "${p.issuerName}" (${p.issuerCountry}), which is not the profile its accreditor recorded for ${batch!.issuer}.`,
+      { ...details, claimed: { name: p.issuerName, country: p.issuerCountry }, claimedDigest: p.profileDigest, recordedDigest: record.profileDigest },
+    );
+  }
   const eqf = p.eqfLevel;
   if (eqf > a.maxEqfLevel) {
     return check("accredited", "CS-ACCREDITATION-EQF-EXCEEDED", `The credential is at EQF ${eqf}; the issuer is accredited up to EQF ${a.maxEqfLevel}.`, { ...details, eqfLevel: eqf });
   }
-  return check("accredited", "CS-ACCREDITATION-VALID", `Accredited up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${iso(a.validUntil)}).`, details);
+  return check("accredited", "CS-ACCREDITATION-VALID", `Accredited as "${p.issuerName}" (${p.issuerCountry}) up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${iso(a.validUntil)}).`, details);
 }
 
 function checkStatus(p: ChainSubject, { batch, credentials }: VerificationRecord): Check {

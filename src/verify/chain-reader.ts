@@ -23,6 +23,7 @@ interface Entry {
   expires: number;
   batch: VerificationRecord["batch"];
   accreditation: VerificationRecord["accreditation"];
+  profileDigest: VerificationRecord["profileDigest"];
   bits: Map<number, CredentialStatus>;
 }
 
@@ -54,13 +55,13 @@ export function createVerificationCache(options: { ttlMs?: number; maxEntries?: 
         if (!bits) return undefined;
         credentials.push(bits);
       }
-      return { batch: entry.batch, accreditation: entry.accreditation, credentials };
+      return { batch: entry.batch, accreditation: entry.accreditation, profileDigest: entry.profileDigest, credentials };
     },
     set(key, record) {
       let entry = entries.get(key);
       if (!entry || entry.expires <= Date.now()) {
         if (entries.size >= max) entries.delete(entries.keys().next().value!);
-        entry = { expires: Date.now() + ttl, batch: record.batch, accreditation: record.accreditation, bits: new Map() };
+        entry = { expires: Date.now() + ttl, batch: record.batch, accreditation: record.accreditation, profileDigest: record.profileDigest, bits: new Map() };
         entries.set(key, entry);
       }
       for (const c of record.credentials) entry.bits.set(c.index, c);

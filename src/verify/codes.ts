@@ -54,13 +54,15 @@ export const VERIFICATION_CODES = {
   "CS-ANCHOR-ISSUER-MISMATCH": { check: "anchored", status: "INVALID" },
   "CS-ANCHOR-INDEX-OUT-OF-RANGE": { check: "anchored", status: "INVALID" },
   "CS-ANCHOR-AFTER-VERIFICATION-TIME": { check: "anchored", status: "INVALID" },
-  // accredited: the issuer was accredited when the batch was anchored, up to the credential's EQF level
+  // accredited: the issuer was accredited when the batch was anchored, under the name and country
+  // the credential gives it, up to the credential's EQF level
   "CS-ACCREDITATION-VALID": { check: "accredited", status: "VALID" },
   "CS-ACCREDITATION-NONE": { check: "accredited", status: "INVALID" },
   "CS-ACCREDITATION-SUSPENDED": { check: "accredited", status: "INVALID" },
   "CS-ACCREDITATION-WITHDRAWN": { check: "accredited", status: "INVALID" },
   "CS-ACCREDITATION-OUTSIDE-WINDOW": { check: "accredited", status: "INVALID" },
   "CS-ACCREDITATION-EQF-EXCEEDED": { check: "accredited", status: "INVALID" },
+  "CS-ACCREDITATION-PROFILE-MISMATCH": { check: "accredited", status: "INVALID" },
   // status: neither the batch nor the credential is revoked or suspended
   "CS-STATUS-VALID": { check: "status", status: "VALID" },
   "CS-STATUS-BATCH-REVOKED": { check: "status", status: "INVALID" },

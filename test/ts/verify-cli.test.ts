@@ -13,6 +13,7 @@ import { accreditIssuer, addOperator, revokeCredentials, type RegistryWalletClie
 import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { deployRegistry } from "../../src/chain/deploy.js";
 import { freePort, startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
+import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import type { VerificationReport } from "../../src/verify/index.js";
 import { LEARNERS_FILE, course } from "./helpers/fixtures.js";
 
@@ -70,7 +71,7 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     const now = Number((await getBlock(publicClient)).timestamp);
     const issuer = wallet(1); // the seed course's awarding body
     const operator = wallet(2);
-    await accreditIssuer(wallet(0), { registry, issuer: issuer.account.address, profileDigest: keccak256(toHex("UvA")), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
+    await accreditIssuer(wallet(0), { registry, issuer: issuer.account.address, profileDigest: issuerProfileDigest({ name: course().awardingBody.name, country: course().awardingBody.country }), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
     await addOperator(issuer, { registry, key: operator.account.address });
     const dir = path.join(work, "batch");
     await buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: dir, target: { chainId: deployment.chainId, registry } });

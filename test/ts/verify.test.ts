@@ -30,6 +30,7 @@ import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { deployRegistry } from "../../src/chain/deploy.js";
 import { freePort, startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { canonicalJson } from "../../src/credential/disclosure.js";
+import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import { parseAchievement, type Achievement } from "../../src/credential/schema.js";
 import {
   CHECK_IDS,
@@ -72,6 +73,8 @@ const ROLE = {
   issuerE: 16, // accredited below the course's EQF level
   operatorE: 17,
   operatorA2ndRegistry: 18,
+  issuerP: 19, // accredited under one name, issues under another
+  operatorP: 9,
 } as const;
 
 const DPBD_COURSE = path.resolve("seeds/courses/data-protection-by-design.json");
@@ -280,11 +283,16 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
 
     // Accreditation (registry 1): every issuer, with its operator keys.
     const now = Number((await client.request({ method: "eth_getBlockByNumber", params: ["latest", false] } as never) as { timestamp: Hex }).timestamp);
-    const accredit = async (issuer: number, operators: number[], maxEqfLevel = 8, on = registry) => {
+    // The profile each issuer's credentials claim (the seed courses' awarding bodies).
+    const profileOf = (issuer: number) => {
+      const body = (issuer === ROLE.issuerB ? JSON.parse(readFileSync(DPBD_COURSE, "utf8")) : rawCourse()).awardingBody as { name: string; country: string };
+      return issuerProfileDigest({ name: body.name, country: body.country });
+    };
+    const accredit = async (issuer: number, operators: number[], maxEqfLevel = 8, on = registry, profileDigest = profileOf(issuer)) => {
       await accreditIssuer(wallet(ROLE.accreditor), {
         registry: on,
         issuer: addr(issuer),
-        profileDigest: keccak256(toHex(`profile of ${issuer}`)),
+        profileDigest,
         maxEqfLevel,
         validFrom: now - 3600,
         validUntil: now + 365 * 86_400,
@@ -297,6 +305,7 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
     await accredit(ROLE.issuerS, [ROLE.operatorS]);
     await accredit(ROLE.issuerE, [ROLE.operatorE], 5); // the seed course is EQF 6
     await accredit(ROLE.issuerA, [ROLE.operatorA2ndRegistry], 8, registry2);
+    await accredit(ROLE.issuerP, [ROLE.operatorP], 8, registry, issuerProfileDigest({ name: "Hogeschool Klein (synthetic)", country: "NL" }));
 
     // The main batch: a batch directory, as an issuer builds and anchors it.
     mainDir = path.join(tmp, "main");
@@ -322,6 +331,9 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
     await anchor("dp1", build(dpbd, dpbdLearners), ROLE.operatorB);
     await anchor("dp2", build(dpbd, dpbdLearners), ROLE.operatorB);
     await anchor("eqf", build(courseOf(addr(ROLE.issuerE))), ROLE.operatorE);
+    // Issuer P, accredited as a small college, issues under a famous name.
+    const famous = { ...(rawCourse().awardingBody as object), name: "Universiteit van Amsterdam (synthetic)", address: addr(ROLE.issuerP) };
+    await anchor("borrowedName", build(courseOf(addr(ROLE.issuerP), { awardingBody: famous })), ROLE.operatorP);
     // An operator key anchors, then its issuer removes it.
     await anchor("removedOperator", build(courseA), ROLE.operatorA2);
     await removeOperator(wallet(ROLE.issuerA), { registry, key: addr(ROLE.operatorA2) });
@@ -619,6 +631,12 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
     it("accreditation suspended retroactively, before the anchor → CS-ACCREDITATION-SUSPENDED", async () => {
       const report = await verifyCredential(credentialOf("suspendedIssuer"), online);
       expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-SUSPENDED", status: "CS-STATUS-VALID" });
+    });
+
+    it("an issuer presenting itself under a name its accreditor did not record → CS-ACCREDITATION-PROFILE-MISMATCH", async () => {
+      const report = await verifyCredential(credentialOf("borrowedName"), online);
+      expectRejected(report, { integrity: "CS-INTEGRITY-VALID", anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-PROFILE-MISMATCH", status: "CS-STATUS-VALID" });
+      expect(report.checks.find((c) => c.id === "accredited")!.message).to.contain('"Universiteit van Amsterdam (synthetic)" (NL)');
     });
 
     it("an EQF level above the accreditation's maximum → CS-ACCREDITATION-EQF-EXCEEDED", async () => {

@@ -27,6 +27,8 @@ export interface VerificationRecord {
   batch: BatchRecord | null;
   /** The accreditation of the batch's issuer as it stood when the batch was anchored (status None for an unknown root). */
   accreditation: Accreditation;
+  /** The profile digest the accreditor recorded for the batch's issuer (zero for an unknown root). */
+  profileDigest: Hex;
   /** Revocation and suspension bits of the credentials asked for, in the order given. */
   credentials: CredentialStatus[];
 }
@@ -49,7 +51,7 @@ export async function getVerificationRecord(
 ): Promise<VerificationRecord> {
   const indices = toIndices(params.indices);
   const words = [...new Set(indices.map((i) => i >> 8n))];
-  const [rawBatch, rawAccreditation, revoked, suspended] = await readRegistry(client, params.registry, "verificationOf", [params.root, words]);
+  const [rawBatch, rawAccreditation, profileDigest, revoked, suspended] = await readRegistry(client, params.registry, "verificationOf", [params.root, words]);
   if (revoked.length !== words.length || suspended.length !== words.length) {
     // Never read a missing word as "not revoked".
     throw new ChainError(`verificationOf returned ${revoked.length} and ${suspended.length} status words for ${words.length} asked.`, {
@@ -60,6 +62,7 @@ export async function getVerificationRecord(
   return {
     batch: toBatchRecord(params.root, rawBatch),
     accreditation: toAccreditation(rawAccreditation),
+    profileDigest,
     credentials: indices.map((index) => {
       const [r, s] = byWord.get(index >> 8n)!;
       return bitsOf(index, r, s);

@@ -1,8 +1,8 @@
-import { getAddress, keccak256, toHex } from "viem";
+import { getAddress } from "viem";
 import { getBlock } from "viem/actions";
 import { accreditIssuer, addOperator, assertRegistry, removeOperator } from "../../chain/actions/index.js";
 import { toChainError } from "../../chain/to-chain-error.js";
-import { canonicalJson } from "../../credential/disclosure.js";
+import { issuerProfileDigest } from "../../credential/issuer-profile.js";
 import { parseAddress, parseDate, parseInteger, registryOf, signingContext, type GlobalOptions } from "../context.js";
 import { UsageError, isoTime, type Output } from "../output.js";
 
@@ -40,7 +40,7 @@ export async function accredit(
   const validUntil = until ?? validFrom + YEARS_5;
   if (validUntil <= validFrom || validUntil <= now) throw new UsageError(`--until (${isoTime(validUntil)}) must be after the start (${isoTime(validFrom)}) and in the future.`);
   const profile = { name, country };
-  const profileDigest = keccak256(toHex(canonicalJson(profile)));
+  const profileDigest = issuerProfileDigest(profile);
   const tx = await accreditIssuer(ctx.wallet, { registry, issuer, profileDigest, maxEqfLevel, validFrom, validUntil });
   await out.result(
     [
