@@ -21,8 +21,17 @@ export interface IssuerProfile {
  * issuerProfileDigest({ name: "Universiteit van Amsterdam", country: "NL" }); // 0x… (32 bytes)
  */
 export function issuerProfileDigest(profile: IssuerProfile): Hex {
-  return keccak256(toHex(canonicalJson({ country: profile.country, name: profile.name })));
+  // A verifier computes this for every credential; a batch's credentials share their issuer.
+  const key = `${profile.country}\u0000${profile.name}`;
+  let digest = digests.get(key);
+  if (digest === undefined) {
+    if (digests.size >= 1_000) digests.clear();
+    digests.set(key, (digest = keccak256(toHex(canonicalJson({ country: profile.country, name: profile.name })))));
+  }
+  return digest;
 }
+
+const digests = new Map<string, Hex>();
 
 /**
  * The profile a credential claims for its issuer: `issuer.name` and the region code if there is
