@@ -62,6 +62,9 @@ export interface AnchorEvent extends TxResult {
 
 type Numeric = number | bigint;
 
+/** A chain timestamp (unix seconds) as ISO 8601, whole seconds: `2026-06-30T00:00:00Z`. */
+export const isoTime = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+
 /**
  * The typed record of a raw `batchOf` result (viem or ethers), or null when the root was never
  * anchored (status None).

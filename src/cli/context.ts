@@ -1,10 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, isAddress, type Address, type Chain, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { getChainId } from "viem/actions";
-import type { RegistryReadClient, RegistryWalletClient } from "../chain/actions/index.js";
+import { nodeChainId, type RegistryReadClient, type RegistryWalletClient } from "../chain/actions/index.js";
 import { readDeployment, DeploymentNotFoundError, deploymentFile, type DeploymentRecord } from "../chain/deployments.js";
-import { toChainError } from "../chain/to-chain-error.js";
 import { UsageError } from "./output.js";
 
 /**
@@ -102,15 +100,6 @@ export function chainOf(id: number, url: string): Chain {
   return defineChain({ id, name: `chain ${id}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } });
 }
 
-/** The chain id the node at `url` serves (RpcUnreachableError when it does not answer). */
-export async function nodeChainId(client: RegistryReadClient, url: string): Promise<number> {
-  try {
-    return await getChainId(client);
-  } catch (error) {
-    throw toChainError(error, { url, functionName: "eth_chainId" });
-  }
-}
-
 /**
  * The signing key: `--keystore <file>` (an encrypted JSON keystore, password from
  * CREDSTACK_KEYSTORE_PASSWORD) or CREDSTACK_PRIVATE_KEY. Messages never include the key or password.
@@ -167,6 +156,6 @@ export async function signingContext(options: GlobalOptions): Promise<{
   const account = await signingAccount(options);
   const { url, deployment } = await rpcUrl(options);
   const probe = publicClientOf(url);
-  const chain = chainOf(await nodeChainId(probe, url), url);
+  const chain = chainOf(await nodeChainId(probe), url);
   return { url, deployment, account, chain, publicClient: publicClientOf(url, chain), wallet: walletClientOf(account, chain, url) };
 }

@@ -130,5 +130,4 @@ export class Output {
   }
 }
 
-/** An ISO 8601 time of a unix timestamp (seconds). */
-export const isoTime = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+export { isoTime } from "../chain/records.js";

@@ -133,9 +133,7 @@ export function canonicalJson(value: unknown): string {
       return canonicalObject(value);
     }
   }
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError("value has no JSON representation");
-  return text;
+  return canonicalOrThrow(value);
 }
 
 // The canonical JSON of large subtrees by their plain JSON text: the credentials a verifier checks

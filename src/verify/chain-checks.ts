@@ -1,10 +1,11 @@
 import type { Address, Hex } from "viem";
 import type { VerificationRecord } from "../chain/actions/index.js";
 import { RegistryNotDeployedError, RpcUnreachableError, WrongChainError } from "../chain/errors.js";
+import { isoTime } from "../chain/records.js";
 import { claimedIssuerProfile, issuerProfileDigest } from "../credential/issuer-profile.js";
 import type { VerificationCode } from "./codes.js";
 import type { ParsedCredential } from "./offline-checks.js";
-import { check, type Check } from "./report.js";
+import { check, sameHex, type Check } from "./report.js";
 
 /**
  * The checks that read the chain: anchored, accredited, status. Pure functions of a credential and
@@ -50,9 +51,6 @@ export interface TrustedRegistry {
   registry: Address;
 }
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /**
  * Why the credential cannot be looked up on the trusted registry at all (another chain or registry),
  * or undefined when it names the trusted one.
@@ -65,7 +63,7 @@ export function checkTarget(p: ChainSubject, trusted: TrustedRegistry): Check | 
       trustedChainId: trusted.chainId,
     });
   }
-  if (!same(registry, trusted.registry)) {
+  if (!sameHex(registry, trusted.registry)) {
     return check("anchored", "CS-ANCHOR-WRONG-REGISTRY", `The credential names registry ${registry}; this verifier trusts ${trusted.registry}.`, {
       credentialRegistry: registry,
       trustedRegistry: trusted.registry,
@@ -85,7 +83,7 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
     return [check("anchored", "CS-ANCHOR-NOT-FOUND", `The root ${p.root} was never anchored on registry ${p.registry}.`, { root: p.root })];
   }
   const issuer = p.issuer;
-  if (!same(batch.issuer, issuer)) {
+  if (!sameHex(batch.issuer, issuer)) {
     return [
       check("anchored", "CS-ANCHOR-ISSUER-MISMATCH", `The batch was anchored by issuer ${batch.issuer}, but the credential names ${issuer}.`, {
         anchoredBy: batch.issuer,
@@ -112,13 +110,13 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
   };
   const anchored = shared("anchored", () =>
     atGiven && batch.anchoredAt > at
-      ? check("anchored", "CS-ANCHOR-AFTER-VERIFICATION-TIME", `Anchored at ${iso(batch.anchoredAt)}, after the verification time ${iso(at)}.`, {
-          anchoredAt: iso(batch.anchoredAt),
-          at: iso(at),
+      ? check("anchored", "CS-ANCHOR-AFTER-VERIFICATION-TIME", `Anchored at ${isoTime(batch.anchoredAt)}, after the verification time ${isoTime(at)}.`, {
+          anchoredAt: isoTime(batch.anchoredAt),
+          at: isoTime(at),
         })
-      : check("anchored", "CS-ANCHOR-VALID", `Anchored by ${p.issuerName} (${batch.issuer}) at ${iso(batch.anchoredAt)}, batch of ${batch.leafCount}.`, {
+      : check("anchored", "CS-ANCHOR-VALID", `Anchored by ${p.issuerName} (${batch.issuer}) at ${isoTime(batch.anchoredAt)}, batch of ${batch.leafCount}.`, {
           issuer: batch.issuer,
-          anchoredAt: iso(batch.anchoredAt),
+          anchoredAt: isoTime(batch.anchoredAt),
           leafCount: batch.leafCount,
         }),
   );
@@ -127,21 +125,21 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
 
 function checkAccreditation(p: ChainSubject, record: VerificationRecord): Check {
   const { batch, accreditation: a } = record;
-  const when = iso(batch!.anchoredAt);
-  const details = { status: a.status, maxEqfLevel: a.maxEqfLevel, validFrom: iso(a.validFrom), validUntil: iso(a.validUntil), effectiveFrom: iso(a.effectiveFrom), anchoredAt: when };
+  const when = isoTime(batch!.anchoredAt);
+  const details = { status: a.status, maxEqfLevel: a.maxEqfLevel, validFrom: isoTime(a.validFrom), validUntil: isoTime(a.validUntil), effectiveFrom: isoTime(a.effectiveFrom), anchoredAt: when };
   switch (a.status) {
     case "None":
       return check("accredited", "CS-ACCREDITATION-NONE", `The issuer was not accredited when the batch was anchored (${when}).`, details);
     case "Suspended":
-      return check("accredited", "CS-ACCREDITATION-SUSPENDED", `The issuer's accreditation was suspended from ${iso(a.effectiveFrom)}, before the anchoring at ${when}.`, details);
+      return check("accredited", "CS-ACCREDITATION-SUSPENDED", `The issuer's accreditation was suspended from ${isoTime(a.effectiveFrom)}, before the anchoring at ${when}.`, details);
     case "Withdrawn":
-      return check("accredited", "CS-ACCREDITATION-WITHDRAWN", `The issuer's accreditation was withdrawn with effect from ${iso(a.effectiveFrom)}, before the anchoring at ${when}.`, details);
+      return check("accredited", "CS-ACCREDITATION-WITHDRAWN", `The issuer's accreditation was withdrawn with effect from ${isoTime(a.effectiveFrom)}, before the anchoring at ${when}.`, details);
   }
   const anchoredAt = batch!.anchoredAt;
   if (anchoredAt < a.validFrom || anchoredAt >= a.validUntil) {
-    return check("accredited", "CS-ACCREDITATION-OUTSIDE-WINDOW", `The anchoring at ${when} is outside the accreditation window ${iso(a.validFrom)} – ${iso(a.validUntil)}.`, details);
+    return check("accredited", "CS-ACCREDITATION-OUTSIDE-WINDOW", `The anchoring at ${when} is outside the accreditation window ${isoTime(a.validFrom)} – ${isoTime(a.validUntil)}.`, details);
   }
-  if (!same(record.profileDigest, p.profileDigest)) {
+  if (!sameHex(record.profileDigest, p.profileDigest)) {
     return check(
       "accredited",
       "CS-ACCREDITATION-PROFILE-MISMATCH",
@@ -153,7 +151,7 @@ function checkAccreditation(p: ChainSubject, record: VerificationRecord): Check 
   if (eqf > a.maxEqfLevel) {
     return check("accredited", "CS-ACCREDITATION-EQF-EXCEEDED", `The credential is at EQF ${eqf}; the issuer is accredited up to EQF ${a.maxEqfLevel}.`, { ...details, eqfLevel: eqf });
   }
-  return check("accredited", "CS-ACCREDITATION-VALID", `Accredited as "${p.issuerName}" (${p.issuerCountry}) up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${iso(a.validUntil)}).`, details);
+  return check("accredited", "CS-ACCREDITATION-VALID", `Accredited as "${p.issuerName}" (${p.issuerCountry}) up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${isoTime(a.validUntil)}).`, details);
 }
 
 function checkStatus(p: ChainSubject, { batch, credentials }: VerificationRecord): Check {

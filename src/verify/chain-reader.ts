@@ -1,12 +1,9 @@
 import type { Address, Hex } from "viem";
-import { getChainId } from "viem/actions";
 import { getVerificationRecord, type CredentialStatus, type RegistryReadClient, type VerificationRecord } from "../chain/actions/index.js";
-import { transportUrl } from "../chain/actions/client.js";
-import { toChainError } from "../chain/to-chain-error.js";
 
 /**
  * Reading what verification needs from the chain: one `verificationOf` call per distinct batch
- * root, a cache of the answers, and the node's chain id.
+ * root, and a cache of the answers.
  */
 
 /** A cache of batch records shared by verifications (e.g. a verifier service's lifetime). */
@@ -70,21 +67,6 @@ export function createVerificationCache(options: { ttlMs?: number; maxEntries?: 
       entries.clear();
     },
   };
-}
-
-const chainIds = new WeakMap<object, Promise<number>>();
-
-/** The chain id the client's node serves, asked once per client (a failed answer is not kept). */
-export function nodeChainId(client: RegistryReadClient): Promise<number> {
-  let id = chainIds.get(client);
-  if (!id) {
-    id = getChainId(client).catch((error: unknown) => {
-      chainIds.delete(client);
-      throw toChainError(error, { functionName: "eth_chainId", url: transportUrl(client) });
-    });
-    chainIds.set(client, id);
-  }
-  return id;
 }
 
 /** The cache key of a root on a registry of a chain. */

@@ -8,7 +8,8 @@ import { credentialDigest } from "../credential/disclosure.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { toFieldIssues } from "../credential/schema.js";
 import type { FieldIssue } from "../credential/errors.js";
-import { check, type Check, type CredentialSummary } from "./report.js";
+import { isoTime } from "../chain/records.js";
+import { check, sameHex, type Check, type CredentialSummary } from "./report.js";
 
 /**
  * The checks that need no chain: format, integrity, inclusion and the validity window. Pure
@@ -148,8 +149,6 @@ export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BY
   };
 }
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 // Achievement ids (keccak of the URI) repeat across the credentials of a batch.
 const achievementIds = new Map<string, Hex>();
 function achievementId(uri: string): Hex {
@@ -177,7 +176,7 @@ export function checkIntegrity(p: ParsedCredential): Check {
     // Only values JSON cannot represent get here (a number such as 1e999 parses to Infinity).
     return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential holds a value with no canonical JSON form (e.g. a number out of range): it cannot match its digest.");
   }
-  if (!same(digest, file.leaf.credentialDigest)) {
+  if (!sameHex(digest, file.leaf.credentialDigest)) {
     return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential's fields and salts do not give the digest in its leaf: the credential or its salts were altered.", {
       expected: file.leaf.credentialDigest,
       actual: digest,
@@ -193,13 +192,13 @@ export function checkIntegrity(p: ParsedCredential): Check {
     ["chainId", file.leaf.chainId, facts.chainId],
     ["chainId", file.leaf.chainId, issuerChain],
   ];
-  const wrong = expected.filter(([, a, b]) => (typeof a === "string" && typeof b === "string" ? !same(a, b) : a !== b));
+  const wrong = expected.filter(([, a, b]) => (typeof a === "string" && typeof b === "string" ? !sameHex(a, b) : a !== b));
   if (wrong.length > 0) {
     const fields = [...new Set(wrong.map(([f]) => `leaf.${f}`))];
     return check("integrity", "CS-INTEGRITY-FACTS-MISMATCH", `The leaf's public fields do not match the credential: ${fields.join(", ")}.`, { fields });
   }
   const leaf = leafOf(p);
-  if (!same(leaf, file.proof.leaf)) {
+  if (!sameHex(leaf, file.proof.leaf)) {
     return check("integrity", "CS-INTEGRITY-LEAF-MISMATCH", "The leaf fields (chain, registry, index, …) do not hash to the proof's leaf.", { expected: file.proof.leaf, actual: leaf });
   }
   return check("integrity", "CS-INTEGRITY-VALID", "Fields and salts give the digest; the digest and the public fields give the leaf.");
@@ -220,17 +219,15 @@ export function checkInclusion(p: ParsedCredential): Check {
   return check("inclusion", "CS-INCLUSION-VALID", `The leaf is credential ${leaf.index} of the batch with root ${proof.root.slice(0, 10)}…${proof.root.slice(-4)} (proof of ${proof.path.length} hashes).`, { root: proof.root });
 }
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
-
 /** Validity window: `validFrom <= at < validUntil` (`at` in unix seconds). */
 export function checkValidity(p: ParsedCredential, at: number): Check {
   const from = Math.floor(Date.parse(p.vc.validFrom) / 1000);
   const until = p.vc.validUntil ? Math.floor(Date.parse(p.vc.validUntil) / 1000) : undefined;
   if (at < from) {
-    return check("validity", "CS-VALIDITY-NOT-YET-VALID", `Not valid before ${p.vc.validFrom} (verification time ${iso(at)}).`, { validFrom: p.vc.validFrom, at: iso(at) });
+    return check("validity", "CS-VALIDITY-NOT-YET-VALID", `Not valid before ${p.vc.validFrom} (verification time ${isoTime(at)}).`, { validFrom: p.vc.validFrom, at: isoTime(at) });
   }
   if (until !== undefined && at >= until) {
-    return check("validity", "CS-VALIDITY-EXPIRED", `Expired on ${p.vc.validUntil} (verification time ${iso(at)}).`, { validUntil: p.vc.validUntil, at: iso(at) });
+    return check("validity", "CS-VALIDITY-EXPIRED", `Expired on ${p.vc.validUntil} (verification time ${isoTime(at)}).`, { validUntil: p.vc.validUntil, at: isoTime(at) });
   }
   return check("validity", "CS-VALIDITY-VALID", until !== undefined ? `Valid from ${p.vc.validFrom} until ${p.vc.validUntil}.` : `Valid from ${p.vc.validFrom}, no expiry.`);
 }

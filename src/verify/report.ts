@@ -53,6 +53,9 @@ export interface VerificationReport {
   checks: Check[];
 }
 
+/** Whether two hex strings (addresses, hashes) are equal, whatever their case. */
+export const sameHex = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
 /** A check result from its code (the status follows from the code). */
 export function check(id: CheckId, code: VerificationCode, message: string, details?: Record<string, unknown>): Check {
   return { id, status: VERIFICATION_CODES[code].status, code, message, ...(details ? { details } : {}) };

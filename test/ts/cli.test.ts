@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider, Wallet, encryptKeystoreJson } from "ethers";
 import { createPublicClient, createWalletClient, http, toHex, type Address, type Hex } from "viem";
-import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { manifestDigest } from "../../src/batch/build.js";
@@ -25,7 +25,7 @@ import {
 } from "../../src/chain/actions/index.js";
 import { AnchorMismatchError } from "../../src/chain/errors.js";
 import { freePort, hardhatNodeBinary } from "../../src/chain/local-node.js";
-import { COURSE_FILE, LEARNERS_FILE, course } from "./helpers/fixtures.js";
+import { COURSE_FILE, LEARNERS_FILE, course, devKey } from "./helpers/fixtures.js";
 
 /**
  * The `credstack` CLI as a subprocess (`node src/cli/credstack.mjs …`), against a real `hardhat
@@ -34,9 +34,6 @@ import { COURSE_FILE, LEARNERS_FILE, course } from "./helpers/fixtures.js";
  */
 
 const CLI = path.resolve("src/cli/credstack.mjs");
-// Hardhat's well-known development accounts (public keys: never use them on a real chain).
-const MNEMONIC = "test test test test test test test test test test test junk";
-const devKey = (index: number): Hex => toHex(mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!);
 const KEYS = { accreditor: devKey(0), issuer: devKey(1), operator: devKey(2), stranger: devKey(3), issuerB: devKey(8), operatorB: devKey(11) };
 const addressOf = (key: Hex): Address => privateKeyToAccount(key).address;
 const ISSUER = addressOf(KEYS.issuer);

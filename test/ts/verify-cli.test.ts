@@ -3,8 +3,8 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address, type Hex } from "viem";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { createPublicClient, createWalletClient, http, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { getBlock } from "viem/actions";
 import { hardhat } from "viem/chains";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
@@ -15,7 +15,7 @@ import { deployRegistry } from "../../src/chain/deploy.js";
 import { freePort, startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import type { VerificationReport } from "../../src/verify/index.js";
-import { LEARNERS_FILE, course } from "./helpers/fixtures.js";
+import { LEARNERS_FILE, course, devKey } from "./helpers/fixtures.js";
 
 /**
  * `credstack verify` as a subprocess against a real `hardhat node`: checklist output, --json,
@@ -23,8 +23,6 @@ import { LEARNERS_FILE, course } from "./helpers/fixtures.js";
  */
 
 const CLI = path.resolve("src/cli/credstack.mjs");
-const MNEMONIC = "test test test test test test test test test test test junk";
-const devKey = (index: number): Hex => toHex(mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!);
 
 interface Run {
   code: number | null;

@@ -4,8 +4,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createPublicClient, createWalletClient, getAddress, http, keccak256, toHex, type Address, type Hex, type Transport } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { createPublicClient, createWalletClient, getAddress, http, toHex, type Address, type Hex, type Transport } from "viem";
 import { hardhat } from "viem/chains";
 import { buildBatch, manifestDigest, type Batch } from "../../src/batch/build.js";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
@@ -44,7 +43,7 @@ import {
   type VerificationReport,
   type VerifyOptions,
 } from "../../src/verify/index.js";
-import { learners, rawCourse } from "./helpers/fixtures.js";
+import { learners, rawCourse, devAccount } from "./helpers/fixtures.js";
 
 /**
  * The verifier SDK (verifyCredential, verifyCredentials) against a real `hardhat node` child
@@ -53,10 +52,6 @@ import { learners, rawCourse } from "./helpers/fixtures.js";
  * down …) gets its own code; random mutations never verify; a batch costs one registry read per
  * root.
  */
-
-// Hardhat's well-known development accounts (public keys: never use them on a real chain).
-const MNEMONIC = "test test test test test test test test test test test junk";
-const devAccount = (index: number) => mnemonicToAccount(MNEMONIC, { addressIndex: index });
 
 /** Who plays which role (dev account indices). Operator keys are single-use per registry. */
 const ROLE = {

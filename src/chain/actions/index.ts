@@ -3,7 +3,7 @@
  * client with an account and a chain (a viem WalletClient), reads any client (a PublicClient).
  * Every failure is a typed `ChainError` (../errors.ts).
  */
-export { assertRegistry } from "./registry.js";
+export { assertRegistry, nodeChainId } from "./registry.js";
 export {
   accreditIssuer,
   addOperator,

@@ -3,9 +3,30 @@ import { getChainId, getCode, readContract } from "viem/actions";
 import { credentialRegistryAbi } from "../abi.js";
 import { RegistryNotDeployedError, WrongChainError } from "../errors.js";
 import { toChainError } from "../to-chain-error.js";
-import { readContext, type RegistryReadClient } from "./client.js";
+import { readContext, transportUrl, type RegistryReadClient } from "./client.js";
 
 const ACCREDITOR_ROLE = keccak256(toHex("ACCREDITOR_ROLE"));
+
+const chainIds = new WeakMap<object, Promise<number>>();
+
+/**
+ * The chain id the client's node serves (`eth_chainId`), asked once per client; a failure is a
+ * typed error (`RpcUnreachableError` …) and is not kept.
+ *
+ * @example
+ * const chainId = await nodeChainId(publicClient); // 31337
+ */
+export function nodeChainId(client: RegistryReadClient): Promise<number> {
+  let id = chainIds.get(client);
+  if (!id) {
+    id = getChainId(client).catch((error: unknown) => {
+      chainIds.delete(client);
+      throw toChainError(error, { functionName: "eth_chainId", url: transportUrl(client) });
+    });
+    chainIds.set(client, id);
+  }
+  return id;
+}
 
 /**
  * Checks that the client talks to the expected chain and that a credstack registry answers at

@@ -3,6 +3,7 @@ import path from "node:path";
 import { getAddress, type Address } from "viem";
 import { buildBatchDirectory } from "../../batch/build-directory.js";
 import { extractCredential, readManifest, writeFileAtomic, type CredentialSelector } from "../../batch/files.js";
+import { nodeChainId } from "../../chain/actions/index.js";
 import { anchorBatchDirectory, batchStatus, type AnchorProgress, type BatchStatusReport } from "../../chain/anchor-directory.js";
 import type { DeploymentRecord } from "../../chain/deployments.js";
 import { ChainError, TransactionTimeoutError } from "../../chain/errors.js";
@@ -11,7 +12,6 @@ import { parseAchievement } from "../../credential/schema.js";
 import {
   chainOf,
   localDeployment,
-  nodeChainId,
   parseAddress,
   parseInteger,
   publicClientOf,
@@ -87,7 +87,7 @@ export async function build(
   let chainId: number;
   if (options.chainId !== undefined) chainId = parseInteger(options.chainId, "--chain-id", 1, Number.MAX_SAFE_INTEGER);
   else if (local) chainId = local.chainId;
-  else if (globals.rpc !== undefined) chainId = await nodeChainId(publicClientOf(globals.rpc), globals.rpc);
+  else if (globals.rpc !== undefined) chainId = await nodeChainId(publicClientOf(globals.rpc));
   else throw new UsageError("No target chain: pass --chain-id <id> or --rpc <url>, or start a local chain with `credstack chain start`.");
   let registry: Address;
   if (globals.registry !== undefined) registry = parseAddress(globals.registry, "--registry");
