@@ -2,31 +2,51 @@
 pragma solidity ^0.8.28;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AccreditationRegistry} from "../accreditation/AccreditationRegistry.sol";
 import {CredentialLeaf} from "../libraries/CredentialLeaf.sol";
 import {ICredentialRegistry} from "../interfaces/ICredentialRegistry.sol";
 
 /**
  * @title CredentialRegistry
- * @notice The credstack registry: batches of credentials anchored as Merkle roots by operators of
- * accredited issuers, with batch and per-credential revocation and suspension.
+ * @notice The credstack registry: batches of credentials anchored as Merkle roots by operator keys
+ * of accredited issuers, keyed by (issuer, root); batch and per-credential revocation (pending
+ * for the issuer's delay when an operator key revokes, final from the issuer's account) and
+ * suspension; and a safe on-chain credential check for other contracts.
  *
  * @dev Accreditation lives in {AccreditationRegistry}, inherited rather than called: a call to a
  * separate contract costs a cold account access (2,600 gas) plus its own cold reads, which would
  * push anchoring past its 50k gas budget. Both concepts are deployed at one address.
  *
- * Revocation and suspension are bitmaps keyed by (root, index / 256): one storage word covers 256
- * neighbouring credentials, so revoking many neighbours costs little more than revoking one.
+ * Each batch is one packed slot (anchoring key | anchoredAt | leafCount | status | reason) plus,
+ * once revoked, one slot naming who revoked and when. Credential status is kept per word of 256
+ * neighbouring indices: final revocations, pending revocations, suspensions, and who last added
+ * pending revocations (one slot each), so revoking many neighbours costs little more than one.
  */
 contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
-    /// @dev One slot per batch, packed by hand (see _packBatch) so that reading it costs one SLOAD:
-    /// issuer | anchoredAt | leafCount | status | revocationReason.
-    mapping(bytes32 root => uint256 packed) private _batches;
-    mapping(bytes32 root => mapping(uint256 word => uint256 bits)) private _revoked;
-    mapping(bytes32 root => mapping(uint256 word => uint256 bits)) private _suspended;
+    struct WordState {
+        uint256 revoked;
+        uint256 pending;
+        uint256 suspended;
+        /// operator key | since << 160, of the latest pending revocations added to the word
+        uint256 pendingMeta;
+    }
 
-    /// @param admin Governance admin: grants and revokes ACCREDITOR_ROLE.
-    constructor(address admin) AccreditationRegistry(admin) {}
+    struct BatchState {
+        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240
+        uint256 packed;
+        /// revokedBy | revokedAt << 160
+        uint256 revocation;
+        mapping(uint256 word => WordState) words;
+    }
+
+    mapping(address issuer => mapping(bytes32 root => BatchState)) private _batches;
+
+    /**
+     * @param adminDelay Delay of a two-step transfer of the governance admin role.
+     * @param admin Governance admin: grants and revokes ACCREDITOR_ROLE, hands issuers over.
+     */
+    constructor(uint48 adminDelay, address admin) AccreditationRegistry(adminDelay, admin) {}
 
     // ------------------------------------------------------------------ issuing
 
@@ -35,185 +55,262 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         if (root == bytes32(0)) revert InvalidRoot();
         if (leafCount == 0) revert EmptyBatch();
         address issuer = _requireAnchoringOperator();
-        if (_batches[root] != 0) revert BatchAlreadyAnchored(root);
-        _batches[root] = _packBatch(issuer, uint40(block.timestamp), leafCount, BatchStatus.Active, 0);
-        emit BatchAnchored(root, issuer, leafCount, manifestDigest);
+        BatchState storage b = _batches[issuer][root];
+        if (b.packed != 0) revert BatchAlreadyAnchored(issuer, root);
+        b.packed =
+            uint256(uint160(_msgSender())) |
+            (block.timestamp << 160) |
+            (uint256(leafCount) << 200) |
+            (uint256(uint8(BatchStatus.Active)) << 232);
+        emit BatchAnchored(root, issuer, _msgSender(), leafCount, manifestDigest);
     }
 
-    // ------------------------------------------------------------------ status changes
+    // ------------------------------------------------------------------ batch revocation
 
     /// @inheritdoc ICredentialRegistry
     function revokeBatch(bytes32 root, uint8 reason) external {
-        (address issuer, ) = _requireBatchOperator(root);
-        uint256 packed = _batches[root];
-        _batches[root] = _packBatch(issuer, uint40(packed >> 160), uint32(packed >> 200), BatchStatus.Revoked, reason);
-        emit BatchRevoked(root, issuer, reason);
+        (address issuer, bool isFinal) = _requireIssuerOrOperator();
+        BatchState storage b = _batchOf(issuer, root);
+        BatchStatus status = _batchStatus(issuer, b);
+        if (status == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
+        if (status == BatchStatus.RevocationPending && !isFinal) return; // a retry: keep the first, its delay runs
+        _setBatchStatus(b, isFinal ? BatchStatus.Revoked : BatchStatus.RevocationPending, reason);
+        b.revocation = uint256(uint160(_msgSender())) | (block.timestamp << 160);
+        emit BatchRevoked(root, issuer, _msgSender(), reason, isFinal);
     }
 
     /// @inheritdoc ICredentialRegistry
-    function revokeCredentials(bytes32 root, uint256[] calldata indices, uint8 reason) external {
-        (address issuer, uint32 leafCount) = _requireBatchOperator(root);
-        _setBits(_revoked[root], root, indices, leafCount, true);
-        emit CredentialsRevoked(root, issuer, reason, indices);
+    function cancelBatchRevocation(bytes32 root) external {
+        address issuer = _requireIssuerAccount();
+        BatchState storage b = _batchOf(issuer, root);
+        if (_batchStatus(issuer, b) == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
+        if (BatchStatus(uint8(b.packed >> 232)) != BatchStatus.RevocationPending) revert NoPendingBatchRevocation(issuer, root);
+        _setBatchStatus(b, BatchStatus.Active, 0);
+        b.revocation = 0;
+        emit BatchRevocationCancelled(root, issuer);
+    }
+
+    // ------------------------------------------------------------------ credential status
+
+    /// @inheritdoc ICredentialRegistry
+    function revokeCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks, uint8 reason) external {
+        (address issuer, bool isFinal) = _requireIssuerOrOperator();
+        BatchState storage b = _activeBatchOf(issuer, root, words, masks);
+        uint256 delay = revocationDelayOf(issuer);
+        uint256 meta = uint256(uint160(_msgSender())) | (block.timestamp << 160);
+        for (uint256 i = 0; i < words.length; ++i) {
+            WordState storage w = b.words[words[i]];
+            uint256 mask = masks[i];
+            if (isFinal) {
+                w.revoked |= mask;
+                if (w.pending & mask != 0) w.pending &= ~mask;
+                continue;
+            }
+            uint256 pending = w.pending;
+            if (pending != 0) {
+                (, , bool matured, bool voided) = _pendingState(w.pendingMeta, delay);
+                if (voided) pending = 0;
+                else if (matured) {
+                    // Fold final revocations in before a new pending group restarts the clock.
+                    w.revoked |= pending;
+                    pending = 0;
+                }
+            }
+            uint256 added = mask & ~w.revoked & ~pending;
+            if (added == 0 && pending == w.pending) continue; // a retry: nothing new, no restarted delay
+            w.pending = pending | added;
+            if (added != 0) w.pendingMeta = meta;
+        }
+        emit CredentialsRevoked(root, issuer, _msgSender(), reason, isFinal, words, masks);
     }
 
     /// @inheritdoc ICredentialRegistry
-    function suspendCredentials(bytes32 root, uint256[] calldata indices) external {
-        (address issuer, uint32 leafCount) = _requireBatchOperator(root);
-        _setBits(_suspended[root], root, indices, leafCount, true);
-        emit CredentialsSuspended(root, issuer, indices);
+    function cancelRevocations(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
+        address issuer = _requireIssuerAccount();
+        BatchState storage b = _activeBatchOf(issuer, root, words, masks);
+        uint256 delay = revocationDelayOf(issuer);
+        for (uint256 i = 0; i < words.length; ++i) {
+            WordState storage w = b.words[words[i]];
+            if (w.pending & masks[i] == 0) continue;
+            (, , bool matured, bool voided) = _pendingState(w.pendingMeta, delay);
+            if (matured && !voided) revert RevocationIsFinal(root, words[i]);
+            w.pending &= ~masks[i];
+        }
+        emit RevocationsCancelled(root, issuer, words, masks);
     }
 
     /// @inheritdoc ICredentialRegistry
-    function reinstateCredentials(bytes32 root, uint256[] calldata indices) external {
-        (address issuer, uint32 leafCount) = _requireBatchOperator(root);
-        _setBits(_suspended[root], root, indices, leafCount, false);
-        emit CredentialsReinstated(root, issuer, indices);
+    function suspendCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
+        (address issuer, ) = _requireIssuerOrOperator();
+        BatchState storage b = _activeBatchOf(issuer, root, words, masks);
+        for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended |= masks[i];
+        emit CredentialsSuspended(root, issuer, _msgSender(), words, masks);
+    }
+
+    /// @inheritdoc ICredentialRegistry
+    function reinstateCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
+        (address issuer, ) = _requireIssuerOrOperator();
+        BatchState storage b = _activeBatchOf(issuer, root, words, masks);
+        for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended &= ~masks[i];
+        emit CredentialsReinstated(root, issuer, _msgSender(), words, masks);
     }
 
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc ICredentialRegistry
-    function batchOf(bytes32 root) external view returns (Batch memory) {
-        return _batch(root);
+    function batchOf(address issuer, bytes32 root) public view returns (Batch memory batch) {
+        BatchState storage b = _batches[issuer][root];
+        uint256 packed = b.packed;
+        if (packed == 0) return batch;
+        batch.anchoringKey = address(uint160(packed));
+        batch.anchoredAt = uint40(packed >> 160);
+        batch.leafCount = uint32(packed >> 200);
+        batch.status = _batchStatus(issuer, b);
+        (uint40 compromisedSince, ) = _compromise(batch.anchoringKey);
+        batch.anchoringKeyCompromised = compromisedSince != 0 && compromisedSince <= batch.anchoredAt;
+        if (batch.status == BatchStatus.Active) return batch;
+        batch.revocationReason = uint8(packed >> 240);
+        batch.revokedBy = address(uint160(b.revocation));
+        batch.revokedAt = uint40(b.revocation >> 160);
+        batch.revocationFinalAt = BatchStatus(uint8(packed >> 232)) == BatchStatus.Revoked
+            ? batch.revokedAt
+            : batch.revokedAt + revocationDelayOf(issuer);
     }
 
     /// @inheritdoc ICredentialRegistry
-    function isRevoked(bytes32 root, uint256 index) external view returns (bool) {
-        return (_revoked[root][index >> 8] >> (index & 0xff)) & 1 == 1;
-    }
-
-    /// @inheritdoc ICredentialRegistry
-    function isSuspended(bytes32 root, uint256 index) external view returns (bool) {
-        return (_suspended[root][index >> 8] >> (index & 0xff)) & 1 == 1;
-    }
-
-    /// @inheritdoc ICredentialRegistry
-    function statusWords(
-        bytes32 root,
-        uint256 fromWord,
-        uint256 count
-    ) external view returns (uint256[] memory revoked, uint256[] memory suspended) {
-        revoked = new uint256[](count);
-        suspended = new uint256[](count);
-        mapping(uint256 => uint256) storage r = _revoked[root];
-        mapping(uint256 => uint256) storage s = _suspended[root];
-        for (uint256 i = 0; i < count; ++i) {
-            revoked[i] = r[fromWord + i];
-            suspended[i] = s[fromWord + i];
+    function statusWords(address issuer, bytes32 root, uint256[] calldata words) public view returns (StatusWord[] memory status) {
+        BatchState storage b = _batches[issuer][root];
+        uint256 delay = revocationDelayOf(issuer);
+        status = new StatusWord[](words.length);
+        for (uint256 i = 0; i < words.length; ++i) {
+            WordState storage w = b.words[words[i]];
+            StatusWord memory s = status[i];
+            s.revoked = w.revoked;
+            s.suspended = w.suspended;
+            uint256 pending = w.pending;
+            if (pending == 0) continue;
+            (address by, uint40 since, bool matured, bool voided) = _pendingState(w.pendingMeta, delay);
+            if (voided) continue;
+            if (matured) s.revoked |= pending;
+            else s.pending = pending;
+            s.pendingBy = by;
+            s.pendingSince = since;
+            s.pendingFinalAt = since + uint40(delay);
         }
     }
 
     /// @inheritdoc ICredentialRegistry
-    function verificationOf(
-        bytes32 root,
-        uint256[] calldata words
-    )
+    function verificationOf(address issuer, bytes32 root, uint256[] calldata words)
         external
         view
-        returns (
-            Batch memory batch,
-            Accreditation memory accreditation,
-            bytes32 profileDigest,
-            uint256[] memory revoked,
-            uint256[] memory suspended
-        )
+        returns (Batch memory batch, Accreditation memory accreditation, StatusWord[] memory status)
     {
-        batch = _batch(root);
-        if (batch.status != BatchStatus.None) {
-            accreditation = accreditationAt(batch.issuer, batch.anchoredAt);
-            (profileDigest, ) = issuerProfile(batch.issuer);
-        }
-        revoked = new uint256[](words.length);
-        suspended = new uint256[](words.length);
-        mapping(uint256 => uint256) storage r = _revoked[root];
-        mapping(uint256 => uint256) storage s = _suspended[root];
-        for (uint256 i = 0; i < words.length; ++i) {
-            revoked[i] = r[words[i]];
-            suspended[i] = s[words[i]];
-        }
+        batch = batchOf(issuer, root);
+        if (batch.status != BatchStatus.None) accreditation = accreditationAt(issuer, batch.anchoredAt);
+        status = statusWords(issuer, root, words);
     }
 
     /// @inheritdoc ICredentialRegistry
-    function verifyInclusion(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
-        return _batches[root] != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
+    function checkCredential(
+        address issuer,
+        bytes32 root,
+        CredentialLeaf.Fields calldata fields,
+        bytes32[] calldata proof
+    ) external view returns (CredentialState state, bytes32 leaf) {
+        leaf = CredentialLeaf.hash(block.chainid, address(this), fields);
+        BatchState storage b = _batches[issuer][root];
+        uint256 packed = b.packed;
+        if (packed == 0) return (CredentialState.NotAnchored, leaf);
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) return (CredentialState.InvalidProof, leaf);
+        if (fields.index >= uint32(packed >> 200)) return (CredentialState.IndexOutOfRange, leaf);
+        uint40 anchoredAt = uint40(packed >> 160);
+        (uint40 compromisedSince, ) = _compromise(address(uint160(packed)));
+        if (compromisedSince != 0 && compromisedSince <= anchoredAt) return (CredentialState.AnchoringKeyCompromised, leaf);
+        Accreditation memory a = accreditationAt(issuer, anchoredAt);
+        if (!_accreditedAt(a, anchoredAt)) return (CredentialState.IssuerNotAccredited, leaf);
+        if (fields.eqfLevel > a.maxEqfLevel) return (CredentialState.EqfAboveAccreditation, leaf);
+        BatchStatus status = _batchStatus(issuer, b);
+        if (status == BatchStatus.Revoked) return (CredentialState.BatchRevoked, leaf);
+        if (status == BatchStatus.RevocationPending) return (CredentialState.BatchRevocationPending, leaf);
+        return (_credentialState(issuer, b.words[fields.index >> 8], fields.index & 0xff), leaf);
     }
 
-    /**
-     * @notice The leaf of a credential with public fields `fields`, bound to this registry and chain
-     * (see {CredentialLeaf}). Lets clients and contracts recompute a leaf before checking its proof.
-     */
+    /// @inheritdoc ICredentialRegistry
     function leafOf(CredentialLeaf.Fields calldata fields) external view returns (bytes32) {
         return CredentialLeaf.hash(block.chainid, address(this), fields);
     }
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev The unpacked record of `root` (see _packBatch).
-    function _batch(bytes32 root) private view returns (Batch memory) {
-        uint256 packed = _batches[root];
-        return
-            Batch({
-                issuer: address(uint160(packed)),
-                anchoredAt: uint40(packed >> 160),
-                leafCount: uint32(packed >> 200),
-                status: BatchStatus(uint8(packed >> 232)),
-                revocationReason: uint8(packed >> 240)
-            });
-    }
-
-    /// @dev The caller must be a current operator of the issuer that anchored `root`, which must not be revoked.
-    function _requireBatchOperator(bytes32 root) private view returns (address issuer, uint32 leafCount) {
-        issuer = _requireOperator();
-        uint256 packed = _batches[root];
-        if (packed == 0) revert UnknownBatch(root);
-        if (address(uint160(packed)) != issuer) revert NotBatchIssuer(root, issuer);
-        if (BatchStatus(uint8(packed >> 232)) == BatchStatus.Revoked) revert BatchIsRevoked(root);
-        leafCount = uint32(packed >> 200);
-    }
-
-    function _packBatch(
-        address issuer,
-        uint40 anchoredAt,
-        uint32 leafCount,
-        BatchStatus status,
-        uint8 reason
-    ) private pure returns (uint256) {
-        return
-            uint256(uint160(issuer)) |
-            (uint256(anchoredAt) << 160) |
-            (uint256(leafCount) << 200) |
-            (uint256(uint8(status)) << 232) |
-            (uint256(reason) << 240);
+    /// @dev The anchored batch `root` of `issuer`, or UnknownBatch.
+    function _batchOf(address issuer, bytes32 root) private view returns (BatchState storage b) {
+        b = _batches[issuer][root];
+        if (b.packed == 0) revert UnknownBatch(issuer, root);
     }
 
     /**
-     * @dev Sets (or clears) the bits of `indices` in `bitmap`, writing each 256-bit word once per run
-     * of indices that fall in the same word.
+     * @dev The batch whose credentials are changed: anchored, not finally revoked, every mask
+     * non-zero and every index below the leaf count.
      */
-    function _setBits(
-        mapping(uint256 => uint256) storage bitmap,
+    function _activeBatchOf(
+        address issuer,
         bytes32 root,
-        uint256[] calldata indices,
-        uint32 leafCount,
-        bool value
-    ) private {
-        uint256 n = indices.length;
-        if (n == 0) revert NoIndices();
-        uint256 wordIndex = type(uint256).max;
-        uint256 word;
+        uint256[] calldata words,
+        uint256[] calldata masks
+    ) private view returns (BatchState storage b) {
+        b = _batchOf(issuer, root);
+        if (_batchStatus(issuer, b) == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
+        uint256 n = words.length;
+        if (n == 0 || masks.length != n) revert InvalidIndexMasks();
+        uint32 leafCount = uint32(b.packed >> 200);
         for (uint256 i = 0; i < n; ++i) {
-            uint256 index = indices[i];
-            if (index >= leafCount) revert IndexOutOfRange(root, index, leafCount);
-            uint256 w = index >> 8;
-            if (w != wordIndex) {
-                if (wordIndex != type(uint256).max) bitmap[wordIndex] = word;
-                wordIndex = w;
-                word = bitmap[w];
-            }
-            uint256 mask = 1 << (index & 0xff);
-            word = value ? word | mask : word & ~mask;
+            uint256 mask = masks[i];
+            if (mask == 0) revert InvalidIndexMasks();
+            uint256 word = words[i];
+            // The highest index the mask names must be below the leaf count.
+            uint256 top = word * 256 + Math.log2(mask);
+            if (word > type(uint32).max || top >= leafCount) revert IndexOutOfRange(root, top, leafCount);
         }
-        bitmap[wordIndex] = word;
+    }
+
+    /// @dev Sets the status and revocation reason bits of a batch's packed slot.
+    function _setBatchStatus(BatchState storage b, BatchStatus status, uint8 reason) private {
+        b.packed = (b.packed & ~(uint256(0xffff) << 232)) | (uint256(uint8(status)) << 232) | (uint256(reason) << 240);
+    }
+
+    /// @dev The effective status of a batch: a pending revocation past the delay is final, one by a key
+    /// declared compromised since is void.
+    function _batchStatus(address issuer, BatchState storage b) private view returns (BatchStatus) {
+        BatchStatus status = BatchStatus(uint8(b.packed >> 232));
+        if (status != BatchStatus.RevocationPending) return status;
+        (, , bool matured, bool voided) = _pendingState(b.revocation, revocationDelayOf(issuer));
+        if (voided) return BatchStatus.Active;
+        return matured ? BatchStatus.Revoked : BatchStatus.RevocationPending;
+    }
+
+    /// @dev The state of one credential (bit `bit` of word `w`).
+    function _credentialState(address issuer, WordState storage w, uint256 bit) private view returns (CredentialState) {
+        if ((w.revoked >> bit) & 1 == 1) return CredentialState.Revoked;
+        if ((w.pending >> bit) & 1 == 1) {
+            (, , bool matured, bool voided) = _pendingState(w.pendingMeta, revocationDelayOf(issuer));
+            if (!voided) return matured ? CredentialState.Revoked : CredentialState.RevocationPending;
+        }
+        if ((w.suspended >> bit) & 1 == 1) return CredentialState.Suspended;
+        return CredentialState.Valid;
+    }
+
+    /**
+     * @dev Who made a pending revocation (`meta` = key | since << 160), whether it is final (the
+     * delay has passed) and whether it is void: its key was declared compromised since a time at
+     * or before it, and the declaration came before the delay had passed (what became final stays
+     * final, so that a revocation folded into the final bits and one not yet folded read alike).
+     */
+    function _pendingState(uint256 meta, uint256 delay) private view returns (address by, uint40 since, bool matured, bool voided) {
+        by = address(uint160(meta));
+        since = uint40(meta >> 160);
+        uint256 finalAt = uint256(since) + delay;
+        (uint40 compromisedSince, uint40 declaredAt) = _compromise(by);
+        voided = compromisedSince != 0 && compromisedSince <= since && declaredAt < finalAt;
+        matured = !voided && block.timestamp >= finalAt;
     }
 }

@@ -1,99 +1,201 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {CheatcodeTest} from "./utils/CheatcodeTest.sol";
-import {CredentialRegistry} from "../../contracts/registry/CredentialRegistry.sol";
+import {RegistryFixture} from "./utils/RegistryFixture.sol";
+import {CredentialLeaf} from "../../contracts/libraries/CredentialLeaf.sol";
 import {IAccreditationRegistry} from "../../contracts/interfaces/IAccreditationRegistry.sol";
 import {ICredentialRegistry} from "../../contracts/interfaces/ICredentialRegistry.sol";
 
-/// @dev Fuzz tests of the registry's invariants: who may anchor and revoke, that roots are never
-/// overwritten, and that revocation bits never leak across batches or indices.
-contract CredentialRegistryFuzzTest is CheatcodeTest {
-    CredentialRegistry internal registry;
-
-    address internal constant ACCREDITOR = address(0xA11CE);
-    address internal constant ISSUER_A = address(0x1A);
-    address internal constant ISSUER_B = address(0x1B);
-    address internal constant OPERATOR_A = address(0x0A);
-    address internal constant OPERATOR_B = address(0x0B);
-    uint40 internal constant START = 1_700_000_000;
-
-    function setUp() public {
-        vm.warp(START);
-        registry = new CredentialRegistry(address(this));
-        registry.grantRole(registry.ACCREDITOR_ROLE(), ACCREDITOR);
-        vm.startPrank(ACCREDITOR);
-        registry.accredit(ISSUER_A, keccak256("A"), 7, START, START + 365 days);
-        registry.accredit(ISSUER_B, keccak256("B"), 6, START, START + 365 days);
-        vm.stopPrank();
-        vm.prank(ISSUER_A);
-        registry.addOperator(OPERATOR_A);
-        vm.prank(ISSUER_B);
-        registry.addOperator(OPERATOR_B);
+/// @dev Fuzz tests of the registry: batches belong to their issuer, operator keys cannot do
+/// irreversible harm, status bits never leak, and the safe on-chain check.
+contract CredentialRegistryFuzzTest is RegistryFixture {
+    function _isOperator(address who) internal view returns (bool) {
+        return who == OPERATOR_A || who == OPERATOR_B;
     }
 
-    function _isKnown(address who) internal pure returns (bool) {
-        return who == OPERATOR_A || who == OPERATOR_B;
+    function _state(address issuer, bytes32 root, CredentialLeaf.Fields memory f, bytes32[] memory proof)
+        internal
+        view
+        returns (ICredentialRegistry.CredentialState state)
+    {
+        (state, ) = registry.checkCredential(issuer, root, f, proof);
     }
 
     /// Only a current operator key can anchor; anyone else gets NotOperator(caller).
     function testFuzz_onlyOperatorsAnchor(address caller, bytes32 root, uint32 leafCount) public {
-        vm.assume(!_isKnown(caller) && root != bytes32(0) && leafCount != 0);
+        vm.assume(!_isOperator(caller) && root != bytes32(0) && leafCount != 0);
         vm.expectRevert(abi.encodeWithSelector(IAccreditationRegistry.NotOperator.selector, caller));
         vm.prank(caller);
         registry.anchorBatch(root, leafCount, bytes32(0));
     }
 
-    /// A root can never be re-anchored or overwritten, by its issuer or by another one.
-    function testFuzz_rootIsNeverOverwritten(bytes32 root, uint32 countA, uint32 countB, bool sameIssuer) public {
+    /// No front-running: another issuer anchoring the same root first neither blocks the rightful
+    /// issuer nor touches its batch; each issuer's batch is its own, and never overwritten.
+    function testFuzz_sameRootBelongsToEachIssuer(bytes32 root, uint32 countA, uint32 countB, bool bFirst) public {
         vm.assume(root != bytes32(0) && countA != 0 && countB != 0);
+        if (bFirst) {
+            vm.prank(OPERATOR_B);
+            registry.anchorBatch(root, countB, keccak256("copied"));
+        }
         vm.prank(OPERATOR_A);
         registry.anchorBatch(root, countA, keccak256("m1"));
-        ICredentialRegistry.Batch memory before = registry.batchOf(root);
-
+        if (!bFirst) {
+            vm.prank(OPERATOR_B);
+            registry.anchorBatch(root, countB, keccak256("copied"));
+        }
+        ICredentialRegistry.Batch memory a = registry.batchOf(ISSUER_A, root);
+        assertEq(a.anchoringKey, OPERATOR_A, "A's batch anchored by A's key");
+        assertEq(a.leafCount, countA, "A's leaf count");
+        // B revoking its copy does nothing to A's batch.
+        vm.prank(OPERATOR_B);
+        registry.revokeBatch(root, 1);
+        vm.prank(ISSUER_B);
+        registry.revokeBatch(root, 1);
+        assertTrue(registry.batchOf(ISSUER_A, root).status == ICredentialRegistry.BatchStatus.Active, "A unaffected");
+        assertTrue(registry.batchOf(ISSUER_B, root).status == ICredentialRegistry.BatchStatus.Revoked, "B's copy revoked");
+        // And the same issuer can never re-anchor (overwrite) it.
         vm.warp(START + 1 days);
-        vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.BatchAlreadyAnchored.selector, root));
-        vm.prank(sameIssuer ? OPERATOR_A : OPERATOR_B);
-        registry.anchorBatch(root, countB, keccak256("m2"));
-
-        ICredentialRegistry.Batch memory afterwards = registry.batchOf(root);
-        assertEq(afterwards.issuer, ISSUER_A, "issuer unchanged");
-        assertEq(afterwards.leafCount, before.leafCount, "leaf count unchanged");
-        assertEq(afterwards.anchoredAt, before.anchoredAt, "anchor time unchanged");
+        vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.BatchAlreadyAnchored.selector, ISSUER_A, root));
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, countA, keccak256("m2"));
     }
 
-    /// Only a current operator of the batch's issuer can revoke or suspend its credentials.
-    function testFuzz_onlyBatchOperatorsRevoke(address caller, uint256 index) public {
-        vm.assume(caller != OPERATOR_A);
+    /// Only the issuer's account or its current operator keys change a batch's status; another
+    /// issuer's key finds no such batch of its own.
+    function testFuzz_onlyIssuerOrItsOperatorsRevoke(address caller, uint256 index) public {
+        vm.assume(caller != OPERATOR_A && caller != ISSUER_A && caller != ACCREDITOR && caller != ISSUER_B);
         bytes32 root = keccak256("batch");
         vm.prank(OPERATOR_A);
         registry.anchorBatch(root, 1000, bytes32(0));
-        index = bound(index, 0, 999);
-        uint256[] memory indices = new uint256[](1);
-        indices[0] = index;
-
+        (uint256[] memory words, uint256[] memory masks) = _one(bound(index, 0, 999));
         if (caller == OPERATOR_B) {
-            vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.NotBatchIssuer.selector, root, ISSUER_B));
+            vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.UnknownBatch.selector, ISSUER_B, root));
         } else {
-            vm.expectRevert(abi.encodeWithSelector(IAccreditationRegistry.NotOperator.selector, caller));
+            vm.expectRevert(abi.encodeWithSelector(IAccreditationRegistry.NotIssuerOrOperator.selector, caller));
         }
         vm.prank(caller);
-        registry.revokeCredentials(root, indices, 1);
-        assertFalse(registry.isRevoked(root, index), "not revoked");
+        registry.revokeCredentials(root, words, masks, 1);
     }
 
-    /// A removed operator key can no longer anchor or revoke (key rotation).
-    function testFuzz_removedOperatorIsLockedOut(bytes32 root) public {
-        vm.assume(root != bytes32(0));
+    /// An operator key's revocation stops the credential verifying at once, but the issuer's own
+    /// account can cancel it until the delay has passed; after that it is final.
+    function testFuzz_operatorRevocationIsPendingAndCancellable(uint256 wait, bool cancel) public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, CredentialLeaf.Fields memory f1, bytes32[] memory p0, bytes32[] memory p1) = _pairBatch(6, 1);
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 2, bytes32(0));
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "valid before");
+        (uint256[] memory words, uint256[] memory masks) = _one(0);
+        vm.prank(OPERATOR_A);
+        registry.revokeCredentials(root, words, masks, 2);
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.RevocationPending, "stopped at once");
+        assertTrue(_state(ISSUER_A, root, f1, p1) == ICredentialRegistry.CredentialState.Valid, "neighbour untouched");
+
+        uint256 delay = registry.revocationDelayOf(ISSUER_A);
+        wait = bound(wait, 0, 2 * delay);
+        vm.warp(block.timestamp + wait);
+        bool isFinal = wait >= delay;
+        if (!cancel) {
+            ICredentialRegistry.CredentialState expected = isFinal
+                ? ICredentialRegistry.CredentialState.Revoked
+                : ICredentialRegistry.CredentialState.RevocationPending;
+            assertTrue(_state(ISSUER_A, root, f0, p0) == expected, "pending until the delay, then final");
+            return;
+        }
+        if (isFinal) vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.RevocationIsFinal.selector, root, 0));
         vm.prank(ISSUER_A);
-        registry.removeOperator(OPERATOR_A);
+        registry.cancelRevocations(root, words, masks);
+        if (!isFinal) assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "cancelled");
+    }
+
+    /// An operator key can never cancel a revocation, not even its own.
+    function test_operatorCannotCancel() public {
+        bytes32 root = keccak256("x");
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 10, bytes32(0));
+        (uint256[] memory words, uint256[] memory masks) = _one(3);
+        vm.prank(OPERATOR_A);
+        registry.revokeCredentials(root, words, masks, 1);
+        vm.expectRevert(abi.encodeWithSelector(IAccreditationRegistry.OnlyIssuerAccount.selector, OPERATOR_A));
+        vm.prank(OPERATOR_A);
+        registry.cancelRevocations(root, words, masks);
+        vm.expectRevert(abi.encodeWithSelector(IAccreditationRegistry.OnlyIssuerAccount.selector, OPERATOR_A));
+        vm.prank(OPERATOR_A);
+        registry.cancelBatchRevocation(root);
+    }
+
+    /// The issuer's account revokes finally, at once; a final revocation cannot be cancelled.
+    function test_issuerRevocationIsFinal() public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(6, 2);
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 2, bytes32(0));
+        (uint256[] memory words, uint256[] memory masks) = _one(0);
+        vm.prank(ISSUER_A);
+        registry.revokeCredentials(root, words, masks, 3);
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Revoked, "final");
+        vm.prank(ISSUER_A);
+        registry.cancelRevocations(root, words, masks); // no pending bits: nothing to cancel
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Revoked, "still revoked");
+    }
+
+    /// A whole-batch revocation by an operator key is pending and cancellable; by the issuer, final.
+    function testFuzz_batchRevocation(bool byIssuer, bool cancelIt) public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(6, 3);
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 2, bytes32(0));
+        vm.prank(byIssuer ? ISSUER_A : OPERATOR_A);
+        registry.revokeBatch(root, 4);
+        ICredentialRegistry.Batch memory b = registry.batchOf(ISSUER_A, root);
+        assertEq(b.revokedBy, byIssuer ? ISSUER_A : OPERATOR_A, "who revoked");
+        assertEq(b.revocationReason, 4, "reason");
+        if (byIssuer) {
+            assertTrue(b.status == ICredentialRegistry.BatchStatus.Revoked, "final");
+            assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.BatchRevoked, "batch revoked");
+        } else {
+            assertTrue(b.status == ICredentialRegistry.BatchStatus.RevocationPending, "pending");
+            assertEq(b.revocationFinalAt, b.revokedAt + registry.revocationDelayOf(ISSUER_A), "final at");
+            assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.BatchRevocationPending, "stopped");
+        }
+        if (!cancelIt) return;
+        if (byIssuer) vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.BatchIsRevoked.selector, ISSUER_A, root));
+        vm.prank(ISSUER_A);
+        registry.cancelBatchRevocation(root);
+        if (!byIssuer) assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "restored");
+    }
+
+    /// Declaring a key compromised since T voids its not-yet-final revocations from T on and fails
+    /// every batch it anchored from T on; what it did before T stands.
+    function testFuzz_compromisedKeyIsAnnulled(uint256 anchorAfter, uint256 since) public {
+        uint256 delay = registry.revocationDelayOf(ISSUER_A);
+        anchorAfter = bound(anchorAfter, 1, delay / 2);
+        (bytes32 early, CredentialLeaf.Fields memory e0, , bytes32[] memory ep0, ) = _pairBatch(6, 4);
+        (bytes32 late, CredentialLeaf.Fields memory l0, , bytes32[] memory lp0, ) = _pairBatch(6, 5);
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(early, 2, bytes32(0));
+        uint256 t0 = block.timestamp;
+        vm.warp(t0 + anchorAfter);
+        vm.startPrank(OPERATOR_A);
+        registry.anchorBatch(late, 2, bytes32(0));
+        (uint256[] memory words, uint256[] memory masks) = _one(0);
+        registry.revokeCredentials(early, words, masks, 9); // the thief's revocation
+        vm.stopPrank();
+        since = bound(since, t0 + 1, t0 + anchorAfter);
+        vm.prank(ISSUER_A);
+        registry.declareOperatorCompromised(OPERATOR_A, uint40(since));
+
+        assertTrue(_state(ISSUER_A, early, e0, ep0) == ICredentialRegistry.CredentialState.Valid, "revocation voided");
+        assertTrue(_state(ISSUER_A, late, l0, lp0) == ICredentialRegistry.CredentialState.AnchoringKeyCompromised, "late anchor void");
+        assertTrue(registry.batchOf(ISSUER_A, late).anchoringKeyCompromised, "reported");
+        assertFalse(registry.batchOf(ISSUER_A, early).anchoringKeyCompromised, "early anchor stands");
+        vm.warp(block.timestamp + 2 * delay);
+        assertTrue(_state(ISSUER_A, early, e0, ep0) == ICredentialRegistry.CredentialState.Valid, "never matures");
+        // The key is gone.
         vm.expectRevert(abi.encodeWithSelector(IAccreditationRegistry.NotOperator.selector, OPERATOR_A));
         vm.prank(OPERATOR_A);
-        registry.anchorBatch(root, 1, bytes32(0));
+        registry.anchorBatch(keccak256("more"), 1, bytes32(0));
     }
 
-    /// Revoking index i of batch X sets exactly that bit: no other index, no other batch.
-    function testFuzz_revocationBitsDoNotLeak(uint256 leafCount, uint256 i, uint256 j, bytes32 rootX, bytes32 rootY) public {
+    /// Revoking index i of batch X sets exactly that credential's status: no other index, no other batch.
+    function testFuzz_statusBitsDoNotLeak(uint256 leafCount, uint256 i, uint256 j, bytes32 rootX, bytes32 rootY) public {
         vm.assume(rootX != bytes32(0) && rootY != bytes32(0) && rootX != rootY);
         leafCount = bound(leafCount, 1, 1 << 20);
         i = bound(i, 0, leafCount - 1);
@@ -101,63 +203,101 @@ contract CredentialRegistryFuzzTest is CheatcodeTest {
         vm.startPrank(OPERATOR_A);
         registry.anchorBatch(rootX, uint32(leafCount), bytes32(0));
         registry.anchorBatch(rootY, uint32(leafCount), bytes32(0));
-        uint256[] memory indices = new uint256[](1);
-        indices[0] = i;
-        registry.revokeCredentials(rootX, indices, 3);
-        registry.suspendCredentials(rootY, indices);
+        (uint256[] memory words, uint256[] memory masks) = _one(i);
+        registry.revokeCredentials(rootX, words, masks, 3);
+        registry.suspendCredentials(rootY, words, masks);
         vm.stopPrank();
 
-        assertTrue(registry.isRevoked(rootX, i), "revoked bit set");
-        assertFalse(registry.isRevoked(rootY, i), "no leak to other batch");
-        assertFalse(registry.isSuspended(rootX, i), "revocation is not suspension");
-        assertTrue(registry.isSuspended(rootY, i), "suspended bit set");
+        uint256[] memory wi = new uint256[](2);
+        wi[0] = i >> 8;
+        wi[1] = j >> 8;
+        ICredentialRegistry.StatusWord[] memory x = registry.statusWords(ISSUER_A, rootX, wi);
+        ICredentialRegistry.StatusWord[] memory y = registry.statusWords(ISSUER_A, rootY, wi);
+        uint256 bi = uint256(1) << (i & 0xff);
+        uint256 bj = uint256(1) << (j & 0xff);
+        assertEq(x[0].pending, bi, "exactly i pending in X");
+        assertEq(x[0].revoked | x[0].suspended, 0, "nothing else in X");
+        assertEq(y[0].suspended, bi, "exactly i suspended in Y");
+        assertEq(y[0].revoked | y[0].pending, 0, "no revocation leaks to Y");
         if (j != i) {
-            assertFalse(registry.isRevoked(rootX, j), "no leak to other index");
-            assertFalse(registry.isSuspended(rootY, j), "no leak to other index (suspension)");
+            assertTrue(x[1].pending & bj == 0 && y[1].suspended & bj == 0, "no leak to index j");
         }
     }
 
-    /// Indices at or beyond the leaf count are rejected, and nothing is written.
+    /// Indices at or beyond the leaf count are rejected (the highest bit of a mask counts).
     function testFuzz_indexOutOfRange(uint32 leafCount, uint256 index) public {
-        leafCount = uint32(bound(leafCount, 1, type(uint32).max));
-        vm.assume(index >= leafCount);
+        leafCount = uint32(bound(leafCount, 1, type(uint32).max - 1));
+        index = bound(index, leafCount, uint256(type(uint32).max) + 1000);
         bytes32 root = keccak256("range");
         vm.prank(OPERATOR_A);
         registry.anchorBatch(root, leafCount, bytes32(0));
-        uint256[] memory indices = new uint256[](1);
-        indices[0] = index;
+        (uint256[] memory words, uint256[] memory masks) = _one(index);
         vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.IndexOutOfRange.selector, root, index, leafCount));
         vm.prank(OPERATOR_A);
-        registry.revokeCredentials(root, indices, 1);
+        registry.revokeCredentials(root, words, masks, 1);
     }
 
-    /// Suspension is reversible and reinstatement clears exactly the suspended bit.
+    /// Suspension is reversible and reinstatement clears exactly the reinstated credential.
     function testFuzz_suspendThenReinstate(uint256 index) public {
         bytes32 root = keccak256("suspend");
-        index = bound(index, 0, 4095);
+        index = bound(index, 1, 4095);
         vm.startPrank(OPERATOR_A);
         registry.anchorBatch(root, 4096, bytes32(0));
-        uint256[] memory indices = new uint256[](2);
-        indices[0] = index;
-        indices[1] = index == 0 ? 1 : index - 1;
-        registry.suspendCredentials(root, indices);
-        uint256[] memory one = new uint256[](1);
-        one[0] = index;
-        registry.reinstateCredentials(root, one);
+        uint256[] memory words = new uint256[](2);
+        uint256[] memory masks = new uint256[](2);
+        (words[0], masks[0]) = (index >> 8, uint256(1) << (index & 0xff));
+        (words[1], masks[1]) = ((index - 1) >> 8, uint256(1) << ((index - 1) & 0xff));
+        registry.suspendCredentials(root, words, masks);
+        (uint256[] memory w1, uint256[] memory m1) = _one(index);
+        registry.reinstateCredentials(root, w1, m1);
         vm.stopPrank();
-        assertFalse(registry.isSuspended(root, index), "reinstated");
-        assertTrue(registry.isSuspended(root, indices[1]), "neighbour still suspended");
+        ICredentialRegistry.StatusWord[] memory s = registry.statusWords(ISSUER_A, root, words);
+        assertTrue(s[0].suspended & masks[0] == 0, "reinstated");
+        assertTrue(s[1].suspended & masks[1] != 0, "neighbour still suspended");
     }
 
-    /// The accreditation history answers point-in-time queries: suspension takes effect from its timestamp.
-    function testFuzz_accreditationHistory(uint256 suspendAfter, uint256 queryAt) public {
-        suspendAfter = bound(suspendAfter, 1, 100 days);
-        queryAt = bound(queryAt, START, START + 200 days);
-        vm.warp(START + 150 days);
+    /// The safe check recomputes the leaf: a changed public field, a wrong proof, another issuer's
+    /// name or an EQF level above the accreditation never pass.
+    function testFuzz_checkCredentialRecomputesTheLeaf(uint256 field, uint256 value) public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(6, 6);
+        vm.prank(OPERATOR_B); // issuer B: EQF ≤ 6
+        registry.anchorBatch(root, 2, bytes32(0));
+        assertTrue(_state(ISSUER_B, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "genuine");
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.NotAnchored, "not A's batch");
+        field = bound(field, 0, 6);
+        CredentialLeaf.Fields memory t = f0;
+        if (field == 0) t.index = bound(value, 1, type(uint256).max);
+        if (field == 1) t.achievementId = keccak256(abi.encode(value));
+        if (field == 2) t.creditsCenti = uint32(bound(value, 501, type(uint32).max));
+        if (field == 3) t.eqfLevel = uint8(bound(value, 1, 5));
+        if (field == 4) t.awardedAt = uint40(bound(value, START + 1, type(uint40).max));
+        if (field == 5) t.holder = address(uint160(bound(value, 1, type(uint160).max)));
+        if (field == 6) t.credentialDigest = keccak256(abi.encode(value, "other"));
+        vm.assume(keccak256(abi.encode(t)) != keccak256(abi.encode(_fields(0, 6, 6))));
+        ICredentialRegistry.CredentialState s = _state(ISSUER_B, root, t, p0);
+        assertTrue(s == ICredentialRegistry.CredentialState.InvalidProof, "tampered leaf fails its proof");
+    }
+
+    /// A batch whose EQF level exceeds what the issuer was accredited for fails the safe check.
+    function test_checkCredentialEqfAboveAccreditation() public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(7, 7);
+        vm.prank(OPERATOR_B); // issuer B: EQF ≤ 6
+        registry.anchorBatch(root, 2, bytes32(0));
+        assertTrue(_state(ISSUER_B, root, f0, p0) == ICredentialRegistry.CredentialState.EqfAboveAccreditation, "EQF");
+    }
+
+    /// Withdrawal with effect before the anchoring makes the safe check fail; after it, not.
+    function testFuzz_checkCredentialAccreditationAtAnchoring(bool before) public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(6, 8);
+        vm.warp(START + 10 days);
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 2, bytes32(0));
+        vm.warp(START + 20 days);
         vm.prank(ACCREDITOR);
-        registry.suspend(ISSUER_A, uint48(START + suspendAfter));
-        bool expected = queryAt < START + suspendAfter;
-        assertTrue(registry.isAccredited(ISSUER_A, uint48(queryAt)) == expected, "status at time");
-        assertTrue(registry.isAccredited(ISSUER_B, uint48(queryAt)), "other issuer unaffected");
+        registry.withdraw(ISSUER_A, uint48(before ? START + 5 days : START + 15 days));
+        ICredentialRegistry.CredentialState expected = before
+            ? ICredentialRegistry.CredentialState.IssuerNotAccredited
+            : ICredentialRegistry.CredentialState.Valid;
+        assertTrue(_state(ISSUER_A, root, f0, p0) == expected, "accreditation at anchoring time");
     }
 }

@@ -11,6 +11,8 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 selector) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
+    function addr(uint256 privateKey) external pure returns (address);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
 }
 
 /**
@@ -38,6 +40,10 @@ abstract contract CheatcodeTest {
 
     function assertEq(address actual, address expected, string memory what) internal pure {
         if (actual != expected) revert NotEqual(what, uint160(actual), uint160(expected));
+    }
+
+    function assertEq(bytes32 actual, bytes32 expected, string memory what) internal pure {
+        if (actual != expected) revert NotEqual(what, uint256(actual), uint256(expected));
     }
 
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
