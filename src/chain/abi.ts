@@ -6,6 +6,11 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint48",
+        "name": "adminDelay",
+        "type": "uint48"
+      },
+      {
         "internalType": "address",
         "name": "admin",
         "type": "address"
@@ -17,6 +22,33 @@ export const credentialRegistryAbi = [
   {
     "inputs": [],
     "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "AccessControlEnforcedDefaultAdminDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlEnforcedDefaultAdminRules",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "defaultAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "AccessControlInvalidDefaultAdmin",
     "type": "error"
   },
   {
@@ -38,6 +70,27 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      },
+      {
+        "internalType": "uint40",
+        "name": "since",
+        "type": "uint40"
+      }
+    ],
+    "name": "AlreadyCompromised",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -48,6 +101,11 @@ export const credentialRegistryAbi = [
   },
   {
     "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
       {
         "internalType": "bytes32",
         "name": "root",
@@ -71,11 +129,11 @@ export const credentialRegistryAbi = [
       },
       {
         "internalType": "uint48",
-        "name": "lastChange",
+        "name": "currentTime",
         "type": "uint48"
       }
     ],
-    "name": "EffectiveTimeBeforeLastChange",
+    "name": "EffectiveTimeInFuture",
     "type": "error"
   },
   {
@@ -87,11 +145,11 @@ export const credentialRegistryAbi = [
       },
       {
         "internalType": "uint48",
-        "name": "currentTime",
+        "name": "lastChange",
         "type": "uint48"
       }
     ],
-    "name": "EffectiveTimeInFuture",
+    "name": "EffectiveTimeNotAfterLastChange",
     "type": "error"
   },
   {
@@ -123,12 +181,33 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      },
+      {
+        "internalType": "uint40",
+        "name": "since",
+        "type": "uint40"
+      }
+    ],
+    "name": "InvalidCompromiseTime",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "level",
         "type": "uint8"
       }
     ],
     "name": "InvalidEqfLevel",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidIndexMasks",
     "type": "error"
   },
   {
@@ -154,8 +233,35 @@ export const credentialRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidOperatorConsent",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "delay",
+        "type": "uint32"
+      }
+    ],
+    "name": "InvalidRevocationDelay",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "InvalidRoot",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidShortString",
     "type": "error"
   },
   {
@@ -207,24 +313,46 @@ export const credentialRegistryAbi = [
     "type": "error"
   },
   {
-    "inputs": [],
-    "name": "NoIndices",
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      }
+    ],
+    "name": "NeverOperatorOf",
     "type": "error"
   },
   {
     "inputs": [
       {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
-      },
-      {
         "internalType": "address",
         "name": "issuer",
         "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
       }
     ],
-    "name": "NotBatchIssuer",
+    "name": "NoPendingBatchRevocation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "NotAnAccreditor",
     "type": "error"
   },
   {
@@ -241,6 +369,17 @@ export const credentialRegistryAbi = [
       }
     ],
     "name": "NotIssuerAccreditor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotIssuerOrOperator",
     "type": "error"
   },
   {
@@ -274,11 +413,81 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "OnlyIssuerAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "OperatorConsentExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "key",
         "type": "address"
       }
     ],
     "name": "OperatorKeyAlreadyUsed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "word",
+        "type": "uint256"
+      }
+    ],
+    "name": "RevocationIsFinal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "str",
+        "type": "string"
+      }
+    ],
+    "name": "StringTooLong",
     "type": "error"
   },
   {
@@ -299,6 +508,11 @@ export const credentialRegistryAbi = [
   },
   {
     "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
       {
         "internalType": "bytes32",
         "name": "root",
@@ -410,6 +624,12 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint32",
         "name": "leafCount",
@@ -439,12 +659,43 @@ export const credentialRegistryAbi = [
         "internalType": "address",
         "name": "issuer",
         "type": "address"
+      }
+    ],
+    "name": "BatchRevocationCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
       },
       {
         "indexed": false,
         "internalType": "uint8",
         "name": "reason",
         "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "isFinal",
+        "type": "bool"
       }
     ],
     "name": "BatchRevoked",
@@ -466,9 +717,21 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256[]",
-        "name": "indices",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "masks",
         "type": "uint256[]"
       }
     ],
@@ -491,6 +754,12 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint8",
         "name": "reason",
@@ -498,8 +767,20 @@ export const credentialRegistryAbi = [
       },
       {
         "indexed": false,
+        "internalType": "bool",
+        "name": "isFinal",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256[]",
-        "name": "indices",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "masks",
         "type": "uint256[]"
       }
     ],
@@ -522,13 +803,81 @@ export const credentialRegistryAbi = [
         "type": "address"
       },
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      },
+      {
         "indexed": false,
         "internalType": "uint256[]",
-        "name": "indices",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "masks",
         "type": "uint256[]"
       }
     ],
     "name": "CredentialsSuspended",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "DefaultAdminDelayChangeCanceled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "newDelay",
+        "type": "uint48"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "effectSchedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "DefaultAdminDelayChangeScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "DefaultAdminTransferCanceled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "acceptSchedule",
+        "type": "uint48"
+      }
+    ],
+    "name": "DefaultAdminTransferScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "EIP712DomainChanged",
     "type": "event"
   },
   {
@@ -586,6 +935,31 @@ export const credentialRegistryAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "from",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "IssuerTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "key",
         "type": "address"
       }
@@ -607,9 +981,84 @@ export const credentialRegistryAbi = [
         "internalType": "address",
         "name": "key",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint40",
+        "name": "since",
+        "type": "uint40"
+      }
+    ],
+    "name": "OperatorCompromised",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
       }
     ],
     "name": "OperatorRemoved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "delay",
+        "type": "uint32"
+      }
+    ],
+    "name": "RevocationDelaySet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256[]",
+        "name": "masks",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "RevocationsCancelled",
     "type": "event"
   },
   {
@@ -715,6 +1164,19 @@ export const credentialRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "DEFAULT_REVOCATION_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_OPERATORS",
     "outputs": [
       {
@@ -724,6 +1186,52 @@ export const credentialRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_REVOCATION_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_REVOCATION_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "OPERATOR_CONSENT_TYPEHASH",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "acceptDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -800,6 +1308,16 @@ export const credentialRegistryAbi = [
             "internalType": "uint48",
             "name": "effectiveFrom",
             "type": "uint48"
+          },
+          {
+            "internalType": "address",
+            "name": "accreditor",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "profileDigest",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct IAccreditationRegistry.Accreditation",
@@ -814,8 +1332,37 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "accreditationHistoryLength",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "key",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
       }
     ],
     "name": "addOperator",
@@ -849,6 +1396,11 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -860,7 +1412,7 @@ export const credentialRegistryAbi = [
         "components": [
           {
             "internalType": "address",
-            "name": "issuer",
+            "name": "anchoringKey",
             "type": "address"
           },
           {
@@ -882,11 +1434,276 @@ export const credentialRegistryAbi = [
             "internalType": "uint8",
             "name": "revocationReason",
             "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "revokedBy",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "revokedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "revocationFinalAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "bool",
+            "name": "anchoringKeyCompromised",
+            "type": "bool"
           }
         ],
         "internalType": "struct ICredentialRegistry.Batch",
-        "name": "",
+        "name": "batch",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      }
+    ],
+    "name": "beginDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      }
+    ],
+    "name": "cancelBatchRevocation",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "cancelDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "masks",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "cancelRevocations",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint48",
+        "name": "newDelay",
+        "type": "uint48"
+      }
+    ],
+    "name": "changeDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "index",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "achievementId",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "creditsCenti",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "eqfLevel",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "awardedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "address",
+            "name": "holder",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "credentialDigest",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct CredentialLeaf.Fields",
+        "name": "fields",
+        "type": "tuple"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "proof",
+        "type": "bytes32[]"
+      }
+    ],
+    "name": "checkCredential",
+    "outputs": [
+      {
+        "internalType": "enum ICredentialRegistry.CredentialState",
+        "name": "state",
+        "type": "uint8"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "leaf",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      },
+      {
+        "internalType": "uint40",
+        "name": "since",
+        "type": "uint40"
+      }
+    ],
+    "name": "declareOperatorCompromised",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultAdmin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultAdminDelay",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultAdminDelayIncreaseWait",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "eip712Domain",
+    "outputs": [
+      {
+        "internalType": "bytes1",
+        "name": "fields",
+        "type": "bytes1"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "verifyingContract",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "extensions",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -1009,54 +1826,6 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
-    ],
-    "name": "isRevoked",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
-    ],
-    "name": "isSuspended",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "issuer",
         "type": "address"
@@ -1138,6 +1907,35 @@ export const credentialRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "key",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "operatorConsentDigest",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "key",
         "type": "address"
       }
@@ -1159,6 +1957,16 @@ export const credentialRegistryAbi = [
           {
             "internalType": "uint40",
             "name": "removedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "compromisedSince",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "compromiseDeclaredAt",
             "type": "uint40"
           }
         ],
@@ -1184,6 +1992,55 @@ export const credentialRegistryAbi = [
         "internalType": "address[]",
         "name": "",
         "type": "address[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "owner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingDefaultAdmin",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "newAdmin",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingDefaultAdminDelay",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "newDelay",
+        "type": "uint48"
+      },
+      {
+        "internalType": "uint48",
+        "name": "schedule",
+        "type": "uint48"
       }
     ],
     "stateMutability": "view",
@@ -1216,7 +2073,12 @@ export const credentialRegistryAbi = [
       },
       {
         "internalType": "uint256[]",
-        "name": "indices",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "masks",
         "type": "uint256[]"
       }
     ],
@@ -1247,13 +2109,32 @@ export const credentialRegistryAbi = [
       },
       {
         "internalType": "address",
-        "name": "callerConfirmation",
+        "name": "account",
         "type": "address"
       }
     ],
     "name": "renounceRole",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "revocationDelayOf",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1283,7 +2164,12 @@ export const credentialRegistryAbi = [
       },
       {
         "internalType": "uint256[]",
-        "name": "indices",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "masks",
         "type": "uint256[]"
       },
       {
@@ -1316,34 +2202,81 @@ export const credentialRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "rollbackDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "delay",
+        "type": "uint32"
+      }
+    ],
+    "name": "setRevocationDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
       {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
       },
       {
-        "internalType": "uint256",
-        "name": "fromWord",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
+        "internalType": "uint256[]",
+        "name": "words",
+        "type": "uint256[]"
       }
     ],
     "name": "statusWords",
     "outputs": [
       {
-        "internalType": "uint256[]",
-        "name": "revoked",
-        "type": "uint256[]"
-      },
-      {
-        "internalType": "uint256[]",
-        "name": "suspended",
-        "type": "uint256[]"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "revoked",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pending",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "suspended",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "pendingBy",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "pendingSince",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "pendingFinalAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct ICredentialRegistry.StatusWord[]",
+        "name": "status",
+        "type": "tuple[]"
       }
     ],
     "stateMutability": "view",
@@ -1395,7 +2328,12 @@ export const credentialRegistryAbi = [
       },
       {
         "internalType": "uint256[]",
-        "name": "indices",
+        "name": "words",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "masks",
         "type": "uint256[]"
       }
     ],
@@ -1406,6 +2344,29 @@ export const credentialRegistryAbi = [
   },
   {
     "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "newAccreditor",
+        "type": "address"
+      }
+    ],
+    "name": "transferIssuer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
       {
         "internalType": "bytes32",
         "name": "root",
@@ -1423,7 +2384,7 @@ export const credentialRegistryAbi = [
         "components": [
           {
             "internalType": "address",
-            "name": "issuer",
+            "name": "anchoringKey",
             "type": "address"
           },
           {
@@ -1445,6 +2406,26 @@ export const credentialRegistryAbi = [
             "internalType": "uint8",
             "name": "revocationReason",
             "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "revokedBy",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "revokedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "revocationFinalAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "bool",
+            "name": "anchoringKeyCompromised",
+            "type": "bool"
           }
         ],
         "internalType": "struct ICredentialRegistry.Batch",
@@ -1477,6 +2458,16 @@ export const credentialRegistryAbi = [
             "internalType": "uint48",
             "name": "effectiveFrom",
             "type": "uint48"
+          },
+          {
+            "internalType": "address",
+            "name": "accreditor",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "profileDigest",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct IAccreditationRegistry.Accreditation",
@@ -1484,48 +2475,41 @@ export const credentialRegistryAbi = [
         "type": "tuple"
       },
       {
-        "internalType": "bytes32",
-        "name": "profileDigest",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "uint256[]",
-        "name": "revoked",
-        "type": "uint256[]"
-      },
-      {
-        "internalType": "uint256[]",
-        "name": "suspended",
-        "type": "uint256[]"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32",
-        "name": "leaf",
-        "type": "bytes32"
-      },
-      {
-        "internalType": "bytes32[]",
-        "name": "proof",
-        "type": "bytes32[]"
-      }
-    ],
-    "name": "verifyInclusion",
-    "outputs": [
-      {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "revoked",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pending",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "suspended",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "pendingBy",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "pendingSince",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "pendingFinalAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct ICredentialRegistry.StatusWord[]",
+        "name": "status",
+        "type": "tuple[]"
       }
     ],
     "stateMutability": "view",

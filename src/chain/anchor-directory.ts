@@ -4,7 +4,8 @@ import type { Signer } from "ethers";
 import { getAddress, type Address, type BlockNumber, type BlockTag, type Hash, type Hex } from "viem";
 import { getTransactionCount, waitForTransactionReceipt } from "viem/actions";
 import { manifestDigest } from "../batch/build.js";
-import { checkBatch, readManifest, writeFileAtomic } from "../batch/files.js";
+import { checkBatch, readCredentials, readManifest, writeFileAtomic } from "../batch/files.js";
+import { claimedIssuerProfile, type IssuerProfile } from "../credential/issuer-profile.js";
 import type { BatchManifest } from "../batch/format.js";
 import {
   assertRegistry,
@@ -28,6 +29,7 @@ import {
   WrongChainError,
 } from "./errors.js";
 import { anchorBatchWithEthers, ethersReadClient } from "./ethers.js";
+import { checkIssuerCanIssue } from "./preflight.js";
 import type { Accreditation, AnchorResult, BatchRecord } from "./records.js";
 import { toChainError } from "./to-chain-error.js";
 
@@ -220,12 +222,14 @@ async function anchorDirectory(
     return done(manifest.anchor, "already-anchored");
   }
 
-  // Re-verify every credential (streaming) before anything is sent or recorded.
+  // Re-verify every credential (streaming) before anything is sent or recorded; and that the
+  // issuer's accreditation covers the batch (level, name and country), or it could never verify.
   if (!options.skipCheck) await checkCredentials(dir, manifest, progress);
+  await checkIssuerCanIssue(client, { registry, issuer, ...(await batchClaims(dir, manifest)) });
 
   /** The root's record on chain, written into the manifest; null when the root is not anchored. */
   const recover = async (): Promise<ManifestAnchor | null> => {
-    const record = await getBatch(client, { registry, root });
+    const record = await getBatch(client, { registry, issuer, root });
     if (!record) return null;
     const anchor = await anchorOfRecord(client, manifest, record, digest, options.fromBlock, warnings);
     const confirmations = options.confirmations ?? 1;
@@ -284,6 +288,15 @@ async function anchorDirectory(
   return done(anchor, "anchored");
 }
 
+/** What a batch's credentials claim of their issuer (they share it): the EQF level and the profile. */
+async function batchClaims(dir: string, manifest: BatchManifest): Promise<{ eqfLevel: number; profile: IssuerProfile }> {
+  for await (const { file } of readCredentials(dir, manifest)) {
+    const vc = file.credential as { issuer: Parameters<typeof claimedIssuerProfile>[0] };
+    return { eqfLevel: file.leaf.eqfLevel, profile: claimedIssuerProfile(vc.issuer) };
+  }
+  throw new ChainError(`The batch ${dir} has no credentials.`);
+}
+
 /** Re-verifies every credential of the batch against its manifest (checkBatch), with progress. */
 async function checkCredentials(dir: string, manifest: BatchManifest, progress: (p: AnchorProgress) => void): Promise<void> {
   const total = manifest.leafCount;
@@ -340,7 +353,7 @@ async function anchorOfRecord(
   const { root } = manifest;
   if (!sameAddress(record.issuer, manifest.issuer)) throw new IssuerMismatchError(root, manifest.issuer as Address, record.issuer, "anchored");
   if (record.leafCount !== manifest.leafCount) throw new AnchorMismatchError(root, "leafCount", String(manifest.leafCount), String(record.leafCount));
-  const event = await findAnchor(client, { registry: manifest.registry as Address, root, ...(fromBlock !== undefined ? { fromBlock } : {}) });
+  const event = await findAnchor(client, { registry: manifest.registry as Address, issuer: getAddress(manifest.issuer), root, ...(fromBlock !== undefined ? { fromBlock } : {}) });
   if (!event) {
     throw new ChainError(`Batch ${root} is anchored on chain, but its BatchAnchored event was not found${fromBlock !== undefined ? ` from block ${fromBlock}` : ""}.`, {
       details: "The RPC provider may cap log queries: pass the registry's deployment block as fromBlock (--from-block).",
@@ -356,14 +369,15 @@ async function anchorOfRecord(
 async function verifyRecordedAnchor(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<void> {
   const { root } = manifest;
   const registry = manifest.registry as Address;
-  const record = await getBatch(client, { registry, root });
+  const issuer = getAddress(manifest.issuer);
+  const record = await getBatch(client, { registry, issuer, root });
   if (!record) throw new AnchorMismatchError(root, "root", recorded.txHash, "none");
   if (!sameAddress(record.issuer, manifest.issuer)) throw new IssuerMismatchError(root, manifest.issuer as Address, record.issuer, "anchored");
   if (record.anchoredAt !== recorded.anchoredAt) throw new AnchorMismatchError(root, "anchoredAt", String(recorded.anchoredAt), String(record.anchoredAt));
   const block = BigInt(recorded.blockNumber);
-  const event = await findAnchor(client, { registry, root, fromBlock: block, toBlock: block });
+  const event = await findAnchor(client, { registry, issuer, root, fromBlock: block, toBlock: block });
   if (!event) {
-    const actual = await findAnchor(client, { registry, root }).catch(() => null);
+    const actual = await findAnchor(client, { registry, issuer, root }).catch(() => null);
     throw new AnchorMismatchError(root, "blockNumber", String(recorded.blockNumber), actual ? String(actual.blockNumber) : "unknown");
   }
   if (lower(event.txHash) !== lower(recorded.txHash)) throw new AnchorMismatchError(root, "txHash", recorded.txHash, event.txHash);
@@ -416,12 +430,19 @@ export interface BatchStatusReport {
   /** The root's record on chain, or null when it is not anchored. */
   onChain: null | {
     issuer: Address;
+    /** The operator key that anchored the batch. */
+    anchoringKey: Address;
+    /** The issuer declared that key compromised since a time at or before the anchoring. */
+    anchoringKeyCompromised: boolean;
     anchoredAt: number;
     leafCount: number;
-    status: "Active" | "Revoked";
+    status: BatchRecord["status"];
     revocationReason: number;
-    /** Credentials revoked / suspended one by one (bits; a whole-batch revocation shows in `status`). */
+    /** The whole-batch revocation: who, when, final when. */
+    revocation: BatchRecord["revocation"];
+    /** Credentials revoked (final) / pending revocation / suspended one by one (a whole-batch revocation shows in `status`). */
     revokedCount: number | null;
+    revocationPendingCount: number | null;
     suspendedCount: number | null;
     /** The anchoring transaction (from the manifest when recorded, else from the chain's event). */
     txHash: Hash | null;
@@ -465,7 +486,7 @@ export async function batchStatus(
 
   const problems: string[] = [];
   const recorded = manifest.anchor ?? null;
-  const [record, now] = await Promise.all([getBatch(client, { registry, root }), latestTimestamp(client, readContext(client, registry, "batchStatus"))]);
+  const [record, now] = await Promise.all([getBatch(client, { registry, issuer, root }), latestTimestamp(client, readContext(client, registry, "batchStatus"))]);
   const accreditationAt = async (at: number): Promise<AccreditationAt> => {
     const [accreditation, accredited] = await Promise.all([
       getAccreditationAt(client, { registry, issuer, timestamp: at }),
@@ -476,17 +497,21 @@ export async function batchStatus(
 
   let onChain: BatchStatusReport["onChain"] = null;
   if (record) {
-    const counts = manifest.leafCount <= MAX_COUNTED ? await countCredentialStatus(client, { registry, root, leafCount: record.leafCount }) : null;
+    const counts = manifest.leafCount <= MAX_COUNTED ? await countCredentialStatus(client, { registry, issuer, root, leafCount: record.leafCount }) : null;
     // The event: in the recorded block when the manifest has the anchor (cheap), else searched.
     const block = recorded ? BigInt(recorded.blockNumber) : undefined;
-    const event = await findAnchor(client, { registry, root, ...(block !== undefined ? { fromBlock: block, toBlock: block } : options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {}) }).catch(() => null);
+    const event = await findAnchor(client, { registry, issuer, root, ...(block !== undefined ? { fromBlock: block, toBlock: block } : options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {}) }).catch(() => null);
     onChain = {
       issuer: record.issuer,
+      anchoringKey: record.anchoringKey,
+      anchoringKeyCompromised: record.anchoringKeyCompromised,
       anchoredAt: record.anchoredAt,
       leafCount: record.leafCount,
       status: record.status,
       revocationReason: record.revocationReason,
+      revocation: record.revocation,
       revokedCount: counts?.revoked ?? null,
+      revocationPendingCount: counts?.revocationPending ?? null,
       suspendedCount: counts?.suspended ?? null,
       txHash: event?.txHash ?? null,
       blockNumber: event ? Number(event.blockNumber) : null,

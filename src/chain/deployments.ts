@@ -1,4 +1,5 @@
 import { mkdir, readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { getAddress, type Address } from "viem";
 import { writeFileAtomic } from "../batch/files.js";
@@ -23,9 +24,12 @@ export class DeploymentNotFoundError extends Error {
   }
 }
 
-/** The directory holding local deployment records: `$CREDSTACK_HOME` or `./.credstack`. */
+/**
+ * The directory holding local deployment records: `$CREDSTACK_HOME`, else `~/.credstack` in the
+ * user's home — never the working directory, so that a folder cannot bring its own registry.
+ */
 export function credstackHome(): string {
-  return process.env.CREDSTACK_HOME ?? path.resolve(".credstack");
+  return process.env.CREDSTACK_HOME || path.join(os.homedir(), ".credstack");
 }
 
 /** File of the current local deployment. */

@@ -1,5 +1,6 @@
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { CredstackError } from "../credential/errors.js";
+import { revertSentence } from "./revert-messages.js";
 
 /**
  * Typed errors of the chain layer. Every message names the address, root, index or transaction
@@ -78,7 +79,8 @@ export class NotOperatorError extends ChainError {
   constructor(caller: Address, options: { cause?: unknown } = {}) {
     caller = checksum(caller);
     super(`${caller} is not a current operator key of any issuer.`, {
-      details: "An accredited issuer adds operator keys with addOperator; a removed key can never be added again.",
+      details:
+        "The key signs its consent with `credstack issuer operator consent --issuer <addr>`; the issuer then runs `credstack issuer operator add <key> --consent <file>`. A removed key can never be added again.",
       ...options,
     });
     this.caller = caller;
@@ -91,48 +93,47 @@ export class IssuerNotAccreditedError extends ChainError {
   readonly issuer: Address;
   constructor(issuer: Address, options: { cause?: unknown } = {}) {
     issuer = checksum(issuer);
-    super(`Issuer ${issuer} is not accredited now (suspended, withdrawn, or outside its validity window).`, options);
+    super(`Issuer ${issuer} is not accredited now (suspended, withdrawn, or outside its validity window).`, {
+      details: "See `credstack issuer status <issuer>`; only its accreditor can renew or reinstate it (`credstack issuer accredit`).",
+      ...options,
+    });
     this.issuer = issuer;
   }
 }
 
-/** The root is already anchored, by this issuer or another (`BatchAlreadyAnchored`). */
+/** The issuer already anchored this root (`BatchAlreadyAnchored`). */
 export class BatchAlreadyAnchoredError extends ChainError {
   override name = "BatchAlreadyAnchoredError";
-  constructor(
-    readonly root: Hex,
-    options: { cause?: unknown } = {},
-  ) {
-    super(`Batch root ${root} is already anchored.`, {
-      details: "Roots are never overwritten. If this retries an anchoring of yours, findAnchor(root) returns its transaction.",
-      ...options,
-    });
-  }
-}
-
-/** No batch with this root was anchored (`UnknownBatch`). */
-export class UnknownBatchError extends ChainError {
-  override name = "UnknownBatchError";
-  constructor(
-    readonly root: Hex,
-    options: { cause?: unknown } = {},
-  ) {
-    super(`No batch with root ${root} is anchored in this registry.`, options);
-  }
-}
-
-/** The sender operates for `issuer`, but another issuer anchored the batch (`NotBatchIssuer`). */
-export class NotBatchIssuerError extends ChainError {
-  override name = "NotBatchIssuerError";
-  /** The issuer the sender operates for (not the batch's issuer). */
   readonly issuer: Address;
   constructor(
-    readonly root: Hex,
     issuer: Address,
+    readonly root: Hex,
     options: { cause?: unknown } = {},
   ) {
     issuer = checksum(issuer);
-    super(`Batch ${root} was anchored by another issuer than ${issuer}, the sender's issuer.`, options);
+    super(`Issuer ${issuer} already anchored batch root ${root}.`, {
+      details:
+        "Roots are never overwritten. If this retries an anchoring of yours, `credstack batch anchor <dir>` records it from the chain (findAnchor).",
+      ...options,
+    });
+    this.issuer = issuer;
+  }
+}
+
+/** The issuer never anchored a batch with this root (`UnknownBatch`). */
+export class UnknownBatchError extends ChainError {
+  override name = "UnknownBatchError";
+  readonly issuer: Address;
+  constructor(
+    issuer: Address,
+    readonly root: Hex,
+    options: { cause?: unknown } = {},
+  ) {
+    issuer = checksum(issuer);
+    super(`Issuer ${issuer} has no batch with root ${root} in this registry.`, {
+      details: "Check the registry and the key's issuer with `credstack batch status <dir>`; anchor first with `credstack batch anchor <dir>`.",
+      ...options,
+    });
     this.issuer = issuer;
   }
 }
@@ -181,7 +182,11 @@ export class NonceError extends ChainError {
   }
 }
 
-/** The registry reverted with a custom error that has no class of its own (or `Error(string)` / `Panic`). */
+/**
+ * The registry reverted with a custom error that has no class of its own (or `Error(string)` /
+ * `Panic`). The message is a sentence (./revert-messages.ts) naming the values involved and what
+ * to do; `errorName` and `args` keep the raw revert.
+ */
 export class ContractRevertError extends ChainError {
   override name = "ContractRevertError";
   constructor(
@@ -189,11 +194,14 @@ export class ContractRevertError extends ChainError {
     readonly args: readonly unknown[],
     options: { argNames?: readonly string[]; functionName?: string; cause?: unknown } = {},
   ) {
+    const named = Object.fromEntries(args.map((value, i) => [options.argNames?.[i] ?? String(i), value]));
+    const sentence = revertSentence(errorName, named);
     const shown = args.map((value, i) => {
       const name = options.argNames?.[i];
       return name ? `${name}=${formatValue(value)}` : formatValue(value);
     });
-    super(`${options.functionName ?? "The call"} reverted with ${errorName}(${shown.join(", ")}).`, { cause: options.cause });
+    const raw = `${options.functionName ?? "The call"} reverted with ${errorName}(${shown.join(", ")}).`;
+    super(sentence ? sentence.message : raw, { details: sentence ? [sentence.hint, raw].filter(Boolean).join(" ") : undefined, cause: options.cause });
   }
 }
 

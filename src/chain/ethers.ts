@@ -9,7 +9,7 @@ import {
   TransactionTimeoutError,
   WrongChainError,
 } from "./errors.js";
-import { toBatchRecord, toIndices, type AnchorResult, type BatchRecord, type TxResult } from "./records.js";
+import { toBatchRecord, toIndexMasks, type AnchorResult, type BatchRecord, type TxResult } from "./records.js";
 import { revertError, toChainError, type ChainErrorContext } from "./to-chain-error.js";
 import type { RegistryReadClient } from "./actions/client.js";
 
@@ -144,21 +144,23 @@ export async function anchorBatchWithEthers(
 }
 
 /**
- * Revokes credentials of a batch by leaf index with an ethers signer (an operator of the batch's issuer).
+ * Revokes credentials of a batch by leaf index with an ethers signer: final from the issuer's own
+ * account, pending for the issuer's delay from one of its operator keys.
  *
  * @example
- * await revokeCredentialsWithEthers(signer, { registry, root, indices: [3, 4], reason: 2 });
+ * await revokeCredentialsWithEthers(signer, { registry, root, indices: [3, 4], reason: 4 });
  */
 export async function revokeCredentialsWithEthers(
   signer: Signer,
   params: { registry: Address; root: Hex; indices: readonly (number | bigint)[]; reason: number } & EthersWriteOptions,
 ): Promise<TxResult> {
   const { registry, root, indices, reason, ...options } = params;
-  return sendWithEthers(signer, registry, "revokeCredentials", [root, toIndices(indices), reason], options);
+  const { words, masks } = toIndexMasks(indices);
+  return sendWithEthers(signer, registry, "revokeCredentials", [root, words, masks, reason], options);
 }
 
 /**
- * Revokes a whole batch, irreversibly, with an ethers signer.
+ * Revokes a whole batch with an ethers signer: final from the issuer's account, pending from an operator key.
  *
  * @example
  * await revokeBatchWithEthers(signer, { registry, root, reason: 1 });
@@ -172,16 +174,20 @@ export async function revokeBatchWithEthers(
 }
 
 /**
- * The record of batch `root` through an ethers provider (or signer), or `null` when never anchored.
+ * The record of batch `root` of `issuer` through an ethers provider (or signer), or `null` when
+ * that issuer never anchored it.
  *
  * @example
- * const batch = await getBatchWithEthers(provider, { registry, root });
+ * const batch = await getBatchWithEthers(provider, { registry, issuer, root });
  */
-export async function getBatchWithEthers(runner: ContractRunner, params: { registry: Address; root: Hex }): Promise<BatchRecord | null> {
-  const { registry, root } = params;
+export async function getBatchWithEthers(
+  runner: ContractRunner,
+  params: { registry: Address; issuer: Address; root: Hex },
+): Promise<BatchRecord | null> {
+  const { registry, issuer, root } = params;
   try {
-    const raw = await new Contract(registry, credentialRegistryAbi, runner).getFunction("batchOf").staticCall(root);
-    return toBatchRecord(root, raw);
+    const raw = await new Contract(registry, credentialRegistryAbi, runner).getFunction("batchOf").staticCall(issuer, root);
+    return toBatchRecord(issuer, root, raw);
   } catch (err) {
     const chainId = isError(err, "BAD_DATA") ? await chainIdOf(runner) : undefined;
     throw toChainError(err, { functionName: "batchOf", registry, chainId, url: connectionUrl(runner) });

@@ -2,21 +2,44 @@ import { getAddress, type Address, type Hash, type Hex } from "viem";
 import { ValidationError } from "../credential/errors.js";
 
 /** `ICredentialRegistry.BatchStatus`, by value. */
-export const BATCH_STATUSES = ["None", "Active", "Revoked"] as const;
+export const BATCH_STATUSES = ["None", "Active", "RevocationPending", "Revoked"] as const;
 /** `IAccreditationRegistry.AccreditationStatus`, by value. */
 export const ACCREDITATION_STATUSES = ["None", "Active", "Suspended", "Withdrawn"] as const;
 export type AccreditationStatus = (typeof ACCREDITATION_STATUSES)[number];
 
-/** An anchored batch (`batchOf`), status by name. */
+/** A revocation: who made it, when, and when it is (or became) final. */
+export interface Revocation {
+  /** The issuer's own account, or one of its operator keys. */
+  by: Address;
+  /** When it was made (unix seconds). */
+  at: number;
+  /** When it is or became final (unix seconds); a pending revocation can be cancelled by the issuer until then. */
+  finalAt: number;
+  /** Whether it is final now (`finalAt` has passed, or the issuer's account made it). */
+  final: boolean;
+}
+
+/** An anchored batch of an issuer (`batchOf(issuer, root)`), status by name. */
 export interface BatchRecord {
   root: Hex;
+  /** The issuer the batch belongs to (batches are keyed by issuer and root). */
   issuer: Address;
+  /** The operator key that anchored it. */
+  anchoringKey: Address;
   /** Block timestamp of the anchoring (unix seconds). */
   anchoredAt: number;
   leafCount: number;
-  status: "Active" | "Revoked";
+  /**
+   * `RevocationPending`: revoked by an operator key, cancellable by the issuer until
+   * `revocation.finalAt`; `Revoked`: final.
+   */
+  status: "Active" | "RevocationPending" | "Revoked";
   /** Reason code of a whole-batch revocation (0 while Active). */
   revocationReason: number;
+  /** The whole-batch revocation, if any. */
+  revocation: Revocation | null;
+  /** The issuer declared the anchoring key compromised since a time at or before the anchoring. */
+  anchoringKeyCompromised: boolean;
 }
 
 /** An accreditation as it stood at some time (`accreditationAt`), status by name. */
@@ -28,12 +51,21 @@ export interface Accreditation {
   validUntil: number;
   /** When this state took effect (0 if the issuer was never accredited by then). */
   effectiveFrom: number;
+  /** The accreditor responsible for the issuer then (zero address if never accredited). */
+  accreditor: Address;
+  /** The profile digest (keccak256 of RFC 8785 `{country, name}`) in force then. */
+  profileDigest: Hex;
 }
 
-/** The revocation and suspension bits of one credential of a batch. */
+/** The status of one credential of a batch. */
 export interface CredentialStatus {
   index: number;
+  /** Revoked finally (by the issuer's account, or by an operator key past the delay). */
   revoked: boolean;
+  /** Revoked by an operator key, not yet final: the issuer can cancel it until `pending.finalAt`. */
+  revocationPending: boolean;
+  /** Who made the pending revocations of this credential's word (256 neighbours), and when they become final. */
+  pending: Revocation | null;
   suspended: boolean;
 }
 
@@ -54,6 +86,8 @@ export interface AnchorResult extends TxResult {
 export interface AnchorEvent extends TxResult {
   root: Hex;
   issuer: Address;
+  /** The operator key that anchored. */
+  operator: Address;
   leafCount: number;
   manifestDigest: Hex;
   /** Position of the log in its block. */
@@ -65,26 +99,46 @@ type Numeric = number | bigint;
 /** A chain timestamp (unix seconds) as ISO 8601, whole seconds: `2026-06-30T00:00:00Z`. */
 export const isoTime = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 
+type RawBatch = {
+  anchoringKey: string;
+  anchoredAt: Numeric;
+  leafCount: Numeric;
+  status: Numeric;
+  revocationReason: Numeric;
+  revokedBy: string;
+  revokedAt: Numeric;
+  revocationFinalAt: Numeric;
+  anchoringKeyCompromised: boolean;
+};
+
 /**
- * The typed record of a raw `batchOf` result (viem or ethers), or null when the root was never
- * anchored (status None).
+ * The typed record of a raw `batchOf` result (viem or ethers), or null when the issuer never
+ * anchored the root (status None). `now` (unix seconds) decides whether a revocation is final.
  *
  * @example
- * toBatchRecord(root, await readContract(client, { address, abi, functionName: "batchOf", args: [root] }));
+ * toBatchRecord(issuer, root, await readContract(client, { address, abi, functionName: "batchOf", args: [issuer, root] }));
  */
-export function toBatchRecord(
-  root: Hex,
-  raw: { issuer: string; anchoredAt: Numeric; leafCount: Numeric; status: Numeric; revocationReason: Numeric },
-): BatchRecord | null {
+export function toBatchRecord(issuer: Address, root: Hex, raw: RawBatch): BatchRecord | null {
   const status = BATCH_STATUSES[Number(raw.status)];
   if (status === undefined || status === "None") return null;
   return {
     root,
-    issuer: getAddress(raw.issuer),
+    issuer: getAddress(issuer),
+    anchoringKey: getAddress(raw.anchoringKey),
     anchoredAt: Number(raw.anchoredAt),
     leafCount: Number(raw.leafCount),
     status,
     revocationReason: Number(raw.revocationReason),
+    revocation:
+      status === "Active"
+        ? null
+        : {
+            by: getAddress(raw.revokedBy),
+            at: Number(raw.revokedAt),
+            finalAt: Number(raw.revocationFinalAt),
+            final: status === "Revoked",
+          },
+    anchoringKeyCompromised: raw.anchoringKeyCompromised,
   };
 }
 
@@ -92,7 +146,7 @@ export function toBatchRecord(
  * The typed accreditation of a raw `accreditationAt` result (viem or ethers).
  *
  * @example
- * toAccreditation({ status: 1, maxEqfLevel: 7, validFrom: 0, validUntil: 1, effectiveFrom: 0 }).status; // "Active"
+ * toAccreditation({ status: 1, maxEqfLevel: 7, validFrom: 0, validUntil: 1, effectiveFrom: 0, accreditor, profileDigest }).status; // "Active"
  */
 export function toAccreditation(raw: {
   status: Numeric;
@@ -100,6 +154,8 @@ export function toAccreditation(raw: {
   validFrom: Numeric;
   validUntil: Numeric;
   effectiveFrom: Numeric;
+  accreditor: string;
+  profileDigest: string;
 }): Accreditation {
   return {
     status: ACCREDITATION_STATUSES[Number(raw.status)] ?? "None",
@@ -107,6 +163,8 @@ export function toAccreditation(raw: {
     validFrom: Number(raw.validFrom),
     validUntil: Number(raw.validUntil),
     effectiveFrom: Number(raw.effectiveFrom),
+    accreditor: getAddress(raw.accreditor),
+    profileDigest: raw.profileDigest as Hex,
   };
 }
 
@@ -127,14 +185,70 @@ export function toIndices(indices: readonly Numeric[]): bigint[] {
   return indices.map((i) => BigInt(i));
 }
 
+/** A raw `StatusWord` (viem or ethers): the status of 256 neighbouring credentials. */
+export interface RawStatusWord {
+  revoked: Numeric;
+  pending: Numeric;
+  suspended: Numeric;
+  pendingBy: string;
+  pendingSince: Numeric;
+  pendingFinalAt: Numeric;
+}
+
 /**
- * Revocation and suspension bits of `indices` from `statusWords` words. Bit layout (see
- * CredentialRegistry): credential `i` is bit `i & 0xff` of word `i >> 8`.
+ * The status of credential `index` from its `StatusWord` (credential `i` is bit `i & 0xff` of word
+ * `i >> 8`; see CredentialRegistry).
  *
  * @example
- * bitsOf(700n, 1n << 188n, 0n); // { index: 700, revoked: true, suspended: false }  (700 = 2·256 + 188)
+ * statusOf(700n, { revoked: 1n << 188n, pending: 0n, suspended: 0n, … }).revoked; // true (700 = 2·256 + 188)
  */
-export function bitsOf(index: bigint, revokedWord: bigint, suspendedWord: bigint): CredentialStatus {
+export function statusOf(index: bigint, word: RawStatusWord): CredentialStatus {
   const bit = index & 0xffn;
-  return { index: Number(index), revoked: ((revokedWord >> bit) & 1n) === 1n, suspended: ((suspendedWord >> bit) & 1n) === 1n };
+  const has = (w: Numeric) => ((BigInt(w) >> bit) & 1n) === 1n;
+  const revocationPending = has(word.pending);
+  const hasPending = BigInt(word.pending) !== 0n || BigInt(word.pendingSince) !== 0n;
+  return {
+    index: Number(index),
+    revoked: has(word.revoked),
+    revocationPending,
+    pending: hasPending && BigInt(word.pendingSince) !== 0n
+      ? {
+          by: getAddress(word.pendingBy),
+          at: Number(word.pendingSince),
+          finalAt: Number(word.pendingFinalAt),
+          final: false,
+        }
+      : null,
+    suspended: has(word.suspended),
+  };
+}
+
+/**
+ * Credential indices as the registry takes them: one 256-bit mask per word of 256 neighbouring
+ * indices (`words[i]` = index / 256, bit index % 256 of `masks[i]`), words ascending. Lean calldata:
+ * 100 neighbours cost one word and one mask.
+ *
+ * @example
+ * toIndexMasks([3, 4, 700]); // { words: [0n, 2n], masks: [0b11000n, 1n << 188n] }
+ */
+export function toIndexMasks(indices: readonly Numeric[]): { words: bigint[]; masks: bigint[] } {
+  const byWord = new Map<bigint, bigint>();
+  for (const index of toIndices(indices)) byWord.set(index >> 8n, (byWord.get(index >> 8n) ?? 0n) | (1n << (index & 0xffn)));
+  const words = [...byWord.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { words, masks: words.map((w) => byWord.get(w)!) };
+}
+
+/**
+ * The indices a (words, masks) pair names, ascending (the inverse of {@link toIndexMasks}; for
+ * decoding `CredentialsRevoked` events).
+ *
+ * @example
+ * fromIndexMasks([0n, 2n], [0b11000n, 1n << 188n]); // [3, 4, 700]
+ */
+export function fromIndexMasks(words: readonly bigint[], masks: readonly bigint[]): number[] {
+  const out: number[] = [];
+  words.forEach((w, i) => {
+    for (let bit = 0n, m = masks[i] ?? 0n; m !== 0n; bit++, m >>= 1n) if (m & 1n) out.push(Number(w * 256n + bit));
+  });
+  return out.sort((a, b) => a - b);
 }

@@ -8,7 +8,6 @@ import {
   InsufficientFundsError,
   IssuerNotAccreditedError,
   NonceError,
-  NotBatchIssuerError,
   NotOperatorError,
   RegistryNotDeployedError,
   RpcUnreachableError,
@@ -130,11 +129,9 @@ function fromRevert(errorName: string, args: readonly unknown[], options: { func
     case "IssuerNotAccredited":
       return new IssuerNotAccreditedError(a as Address, options);
     case "BatchAlreadyAnchored":
-      return new BatchAlreadyAnchoredError(a as Hex, options);
+      return new BatchAlreadyAnchoredError(a as Address, b as Hex, options);
     case "UnknownBatch":
-      return new UnknownBatchError(a as Hex, options);
-    case "NotBatchIssuer":
-      return new NotBatchIssuerError(a as Hex, b as Address, options);
+      return new UnknownBatchError(a as Address, b as Hex, options);
     case "IndexOutOfRange":
       return new IndexOutOfRangeError(a as Hex, BigInt(b as bigint), Number(c), options);
     default: {

@@ -14,11 +14,16 @@ const HELP_FOOTER = `
 Environment:
   CREDSTACK_PRIVATE_KEY        signing key (hex), for commands that send transactions
   CREDSTACK_KEYSTORE_PASSWORD  password of the --keystore file
-  CREDSTACK_HOME               where the local deployment record lives (default ./.credstack)
+  CREDSTACK_HOME               where the local deployment record lives (default ~/.credstack)
+  CREDSTACK_TRUST              registries a verifier trusts: eip155:<chainId>:<address>, comma-separated
+  CREDSTACK_TRUST_FILE         trust file (default ~/.config/credstack/trust.json)
   CREDSTACK_DEBUG=1            print stack traces of errors
 
 Exit codes: 0 success · 1 rejected or invalid (bad batch, transaction refused) ·
             2 usage or environment error (bad arguments, missing key, RPC unreachable, wrong chain)`;
+
+/** Commander: a repeatable option's values. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 type Action<O> = (options: O, globals: GlobalOptions, out: Output, command: Command) => Promise<number | void>;
 
@@ -68,11 +73,32 @@ export function program(): Command {
     .option("--from <date>", "start of the validity window (default: now)")
     .option("--until <date>", "end of the validity window (default: 5 years from the start)")
     .action(run(async () => (await import("./commands/issuer.js")).accredit));
+  issuer
+    .command("status <address>")
+    .description("an issuer's accreditation now, accreditor, profile digest, operator keys, revocation delay")
+    .action(run(async () => (await import("./commands/issuer.js")).status));
+  issuer
+    .command("revocation-delay <hours>")
+    .description("how long an operator key's revocations stay cancellable before they are final (signed by the issuer's key)")
+    .action(run(async () => (await import("./commands/issuer.js")).revocationDelay));
   const operator = issuer.command("operator").description("operator keys of the issuer whose key signs");
   operator
+    .command("consent")
+    .description("sign, with the operator key itself, its consent to operate for an issuer (EIP-712; nothing is sent)")
+    .requiredOption("--issuer <address>", "the issuer the key will operate for")
+    .option("--valid-for <hours>", "how long the consent can be used", "168")
+    .option("--out <file>", "write the consent document to this file")
+    .action(run(async () => (await import("./commands/issuer.js")).operatorConsent));
+  operator
     .command("add <address>")
-    .description("add an operator key (signed by the issuer's key); keys are single-use")
+    .description("add an operator key with its consent (signed by the issuer's key); keys are single-use")
+    .requiredOption("--consent <file>", "the key's consent document (`issuer operator consent`)")
     .action(run(async () => (await import("./commands/issuer.js")).operatorAdd));
+  operator
+    .command("compromised <address>")
+    .description("declare an operator key compromised since a time (signed by the issuer's key): removes it, voids what it did since")
+    .requiredOption("--since <date>", "from when the key is no longer trusted (ISO 8601)")
+    .action(run(async () => (await import("./commands/issuer.js")).operatorCompromised));
   operator
     .command("remove <address>")
     .description("remove an operator key (signed by the issuer's key); what it anchored stays valid")
@@ -118,9 +144,13 @@ export function program(): Command {
     .description("verify credential files: format, integrity, inclusion, anchor, accreditation, revocation, validity")
     .option("--offline", "check format, integrity, inclusion and validity only (nothing on chain)")
     .option("--at <time>", "verification time for the validity window: ISO 8601 or unix seconds (default: now)")
+    .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (repeatable; with --rpc)", collect, [])
+    .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
     .addHelpText(
       "after",
-      "\nThe registry checked is --registry, else the local deployment's; a credential naming another registry or chain is invalid.\n" +
+      "\nTrust: --trust, else CREDSTACK_TRUST, else ~/.config/credstack/trust.json (CREDSTACK_TRUST_FILE), else --rpc with --registry,\n" +
+        "else the local development deployment in CREDSTACK_HOME (default ~/.credstack), only on this machine. Never the working directory.\n" +
+        "A credential naming another registry or chain is invalid.\n" +
         "Exit codes: 0 every credential valid · 1 any invalid · 2 any could not be checked (node unreachable, unreadable file) or usage error",
     )
     .action(run(async () => (await import("./commands/verify.js")).verify));

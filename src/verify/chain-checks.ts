@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import type { VerificationRecord } from "../chain/actions/index.js";
+import type { Revocation, VerificationRecord } from "../chain/actions/index.js";
 import { RegistryNotDeployedError, RpcUnreachableError, WrongChainError } from "../chain/errors.js";
 import { isoTime } from "../chain/records.js";
 import { claimedIssuerProfile, issuerProfileDigest } from "../credential/issuer-profile.js";
@@ -45,10 +45,11 @@ export function subjectOf(p: ParsedCredential): ChainSubject {
   };
 }
 
-/** The registry a verifier trusts, and the chain it is on. */
+/** The registry a verifier trusts, the chain it is on, and optionally the accreditors it trusts there. */
 export interface TrustedRegistry {
   chainId: number;
   registry: Address;
+  accreditors?: readonly Address[];
 }
 
 /**
@@ -77,10 +78,22 @@ export function checkTarget(p: ChainSubject, trusted: TrustedRegistry): Check | 
  * later than `at` fails only when the caller chose `at` (`atGiven`): when `at` is "now", a block
  * stamped slightly ahead of the local clock is clock skew, not a credential from the future.
  */
-export function chainChecks(p: ChainSubject, record: VerificationRecord, at: number, atGiven = true, memo?: Map<string, Check>): Check[] {
+export function chainChecks(
+  p: ChainSubject,
+  record: VerificationRecord,
+  trusted: TrustedRegistry,
+  at: number,
+  atGiven = true,
+  memo?: Map<string, Check>,
+): Check[] {
   const { batch } = record;
   if (batch === null) {
-    return [check("anchored", "CS-ANCHOR-NOT-FOUND", `The root ${p.root} was never anchored on registry ${p.registry}.`, { root: p.root })];
+    return [
+      check("anchored", "CS-ANCHOR-NOT-FOUND", `Issuer ${p.issuer} never anchored the root ${p.root} on registry ${p.registry}.`, {
+        root: p.root,
+        issuer: p.issuer,
+      }),
+    ];
   }
   const issuer = p.issuer;
   if (!sameHex(batch.issuer, issuer)) {
@@ -109,24 +122,40 @@ export function chainChecks(p: ChainSubject, record: VerificationRecord, at: num
     return { ...made, ...(made.details ? { details: { ...made.details } } : {}) }; // each report its own objects
   };
   const anchored = shared("anchored", () =>
-    atGiven && batch.anchoredAt > at
+    batch.anchoringKeyCompromised
+      ? check(
+          "anchored",
+          "CS-ANCHOR-KEY-COMPROMISED",
+          `The batch was anchored by operator key ${batch.anchoringKey}, which the issuer declared compromised since before the anchoring (${isoTime(batch.anchoredAt)}).`,
+          { anchoringKey: batch.anchoringKey, anchoredAt: isoTime(batch.anchoredAt) },
+        )
+      : atGiven && batch.anchoredAt > at
       ? check("anchored", "CS-ANCHOR-AFTER-VERIFICATION-TIME", `Anchored at ${isoTime(batch.anchoredAt)}, after the verification time ${isoTime(at)}.`, {
           anchoredAt: isoTime(batch.anchoredAt),
           at: isoTime(at),
         })
       : check("anchored", "CS-ANCHOR-VALID", `Anchored by ${p.issuerName} (${batch.issuer}) at ${isoTime(batch.anchoredAt)}, batch of ${batch.leafCount}.`, {
           issuer: batch.issuer,
+          anchoringKey: batch.anchoringKey,
           anchoredAt: isoTime(batch.anchoredAt),
           leafCount: batch.leafCount,
         }),
   );
-  return [anchored, shared("accredited", () => checkAccreditation(p, record)), checkStatus(p, record)];
+  return [anchored, shared("accredited", () => checkAccreditation(p, record, trusted)), checkStatus(p, record)];
 }
 
-function checkAccreditation(p: ChainSubject, record: VerificationRecord): Check {
+function checkAccreditation(p: ChainSubject, record: VerificationRecord, trusted: TrustedRegistry): Check {
   const { batch, accreditation: a } = record;
   const when = isoTime(batch!.anchoredAt);
-  const details = { status: a.status, maxEqfLevel: a.maxEqfLevel, validFrom: isoTime(a.validFrom), validUntil: isoTime(a.validUntil), effectiveFrom: isoTime(a.effectiveFrom), anchoredAt: when };
+  const details = {
+    status: a.status,
+    maxEqfLevel: a.maxEqfLevel,
+    validFrom: isoTime(a.validFrom),
+    validUntil: isoTime(a.validUntil),
+    effectiveFrom: isoTime(a.effectiveFrom),
+    accreditor: a.accreditor,
+    anchoredAt: when,
+  };
   switch (a.status) {
     case "None":
       return check("accredited", "CS-ACCREDITATION-NONE", `The issuer was not accredited when the batch was anchored (${when}).`, details);
@@ -139,12 +168,20 @@ function checkAccreditation(p: ChainSubject, record: VerificationRecord): Check 
   if (anchoredAt < a.validFrom || anchoredAt >= a.validUntil) {
     return check("accredited", "CS-ACCREDITATION-OUTSIDE-WINDOW", `The anchoring at ${when} is outside the accreditation window ${isoTime(a.validFrom)} – ${isoTime(a.validUntil)}.`, details);
   }
-  if (!sameHex(record.profileDigest, p.profileDigest)) {
+  if (trusted.accreditors && !trusted.accreditors.some((t) => sameHex(t, a.accreditor))) {
+    return check(
+      "accredited",
+      "CS-ACCREDITATION-UNTRUSTED-ACCREDITOR",
+      `The issuer was accredited by ${a.accreditor} when the batch was anchored, an accreditor this verifier does not trust.`,
+      { ...details, trustedAccreditors: [...trusted.accreditors] },
+    );
+  }
+  if (!sameHex(a.profileDigest, p.profileDigest)) {
     return check(
       "accredited",
       "CS-ACCREDITATION-PROFILE-MISMATCH",
-      `The credential names its issuer "${p.issuerName}" (${p.issuerCountry}), which is not the profile its accreditor recorded for ${batch!.issuer}.`,
-      { ...details, claimed: { name: p.issuerName, country: p.issuerCountry }, claimedDigest: p.profileDigest, recordedDigest: record.profileDigest },
+      `The credential names its issuer "${p.issuerName}" (${p.issuerCountry}), which is not the profile its accreditor recorded for ${batch!.issuer} when the batch was anchored.`,
+      { ...details, claimed: { name: p.issuerName, country: p.issuerCountry }, claimedDigest: p.profileDigest, recordedDigest: a.profileDigest },
     );
   }
   const eqf = p.eqfLevel;
@@ -154,15 +191,35 @@ function checkAccreditation(p: ChainSubject, record: VerificationRecord): Check 
   return check("accredited", "CS-ACCREDITATION-VALID", `Accredited as "${p.issuerName}" (${p.issuerCountry}) up to EQF ${a.maxEqfLevel} when the batch was anchored (window until ${isoTime(a.validUntil)}).`, details);
 }
 
+/** Who revoked, and whether it is final: the details of a revocation. */
+function revocationDetails(r: Revocation, issuer: Address) {
+  return { by: r.by, byIssuerAccount: sameHex(r.by, issuer), at: isoTime(r.at), final: r.final, finalAt: isoTime(r.finalAt) };
+}
+
 function checkStatus(p: ChainSubject, { batch, credentials }: VerificationRecord): Check {
   const index = p.index;
-  if (batch!.status === "Revoked") {
-    return check("status", "CS-STATUS-BATCH-REVOKED", `The whole batch was revoked (reason code ${batch!.revocationReason}).`, { reason: batch!.revocationReason });
+  const b = batch!;
+  if (b.status !== "Active") {
+    const r = b.revocation!;
+    const who = sameHex(r.by, b.issuer) ? "the issuer's account" : `operator key ${r.by}`;
+    const details = { reason: b.revocationReason, ...revocationDetails(r, b.issuer) };
+    return b.status === "Revoked"
+      ? check("status", "CS-STATUS-BATCH-REVOKED", `The whole batch was revoked by ${who} (reason code ${b.revocationReason}), final since ${isoTime(r.finalAt)}.`, details)
+      : check("status", "CS-STATUS-BATCH-REVOCATION-PENDING", `The whole batch was revoked by ${who} at ${isoTime(r.at)} (reason code ${b.revocationReason}); final at ${isoTime(r.finalAt)} unless the issuer cancels it.`, details);
   }
-  const bits = credentials.find((c) => c.index === index);
-  if (!bits) return check("status", "CS-RPC-ERROR", `Could not check: the registry's answer lacks credential ${index}'s status.`);
-  if (bits.revoked) return check("status", "CS-STATUS-REVOKED", `Credential ${index} of the batch was revoked by its issuer.`, { index });
-  if (bits.suspended) return check("status", "CS-STATUS-SUSPENDED", `Credential ${index} of the batch is suspended by its issuer.`, { index });
+  const status = credentials.find((c) => c.index === index);
+  if (!status) return check("status", "CS-RPC-ERROR", `Could not check: the registry's answer lacks credential ${index}'s status.`);
+  if (status.revoked) return check("status", "CS-STATUS-REVOKED", `Credential ${index} of the batch was revoked by its issuer (final).`, { index, final: true });
+  if (status.revocationPending) {
+    const r = status.pending!;
+    return check(
+      "status",
+      "CS-STATUS-REVOCATION-PENDING",
+      `Credential ${index} was revoked by operator key ${r.by} at ${isoTime(r.at)}; final at ${isoTime(r.finalAt)} unless the issuer cancels it.`,
+      { index, ...revocationDetails(r, b.issuer) },
+    );
+  }
+  if (status.suspended) return check("status", "CS-STATUS-SUSPENDED", `Credential ${index} of the batch is suspended by its issuer.`, { index });
   return check("status", "CS-STATUS-VALID", "Neither the batch nor the credential is revoked or suspended.");
 }
 

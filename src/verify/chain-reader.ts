@@ -3,12 +3,12 @@ import { getVerificationRecord, type CredentialStatus, type RegistryReadClient, 
 
 /**
  * Reading what verification needs from the chain: one `verificationOf` call per distinct batch
- * root, and a cache of the answers.
+ * (issuer and root), and a cache of the answers.
  */
 
 /** A cache of batch records shared by verifications (e.g. a verifier service's lifetime). */
 export interface VerificationCache {
-  /** The record of `root` with the bits of every index in `indices`, when cached and fresh. */
+  /** The record of a batch with the status of every index in `indices`, when cached and fresh. */
   get(key: string, indices: readonly number[]): VerificationRecord | undefined;
   /** Stores (merges) what was read about a root. */
   set(key: string, record: VerificationRecord): void;
@@ -20,7 +20,6 @@ interface Entry {
   expires: number;
   batch: VerificationRecord["batch"];
   accreditation: VerificationRecord["accreditation"];
-  profileDigest: VerificationRecord["profileDigest"];
   bits: Map<number, CredentialStatus>;
 }
 
@@ -52,13 +51,13 @@ export function createVerificationCache(options: { ttlMs?: number; maxEntries?: 
         if (!bits) return undefined;
         credentials.push(bits);
       }
-      return { batch: entry.batch, accreditation: entry.accreditation, profileDigest: entry.profileDigest, credentials };
+      return { batch: entry.batch, accreditation: entry.accreditation, credentials };
     },
     set(key, record) {
       let entry = entries.get(key);
       if (!entry || entry.expires <= Date.now()) {
         if (entries.size >= max) entries.delete(entries.keys().next().value!);
-        entry = { expires: Date.now() + ttl, batch: record.batch, accreditation: record.accreditation, profileDigest: record.profileDigest, bits: new Map() };
+        entry = { expires: Date.now() + ttl, batch: record.batch, accreditation: record.accreditation, bits: new Map() };
         entries.set(key, entry);
       }
       for (const c of record.credentials) entry.bits.set(c.index, c);
@@ -69,38 +68,47 @@ export function createVerificationCache(options: { ttlMs?: number; maxEntries?: 
   };
 }
 
-/** The cache key of a root on a registry of a chain. */
-export const cacheKey = (chainId: number, registry: Address, root: Hex) => `${chainId}:${registry.toLowerCase()}:${root.toLowerCase()}`;
+/** A batch as the registry keys it: its issuer and its root. */
+export interface BatchRef {
+  issuer: Address;
+  root: Hex;
+}
+
+/** The key of a batch (issuer and root) within one registry. */
+export const batchKey = (b: BatchRef) => `${b.issuer.toLowerCase()}:${b.root.toLowerCase()}`;
+
+/** The cache key of a batch on a registry of a chain. */
+export const cacheKey = (chainId: number, registry: Address, b: BatchRef) => `${chainId}:${registry.toLowerCase()}:${batchKey(b)}`;
 
 /**
- * The records of many roots, one `verificationOf` call per root not in `cache`, at most
- * `concurrency` in flight (a transport with `batch: true` sends each wave in one HTTP request).
- * A root whose read failed maps to its (typed) error.
+ * The records of many batches (keyed by {@link batchKey}), one `verificationOf` call per batch not
+ * in `cache`, at most `concurrency` in flight (a transport with `batch: true` sends each wave in
+ * one HTTP request). A batch whose read failed maps to its (typed) error.
  */
 export async function readRecords(
   client: RegistryReadClient,
   trusted: { chainId: number; registry: Address },
-  wanted: ReadonlyMap<Hex, readonly number[]>,
+  wanted: ReadonlyMap<string, BatchRef & { indices: readonly number[] }>,
   cache: VerificationCache,
   concurrency: number,
-): Promise<Map<Hex, VerificationRecord | Error>> {
-  const results = new Map<Hex, VerificationRecord | Error>();
-  const todo: [Hex, readonly number[]][] = [];
-  for (const [root, indices] of wanted) {
-    const hit = cache.get(cacheKey(trusted.chainId, trusted.registry, root), indices);
-    if (hit) results.set(root, hit);
-    else todo.push([root, indices]);
+): Promise<Map<string, VerificationRecord | Error>> {
+  const results = new Map<string, VerificationRecord | Error>();
+  const todo: [string, BatchRef & { indices: readonly number[] }][] = [];
+  for (const [key, want] of wanted) {
+    const hit = cache.get(cacheKey(trusted.chainId, trusted.registry, want), want.indices);
+    if (hit) results.set(key, hit);
+    else todo.push([key, want]);
   }
   let next = 0;
   const worker = async () => {
     while (next < todo.length) {
-      const [root, indices] = todo[next++]!;
+      const [key, want] = todo[next++]!;
       try {
-        const record = await getVerificationRecord(client, { registry: trusted.registry, root, indices });
-        cache.set(cacheKey(trusted.chainId, trusted.registry, root), record);
-        results.set(root, record);
+        const record = await getVerificationRecord(client, { registry: trusted.registry, issuer: want.issuer, root: want.root, indices: want.indices });
+        cache.set(cacheKey(trusted.chainId, trusted.registry, want), record);
+        results.set(key, record);
       } catch (error) {
-        results.set(root, error as Error);
+        results.set(key, error as Error);
       }
     }
   };

@@ -54,6 +54,7 @@ export const VERIFICATION_CODES = {
   "CS-ANCHOR-ISSUER-MISMATCH": { check: "anchored", status: "INVALID" },
   "CS-ANCHOR-INDEX-OUT-OF-RANGE": { check: "anchored", status: "INVALID" },
   "CS-ANCHOR-AFTER-VERIFICATION-TIME": { check: "anchored", status: "INVALID" },
+  "CS-ANCHOR-KEY-COMPROMISED": { check: "anchored", status: "INVALID" },
   // accredited: the issuer was accredited when the batch was anchored, under the name and country
   // the credential gives it, up to the credential's EQF level
   "CS-ACCREDITATION-VALID": { check: "accredited", status: "VALID" },
@@ -63,11 +64,14 @@ export const VERIFICATION_CODES = {
   "CS-ACCREDITATION-OUTSIDE-WINDOW": { check: "accredited", status: "INVALID" },
   "CS-ACCREDITATION-EQF-EXCEEDED": { check: "accredited", status: "INVALID" },
   "CS-ACCREDITATION-PROFILE-MISMATCH": { check: "accredited", status: "INVALID" },
+  "CS-ACCREDITATION-UNTRUSTED-ACCREDITOR": { check: "accredited", status: "INVALID" },
   // status: neither the batch nor the credential is revoked or suspended
   "CS-STATUS-VALID": { check: "status", status: "VALID" },
   "CS-STATUS-BATCH-REVOKED": { check: "status", status: "INVALID" },
   "CS-STATUS-REVOKED": { check: "status", status: "INVALID" },
   "CS-STATUS-SUSPENDED": { check: "status", status: "INVALID" },
+  "CS-STATUS-REVOCATION-PENDING": { check: "status", status: "INVALID" },
+  "CS-STATUS-BATCH-REVOCATION-PENDING": { check: "status", status: "INVALID" },
   // validity: validFrom <= verification time < validUntil
   "CS-VALIDITY-VALID": { check: "validity", status: "VALID" },
   "CS-VALIDITY-NOT-YET-VALID": { check: "validity", status: "INVALID" },

@@ -44,7 +44,7 @@ export interface VerificationReport {
    * The registry (and chain) the credential was checked against: the verifier's trust anchor,
    * present whenever the chain checks were configured.
    */
-  trusted?: { registry: Address; chainId?: number };
+  trusted?: { registry: Address; chainId?: number; accreditors?: Address[] };
   /** Where the credential came from (a file name), when the caller said. */
   source?: string;
   /** What the credential claims (title, issuer, holder, …): established only when integrity is VALID. */

@@ -6,7 +6,7 @@ import { nodeChainId, type RegistryReadClient } from "../chain/actions/index.js"
 import { WrongChainError } from "../chain/errors.js";
 import { CHAIN_CHECKS } from "./codes.js";
 import { chainChecks, chainErrorChecks, checkTarget } from "./chain-checks.js";
-import { createVerificationCache, readRecords, type VerificationCache } from "./chain-reader.js";
+import { batchKey, createVerificationCache, readRecords, type BatchRef, type VerificationCache } from "./chain-reader.js";
 import { offlineChecks, type Pending, type VerifyInput } from "./offline.js";
 import { MAX_CREDENTIAL_BYTES } from "./offline-checks.js";
 import type { OfflineTask } from "./offline-worker.js";
@@ -33,6 +33,14 @@ export interface VerifyOptions {
    * credential INVALID. Default: whatever chain the node serves.
    */
   chainId?: number;
+  /**
+   * The accreditors this verifier trusts on that registry (a trust list). When given, a credential
+   * whose issuer was accredited, when its batch was anchored, by any other accreditor is INVALID
+   * (`CS-ACCREDITATION-UNTRUSTED-ACCREDITOR`): a second accreditor on the same registry cannot lend
+   * an existing institution's name to another address unnoticed. Default: every accreditor the
+   * registry's governance appointed.
+   */
+  accreditors?: readonly Address[];
   /** Verification time for the validity window (Date or unix seconds). Default: now. Revocation status is always the current one. */
   at?: Date | number;
   /** Check format, integrity, inclusion and the validity window only; skip (and mark) the chain checks. */
@@ -201,34 +209,45 @@ export async function verifyCredentials(
       const message = !client ? "Could not check: no chain client given (or verify offline)." : "Could not check: no trusted registry address given.";
       for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-CONFIG-NO-REGISTRY", message)));
     } else {
-      trusted = await runChainChecks(intact, client, getAddress(registry), options.chainId, at, options.at !== undefined, options.cache ?? createVerificationCache(), options.concurrency ?? 64);
+      trusted = await runChainChecks(intact, client, { registry: getAddress(registry), chainId: options.chainId, accreditors: options.accreditors }, {
+        at,
+        atGiven: options.at !== undefined,
+        cache: options.cache ?? createVerificationCache(),
+        concurrency: options.concurrency ?? 64,
+      });
     }
   }
-  if (configured && !trusted) trusted = { registry: getAddress(registry), ...(options.chainId !== undefined ? { chainId: options.chainId } : {}) };
+  if (configured && !trusted) trusted = trustedOf(getAddress(registry), options.chainId, options.accreditors);
   return pending.map((p) => finish(p, at, false, trusted));
+}
+
+/** What a report names as its trust anchor. */
+function trustedOf(registry: Address, chainId: number | undefined, accreditors: readonly Address[] | undefined): VerificationReport["trusted"] {
+  return {
+    registry,
+    ...(chainId !== undefined ? { chainId } : {}),
+    ...(accreditors ? { accreditors: accreditors.map((a) => getAddress(a)) } : {}),
+  };
 }
 
 /** The chain checks of the intact credentials; resolves to the registry and chain they were checked against. */
 async function runChainChecks(
   intact: Pending[],
   client: RegistryReadClient,
-  registry: Address,
-  expectedChainId: number | undefined,
-  at: number,
-  atGiven: boolean,
-  cache: VerificationCache,
-  concurrency: number,
-): Promise<{ registry: Address; chainId?: number }> {
+  trust: { registry: Address; chainId: number | undefined; accreditors: readonly Address[] | undefined },
+  run: { at: number; atGiven: boolean; cache: VerificationCache; concurrency: number },
+): Promise<NonNullable<VerificationReport["trusted"]>> {
+  const { registry, accreditors } = trust;
   let chainId: number;
   try {
     chainId = await nodeChainId(client);
-    if (expectedChainId !== undefined && chainId !== expectedChainId) throw new WrongChainError(expectedChainId, chainId);
+    if (trust.chainId !== undefined && chainId !== trust.chainId) throw new WrongChainError(trust.chainId, chainId);
   } catch (error) {
     for (const p of intact) p.checks.push(...chainErrorChecks(error));
-    return { registry, ...(expectedChainId !== undefined ? { chainId: expectedChainId } : {}) };
+    return trustedOf(registry, trust.chainId, accreditors)!;
   }
-  const trusted = { chainId, registry };
-  const wanted = new Map<Hex, number[]>();
+  const trusted = { chainId, registry, ...(accreditors ? { accreditors: accreditors.map((a) => getAddress(a)) } : {}) };
+  const wanted = new Map<string, BatchRef & { indices: Set<number> }>();
   const lookups: Pending[] = [];
   for (const p of intact) {
     const target = checkTarget(p.subject!, trusted);
@@ -236,18 +255,19 @@ async function runChainChecks(
       p.checks.push(target);
       continue;
     }
-    const root = p.subject!.root.toLowerCase() as Hex;
-    let indices = wanted.get(root);
-    if (!indices) wanted.set(root, (indices = []));
-    indices.push(p.subject!.index);
+    const key = batchKey(p.subject!);
+    let want = wanted.get(key);
+    if (!want) wanted.set(key, (want = { issuer: p.subject!.issuer, root: p.subject!.root, indices: new Set() }));
+    want.indices.add(p.subject!.index);
     lookups.push(p);
   }
-  const records = await readRecords(client, trusted, new Map([...wanted].map(([root, indices]) => [root, [...new Set(indices)]])), cache, concurrency);
+  const lists = new Map([...wanted].map(([key, w]) => [key, { ...w, indices: [...w.indices] }]));
+  const records = await readRecords(client, trusted, lists, run.cache, run.concurrency);
   const memo = new Map<string, Check>();
   for (const p of lookups) {
-    const record = records.get(p.subject!.root.toLowerCase() as Hex)!;
+    const record = records.get(batchKey(p.subject!))!;
     try {
-      p.checks.push(...(record instanceof Error ? chainErrorChecks(record) : chainChecks(p.subject!, record, at, atGiven, memo)));
+      p.checks.push(...(record instanceof Error ? chainErrorChecks(record) : chainChecks(p.subject!, record, trusted, run.at, run.atGiven, memo)));
     } catch (error) {
       p.checks.push(check("anchored", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`));
     }

@@ -1,4 +1,4 @@
-import { getAddress, type Address, type Hex } from "viem";
+import { getAddress, type Address, type Hex, type LocalAccount } from "viem";
 import { toAccreditation, type Accreditation, type TxResult } from "../records.js";
 import {
   latestTimestamp,
@@ -26,7 +26,8 @@ export interface AccreditIssuerParameters extends WriteOptions {
 
 /**
  * Accredits `issuer` (or renews its accreditation) with effect from now. The client's account
- * must hold ACCREDITOR_ROLE (and, for a renewal, be the issuer's accreditor or an admin).
+ * must hold ACCREDITOR_ROLE (and, for a renewal, be the issuer's accreditor or the admin). History is
+ * strictly ordered: a second change of the same issuer in the same block time is refused.
  *
  * @example
  * const { txHash } = await accreditIssuer(accreditorWallet, {
@@ -44,7 +45,7 @@ export interface IssuerStatusParameters extends WriteOptions {
   issuer: Address;
   /**
    * When the change takes effect, unix seconds: now or in the past, never before the issuer's
-   * previous change. "Now" is the block's time, which a client cannot know in advance: the latest
+   * previous change (strictly after it: history is never overwritten). "Now" is the block's time, which a client cannot know in advance: the latest
    * block's timestamp is the most recent value that is always accepted (and is retroactive to that
    * block, so a batch anchored in it counts as anchored after the change).
    */
@@ -100,16 +101,61 @@ export interface OperatorParameters extends WriteOptions {
   key: Address;
 }
 
+/** An operator key's consent to operate for an issuer: {@link signOperatorConsent}. */
+export interface OperatorConsent {
+  issuer: Address;
+  key: Address;
+  /** Unix seconds after which the consent can no longer be used. */
+  deadline: number;
+  /** The key's EIP-712 signature over `OperatorConsent(issuer, key, deadline)` (65 bytes). */
+  signature: Hex;
+}
+
+/** The EIP-712 typed data an operator key signs to consent to operate for `issuer` (domain "credstack" version "2"). */
+export function operatorConsentTypedData(params: { registry: Address; chainId: number; issuer: Address; key: Address; deadline: number }) {
+  return {
+    domain: { name: "credstack", version: "2", chainId: params.chainId, verifyingContract: params.registry },
+    types: {
+      OperatorConsent: [
+        { name: "issuer", type: "address" },
+        { name: "key", type: "address" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "OperatorConsent",
+    message: { issuer: params.issuer, key: params.key, deadline: BigInt(params.deadline) },
+  } as const;
+}
+
 /**
- * Adds `key` as an operator of the calling issuer (the client's account is the issuer). Keys are
- * single-use: a key that was ever an operator cannot be added again.
+ * Signs, with the operator key itself, its consent to operate for `issuer` until `deadline`
+ * (EIP-712; the registry checks it in `addOperator`, so no issuer can claim another's key). Needs
+ * no chain access: the key holder can sign offline and hand the consent to the issuer.
  *
  * @example
- * await addOperator(issuerWallet, { registry, key: hotKey.address });
+ * const consent = await signOperatorConsent(hotKeyAccount, { registry, chainId, issuer, deadline: now + 86_400 });
+ * await addOperator(issuerWallet, { registry, consent });
  */
-export function addOperator(client: RegistryWalletClient, params: OperatorParameters): Promise<TxResult> {
-  const { registry, key, ...options } = params;
-  return sendRegistryTx(client, registry, "addOperator", [key], options);
+export async function signOperatorConsent(
+  key: LocalAccount,
+  params: { registry: Address; chainId: number; issuer: Address; deadline: number },
+): Promise<OperatorConsent> {
+  const issuer = getAddress(params.issuer);
+  const signature = await key.signTypedData(operatorConsentTypedData({ ...params, issuer, key: key.address }));
+  return { issuer, key: key.address, deadline: params.deadline, signature };
+}
+
+/**
+ * Adds an operator key to the calling issuer (the client's account is the issuer) with the key's
+ * consent ({@link signOperatorConsent}). Keys are single-use: a key that was ever an operator
+ * cannot be added again.
+ *
+ * @example
+ * await addOperator(issuerWallet, { registry, consent });
+ */
+export function addOperator(client: RegistryWalletClient, params: { registry: Address; consent: OperatorConsent } & WriteOptions): Promise<TxResult> {
+  const { registry, consent, ...options } = params;
+  return sendRegistryTx(client, registry, "addOperator", [consent.key, BigInt(consent.deadline), consent.signature], options);
 }
 
 /**
@@ -121,6 +167,57 @@ export function addOperator(client: RegistryWalletClient, params: OperatorParame
 export function removeOperator(client: RegistryWalletClient, params: OperatorParameters): Promise<TxResult> {
   const { registry, key, ...options } = params;
   return sendRegistryTx(client, registry, "removeOperator", [key], options);
+}
+
+/**
+ * Declares `key` (a current or past operator of the calling issuer) compromised since `since`
+ * (unix seconds, not before the key was added): removes it if current; the batches it anchored
+ * from `since` on fail verification, and its revocations from `since` on that were not yet final
+ * are void. Irreversible.
+ *
+ * @example
+ * await declareOperatorCompromised(issuerWallet, { registry, key: stolenKey, since: lastTrustedTime });
+ */
+export function declareOperatorCompromised(
+  client: RegistryWalletClient,
+  params: OperatorParameters & { since: number },
+): Promise<TxResult> {
+  const { registry, key, since, ...options } = params;
+  return sendRegistryTx(client, registry, "declareOperatorCompromised", [key, since], options);
+}
+
+/**
+ * Sets how long (seconds, 1 hour to 365 days; default 7 days) an operator key's revocations of the
+ * calling issuer's credentials stay pending, cancellable by the issuer, before they are final.
+ *
+ * @example
+ * await setRevocationDelay(issuerWallet, { registry, delay: 3 * 86_400 });
+ */
+export function setRevocationDelay(client: RegistryWalletClient, params: { registry: Address; delay: number } & WriteOptions): Promise<TxResult> {
+  const { registry, delay, ...options } = params;
+  return sendRegistryTx(client, registry, "setRevocationDelay", [delay], options);
+}
+
+/**
+ * The revocation delay of `issuer`, seconds.
+ *
+ * @example
+ * await getRevocationDelay(publicClient, { registry, issuer }); // 604800
+ */
+export async function getRevocationDelay(client: RegistryReadClient, params: { registry: Address; issuer: Address }): Promise<number> {
+  return Number(await readRegistry(client, params.registry, "revocationDelayOf", [params.issuer]));
+}
+
+/**
+ * Hands `issuer` over to accreditor `to` (which must hold ACCREDITOR_ROLE), effective now. The
+ * client's account must be the governance admin. Earlier history keeps its accreditor.
+ *
+ * @example
+ * await transferIssuer(adminWallet, { registry, issuer, to: newAgency });
+ */
+export function transferIssuer(client: RegistryWalletClient, params: { registry: Address; issuer: Address; to: Address } & WriteOptions): Promise<TxResult> {
+  const { registry, issuer, to, ...options } = params;
+  return sendRegistryTx(client, registry, "transferIssuer", [issuer, to], options);
 }
 
 /**
@@ -188,6 +285,8 @@ export interface OperatorKeyRecord {
   removedAt: number;
   /** Whether the key is an operator now (added and not removed). */
   current: boolean;
+  /** When the issuer declared the key compromised from (unix seconds); 0 if never. */
+  compromisedSince: number;
 }
 
 /**
@@ -201,5 +300,11 @@ export async function getOperatorKey(client: RegistryReadClient, params: { regis
   const raw = await readRegistry(client, params.registry, "operatorKey", [params.key]);
   const addedAt = Number(raw.addedAt);
   const removedAt = Number(raw.removedAt);
-  return { issuer: getAddress(raw.issuer), addedAt, removedAt, current: addedAt !== 0 && removedAt === 0 };
+  return {
+    issuer: getAddress(raw.issuer),
+    addedAt,
+    removedAt,
+    current: addedAt !== 0 && removedAt === 0,
+    compromisedSince: Number(raw.compromisedSince),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { toIndices, type AnchorResult, type TxResult } from "../records.js";
+import { toIndexMasks, type AnchorResult, type TxResult } from "../records.js";
 import { sendRegistryTx, type RegistryWalletClient, type WriteOptions } from "./client.js";
 
 /** Batch writes, sent by an operator key of an issuer. */
@@ -15,9 +15,11 @@ export interface AnchorBatchParameters extends WriteOptions {
 }
 
 /**
- * Anchors a batch. The client's account must be a current operator key of an issuer accredited
- * now. Throws `BatchAlreadyAnchoredError` for a root anchored before (use {@link findAnchor} to
- * recover the transaction of an earlier attempt), `NotOperatorError`, `IssuerNotAccreditedError`.
+ * Anchors a batch for the issuer the client's account (an operator key) operates for; the key must
+ * be current and its issuer accredited now. The batch belongs to that issuer: another issuer
+ * anchoring the same root does not affect it. Throws `BatchAlreadyAnchoredError` when this issuer
+ * anchored the root before (use {@link findAnchor} to recover the transaction of an earlier
+ * attempt), `NotOperatorError`, `IssuerNotAccreditedError`.
  *
  * @example
  * const { txHash, blockNumber, anchoredAt } = await anchorBatch(operatorWallet, {
@@ -34,42 +36,72 @@ export async function anchorBatch(client: RegistryWalletClient, params: AnchorBa
 export interface RevokeBatchParameters extends WriteOptions {
   registry: Address;
   root: Hex;
-  /** Reason code (0..255), recorded in the batch and the event. */
+  /** Reason code (0..255; see credential/revocation-reasons.ts), recorded in the batch and the event. */
   reason: number;
 }
 
 /**
- * Revokes a whole batch, irreversibly. The client's account must be a current operator of the
- * issuer that anchored it (accreditation not required: a lapsed issuer can still revoke).
+ * Revokes a whole batch of the client's issuer. From the issuer's own account the revocation is
+ * final at once; from an operator key it is pending (the batch fails verification at once) and
+ * becomes final after the issuer's revocation delay, until when the issuer can cancel it with
+ * {@link cancelBatchRevocation}. A lapsed issuer can still revoke.
  *
  * @example
- * await revokeBatch(operatorWallet, { registry, root, reason: 3 });
+ * await revokeBatch(operatorWallet, { registry, root, reason: 9 });
  */
 export async function revokeBatch(client: RegistryWalletClient, params: RevokeBatchParameters): Promise<TxResult> {
   const { registry, root, reason, ...options } = params;
   return sendRegistryTx(client, registry, "revokeBatch", [root, reason], options);
 }
 
+/**
+ * Cancels an operator key's pending revocation of a whole batch. The client's account must be the
+ * issuer's own account; a final revocation cannot be cancelled.
+ *
+ * @example
+ * await cancelBatchRevocation(issuerWallet, { registry, root });
+ */
+export async function cancelBatchRevocation(client: RegistryWalletClient, params: { registry: Address; root: Hex } & WriteOptions): Promise<TxResult> {
+  const { registry, root, ...options } = params;
+  return sendRegistryTx(client, registry, "cancelBatchRevocation", [root], options);
+}
+
 export interface CredentialIndicesParameters extends WriteOptions {
   registry: Address;
   root: Hex;
-  /** Leaf indices; neighbouring indices in ascending order make the cheapest transaction. */
+  /** Leaf indices; sent as one 256-bit mask per word of 256 neighbours (see toIndexMasks). */
   indices: readonly (number | bigint)[];
 }
 
 /**
- * Revokes credentials of a batch by leaf index, permanently (idempotent: revoked indices stay
- * revoked). Throws `IndexOutOfRangeError` naming the first index ≥ the leaf count.
+ * Revokes credentials of a batch by leaf index: final at once from the issuer's own account,
+ * pending from an operator key (they fail verification at once; final after the issuer's delay,
+ * cancellable by the issuer until then with {@link cancelRevocations}). Idempotent: revoked
+ * credentials stay revoked and a retry does not restart a delay. Throws `IndexOutOfRangeError`.
  *
  * @example
- * await revokeCredentials(operatorWallet, { registry, root, indices: [3, 4, 700], reason: 2 });
+ * await revokeCredentials(operatorWallet, { registry, root, indices: [3, 4, 700], reason: 4 });
  */
 export async function revokeCredentials(
   client: RegistryWalletClient,
   params: CredentialIndicesParameters & { reason: number },
 ): Promise<TxResult> {
   const { registry, root, indices, reason, ...options } = params;
-  return sendRegistryTx(client, registry, "revokeCredentials", [root, toIndices(indices), reason], options);
+  const { words, masks } = toIndexMasks(indices);
+  return sendRegistryTx(client, registry, "revokeCredentials", [root, words, masks, reason], options);
+}
+
+/**
+ * Cancels pending (not yet final) revocations of credentials. The client's account must be the
+ * issuer's own account.
+ *
+ * @example
+ * await cancelRevocations(issuerWallet, { registry, root, indices: [3] });
+ */
+export async function cancelRevocations(client: RegistryWalletClient, params: CredentialIndicesParameters): Promise<TxResult> {
+  const { registry, root, indices, ...options } = params;
+  const { words, masks } = toIndexMasks(indices);
+  return sendRegistryTx(client, registry, "cancelRevocations", [root, words, masks], options);
 }
 
 /**
@@ -80,7 +112,8 @@ export async function revokeCredentials(
  */
 export async function suspendCredentials(client: RegistryWalletClient, params: CredentialIndicesParameters): Promise<TxResult> {
   const { registry, root, indices, ...options } = params;
-  return sendRegistryTx(client, registry, "suspendCredentials", [root, toIndices(indices)], options);
+  const { words, masks } = toIndexMasks(indices);
+  return sendRegistryTx(client, registry, "suspendCredentials", [root, words, masks], options);
 }
 
 /**
@@ -91,5 +124,6 @@ export async function suspendCredentials(client: RegistryWalletClient, params: C
  */
 export async function reinstateCredentials(client: RegistryWalletClient, params: CredentialIndicesParameters): Promise<TxResult> {
   const { registry, root, indices, ...options } = params;
-  return sendRegistryTx(client, registry, "reinstateCredentials", [root, toIndices(indices)], options);
+  const { words, masks } = toIndexMasks(indices);
+  return sendRegistryTx(client, registry, "reinstateCredentials", [root, words, masks], options);
 }

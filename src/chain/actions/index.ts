@@ -7,6 +7,12 @@ export { assertRegistry, nodeChainId } from "./registry.js";
 export {
   accreditIssuer,
   addOperator,
+  declareOperatorCompromised,
+  getRevocationDelay,
+  operatorConsentTypedData,
+  setRevocationDelay,
+  signOperatorConsent,
+  transferIssuer,
   getAccreditationAt,
   getOperatorKey,
   getOperators,
@@ -18,11 +24,14 @@ export {
   withdrawIssuer,
   type AccreditIssuerParameters,
   type IssuerStatusParameters,
+  type OperatorConsent,
   type OperatorKeyRecord,
   type OperatorParameters,
 } from "./accreditation.js";
 export {
   anchorBatch,
+  cancelBatchRevocation,
+  cancelRevocations,
   reinstateCredentials,
   revokeBatch,
   revokeCredentials,
@@ -37,8 +46,18 @@ export {
   getBatch,
   getCredentialStatus,
   getVerificationRecord,
+  type BatchKey,
   type StatusCounts,
   type VerificationRecord,
 } from "./batch-reads.js";
 export type { RegistryReadClient, RegistryWalletClient, WriteOptions } from "./client.js";
-export type { Accreditation, AccreditationStatus, AnchorEvent, AnchorResult, BatchRecord, CredentialStatus, TxResult } from "../records.js";
+export type {
+  Accreditation,
+  AccreditationStatus,
+  AnchorEvent,
+  AnchorResult,
+  BatchRecord,
+  CredentialStatus,
+  Revocation,
+  TxResult,
+} from "../records.js";

@@ -1,10 +1,36 @@
-import { getAddress } from "viem";
+import { readFile } from "node:fs/promises";
+import { getAddress, type Address, type Hex } from "viem";
 import { getBlock } from "viem/actions";
-import { accreditIssuer, addOperator, assertRegistry, removeOperator } from "../../chain/actions/index.js";
+import {
+  accreditIssuer,
+  addOperator,
+  assertRegistry,
+  declareOperatorCompromised,
+  getAccreditationAt,
+  getOperators,
+  getRevocationDelay,
+  removeOperator,
+  setRevocationDelay,
+  signOperatorConsent,
+  type OperatorConsent,
+} from "../../chain/actions/index.js";
+import { latestTimestamp } from "../../chain/actions/client.js";
+import { writeFileAtomic } from "../../batch/files.js";
 import { toChainError } from "../../chain/to-chain-error.js";
 import { issuerProfileDigest } from "../../credential/issuer-profile.js";
-import { parseAddress, parseDate, parseInteger, registryOf, signingContext, type GlobalOptions } from "../context.js";
-import { UsageError, isoTime, type Output } from "../output.js";
+import {
+  parseAddress,
+  parseDate,
+  parseInteger,
+  publicClientOf,
+  registryOf,
+  requireAbsent,
+  requirePath,
+  rpcUrl,
+  signingContext,
+  type GlobalOptions,
+} from "../context.js";
+import { EXIT, UsageError, isoTime, type Output } from "../output.js";
 
 const YEARS_5 = 5 * 365 * 86_400;
 
@@ -52,20 +78,163 @@ export async function accredit(
   );
 }
 
-async function changeOperator(kind: "add" | "remove", options: { args: [string] }, globals: GlobalOptions, out: Output): Promise<void> {
-  const key = parseAddress(options.args[0], "the operator key");
+/** The signer's registry and chain, as every issuer command resolves them. */
+async function issuerContext(globals: GlobalOptions) {
   const ctx = await signingContext(globals);
   const registry = registryOf(globals, ctx.deployment, ctx.url);
   await assertRegistry(ctx.publicClient, registry, ctx.chain.id);
-  const tx = kind === "add" ? await addOperator(ctx.wallet, { registry, key }) : await removeOperator(ctx.wallet, { registry, key });
-  const issuer = getAddress(ctx.account.address);
+  return { ...ctx, registry };
+}
+
+/**
+ * `credstack issuer operator consent --issuer <addr> [--valid-for <hours>] [--out <file>]`, signed by
+ * the operator key itself: its EIP-712 consent to operate for that issuer, which the issuer passes
+ * to `issuer operator add --consent`. Nothing is sent.
+ */
+export async function operatorConsent(
+  options: { issuer: string; validFor: string; out?: string },
+  globals: GlobalOptions,
+  out: Output,
+): Promise<void> {
+  const issuer = parseAddress(options.issuer, "--issuer");
+  const hours = parseInteger(options.validFor, "--valid-for", 1, 24 * 365);
+  if (options.out) await requireAbsent(options.out, "--out");
+  const ctx = await issuerContext(globals);
+  const now = await latestTimestamp(ctx.publicClient, { url: ctx.url, functionName: "getBlock" });
+  const consent = await signOperatorConsent(ctx.account, { registry: ctx.registry, chainId: ctx.chain.id, issuer, deadline: now + hours * 3600 });
+  const document = { format: "credstack-operator-consent-v1", chainId: ctx.chain.id, registry: ctx.registry, ...consent };
+  if (options.out) await writeFileAtomic(options.out, JSON.stringify(document, null, 2) + "\n");
   await out.result(
-    [`${kind === "add" ? "Added" : "Removed"} operator key ${key} ${kind === "add" ? "for" : "of"} issuer ${issuer}`, `  transaction ${tx.txHash} (block ${tx.blockNumber})`],
-    { action: kind, key, issuer, registry, chainId: ctx.chain.id, ...tx },
+    [
+      `Key ${consent.key} consents to operate for issuer ${issuer} until ${isoTime(consent.deadline)}`,
+      options.out ? `  written to ${options.out}: the issuer runs \`credstack issuer operator add ${consent.key} --consent ${options.out}\`` : JSON.stringify(document),
+    ],
+    document,
   );
 }
 
-/** `credstack issuer operator add <address>`, signed by the issuer's key. */
-export const operatorAdd = (options: { args: [string] }, globals: GlobalOptions, out: Output) => changeOperator("add", options, globals, out);
+/** Reads a consent file (or inline JSON) and checks it is the key's, for this registry and chain. */
+async function readConsent(source: string, key: Address, registry: Address, chainId: number): Promise<OperatorConsent> {
+  let text = source;
+  if (!source.trim().startsWith("{")) {
+    await requirePath(source, "file", "--consent");
+    text = await readFile(source, "utf8");
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new UsageError(`--consent is not a consent document (JSON from \`credstack issuer operator consent\`).`);
+  }
+  if (doc.format !== "credstack-operator-consent-v1") throw new UsageError(`--consent: unknown format ${JSON.stringify(doc.format)}.`);
+  const field = (name: string) => {
+    if (typeof doc[name] !== "string" && typeof doc[name] !== "number") throw new UsageError(`--consent: field ${name} is missing.`);
+    return String(doc[name]);
+  };
+  const consentKey = parseAddress(field("key"), "--consent key");
+  if (consentKey !== key) throw new UsageError(`--consent is the consent of key ${consentKey}, not of ${key}.`);
+  if (parseAddress(field("registry"), "--consent registry") !== registry || Number(field("chainId")) !== chainId) {
+    throw new UsageError(`--consent was signed for registry ${field("registry")} on chain ${field("chainId")}, not ${registry} on chain ${chainId}.`);
+  }
+  const signature = field("signature");
+  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new UsageError("--consent: signature must be 65 bytes of hex.");
+  return { issuer: parseAddress(field("issuer"), "--consent issuer"), key, deadline: parseInteger(field("deadline"), "--consent deadline", 0, 2 ** 40), signature: signature as Hex };
+}
+
+/** `credstack issuer operator add <address> --consent <file>`, signed by the issuer's key. */
+export async function operatorAdd(options: { args: [string]; consent: string }, globals: GlobalOptions, out: Output): Promise<void> {
+  const key = parseAddress(options.args[0], "the operator key");
+  const ctx = await issuerContext(globals);
+  const issuer = getAddress(ctx.account.address);
+  const consent = await readConsent(options.consent, key, ctx.registry, ctx.chain.id);
+  if (consent.issuer !== issuer) throw new UsageError(`--consent lets key ${key} operate for issuer ${consent.issuer}, not for ${issuer}, the signing key.`);
+  const tx = await addOperator(ctx.wallet, { registry: ctx.registry, consent });
+  await out.result([`Added operator key ${key} for issuer ${issuer}`, `  transaction ${tx.txHash} (block ${tx.blockNumber})`], {
+    action: "add",
+    key,
+    issuer,
+    registry: ctx.registry,
+    chainId: ctx.chain.id,
+    ...tx,
+  });
+}
+
 /** `credstack issuer operator remove <address>`, signed by the issuer's key. */
-export const operatorRemove = (options: { args: [string] }, globals: GlobalOptions, out: Output) => changeOperator("remove", options, globals, out);
+export async function operatorRemove(options: { args: [string] }, globals: GlobalOptions, out: Output): Promise<void> {
+  const key = parseAddress(options.args[0], "the operator key");
+  const ctx = await issuerContext(globals);
+  const issuer = getAddress(ctx.account.address);
+  const tx = await removeOperator(ctx.wallet, { registry: ctx.registry, key });
+  await out.result([`Removed operator key ${key} of issuer ${issuer}`, `  transaction ${tx.txHash} (block ${tx.blockNumber})`], {
+    action: "remove",
+    key,
+    issuer,
+    registry: ctx.registry,
+    chainId: ctx.chain.id,
+    ...tx,
+  });
+}
+
+/**
+ * `credstack issuer operator compromised <address> --since <date>`, signed by the issuer's key: the
+ * key is removed; the batches it anchored since then fail verification; its revocations since
+ * then that are not final yet are void.
+ */
+export async function operatorCompromised(options: { args: [string]; since: string }, globals: GlobalOptions, out: Output): Promise<void> {
+  const key = parseAddress(options.args[0], "the operator key");
+  const since = parseDate(options.since, "--since");
+  const ctx = await issuerContext(globals);
+  const tx = await declareOperatorCompromised(ctx.wallet, { registry: ctx.registry, key, since });
+  await out.result(
+    [
+      `Declared operator key ${key} compromised since ${isoTime(since)}: removed; its anchors since then fail verification; its pending revocations since then are void`,
+      `  transaction ${tx.txHash} (block ${tx.blockNumber})`,
+    ],
+    { key, since, issuer: getAddress(ctx.account.address), registry: ctx.registry, chainId: ctx.chain.id, ...tx },
+  );
+}
+
+/** `credstack issuer revocation-delay <hours>`, signed by the issuer's key. */
+export async function revocationDelay(options: { args: [string] }, globals: GlobalOptions, out: Output): Promise<void> {
+  const hours = parseInteger(options.args[0], "the delay in hours", 1, 365 * 24);
+  const ctx = await issuerContext(globals);
+  const tx = await setRevocationDelay(ctx.wallet, { registry: ctx.registry, delay: hours * 3600 });
+  await out.result([`Operator keys' revocations now become final after ${hours} h`, `  transaction ${tx.txHash} (block ${tx.blockNumber})`], {
+    delay: hours * 3600,
+    issuer: getAddress(ctx.account.address),
+    registry: ctx.registry,
+    chainId: ctx.chain.id,
+    ...tx,
+  });
+}
+
+/** `credstack issuer status <address>`: the issuer's accreditation now, its accreditor and profile, operator keys and revocation delay. */
+export async function status(options: { args: [string] }, globals: GlobalOptions, out: Output): Promise<number> {
+  const issuer = parseAddress(options.args[0], "the issuer");
+  const { url, deployment } = await rpcUrl(globals);
+  const registry = registryOf(globals, deployment, url);
+  const client = publicClientOf(url);
+  const { chainId } = await assertRegistry(client, registry);
+  const now = await latestTimestamp(client, { url, functionName: "getBlock" });
+  const [a, operators, delay] = await Promise.all([
+    getAccreditationAt(client, { registry, issuer, timestamp: now }),
+    getOperators(client, { registry, issuer }),
+    getRevocationDelay(client, { registry, issuer }),
+  ]);
+  const accredited = a.status === "Active" && a.validFrom <= now && now < a.validUntil;
+  await out.result(
+    [
+      `Issuer ${issuer} on registry ${registry} (chain ${chainId}): ${a.status === "None" ? "never accredited" : accredited ? "accredited now" : `not accredited now (${a.status.toLowerCase()})`}`,
+      ...(a.status === "None"
+        ? []
+        : [
+            `  up to EQF ${a.maxEqfLevel}, window ${isoTime(a.validFrom)} → ${isoTime(a.validUntil)}, since ${isoTime(a.effectiveFrom)}`,
+            `  accreditor ${a.accreditor}, profile digest ${a.profileDigest}`,
+            `  operator keys: ${operators.length ? operators.join(", ") : "none"}`,
+            `  operator keys' revocations become final after ${delay / 3600} h`,
+          ]),
+    ],
+    { issuer, registry, chainId, accredited, accreditation: a, operators, revocationDelay: delay },
+  );
+  return accredited ? EXIT.ok : EXIT.rejected;
+}

@@ -1,9 +1,9 @@
-import { createPublicClient, http, type Address } from "viem";
+import { createPublicClient, http } from "viem";
 import type { RegistryReadClient } from "../../chain/actions/index.js";
 import { check, completeChecks } from "../../verify/report.js";
-import { deploymentFile } from "../../chain/deployments.js";
-import { formatReport, formatSummary, formatTrust, readCredentialInput, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
-import { parseAddress, registryOf, rpcUrl, type GlobalOptions } from "../context.js";
+import { formatReport, formatSummary, readCredentialInput, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
+import { localDeployment, type GlobalOptions } from "../context.js";
+import { loadTrust, type TrustEntry } from "../trust.js";
 import { EXIT, UsageError, type Output } from "../output.js";
 
 /** `--at`: an ISO 8601 date or date-time, or unix seconds. */
@@ -14,45 +14,42 @@ function parseAt(value: string): number {
   return Math.floor(t / 1000);
 }
 
+/** The chain and registry a credential file names (leaf), for choosing among trusted registries; undefined if unreadable. */
+function namedRegistry(input: VerifyInput): string | undefined {
+  try {
+    const raw = (input as { input?: unknown }).input;
+    const text = typeof raw === "string" ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "";
+    const leaf = (JSON.parse(text) as { leaf?: { chainId?: unknown; registry?: unknown } }).leaf;
+    return typeof leaf?.registry === "string" ? `${String(leaf.chainId)}:${leaf.registry.toLowerCase()}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * `credstack verify <file>... [--offline] [--at <time>] [--json]`: a checklist per file and a
- * summary. Exit 0 when every credential is VALID, 2 when any could not be checked (ERROR: node
- * unreachable, unreadable file), else 1 when any is INVALID.
+ * `credstack verify <file>... [--offline] [--at <time>] [--trust <caip10>]... [--accreditor <addr>]... [--json]`:
+ * a checklist per file and a summary. Exit 0 when every credential is VALID, 2 when any could not
+ * be checked (ERROR: node unreachable, unreadable file), else 1 when any is INVALID. Trust comes
+ * from flags, the environment or the user's home, never from the working directory (../trust.ts).
  */
-export async function verify(options: { args: [string[]]; offline?: boolean; at?: string }, globals: GlobalOptions, out: Output): Promise<number> {
+export async function verify(
+  options: { args: [string[]]; offline?: boolean; at?: string; trust?: string[]; accreditor?: string[] },
+  globals: GlobalOptions,
+  out: Output,
+): Promise<number> {
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to verify.");
   const at = options.at !== undefined ? parseAt(options.at) : undefined;
-  let client: RegistryReadClient | undefined;
-  let registry: Address | undefined;
-  let chainId: number | undefined;
-  let trustSource: string | undefined;
-  if (!options.offline) {
-    let url: string;
-    if (globals.rpc !== undefined && globals.registry !== undefined) {
-      // Both given: the local deployment record is not read (nor trusted).
-      url = globals.rpc;
-      if (!/^https?:\/\//.test(url)) throw new UsageError(`--rpc must be an http(s) URL, got ${JSON.stringify(url)}.`);
-      registry = parseAddress(globals.registry, "--registry");
-      trustSource = "--registry";
-    } else {
-      const found = await rpcUrl(globals);
-      url = found.url;
-      registry = registryOf(globals, found.deployment, url);
-      if (globals.registry !== undefined) trustSource = "--registry";
-      else {
-        // The trust anchor comes from a file: accept it only for a development chain on this machine,
-        // so that a directory cannot smuggle in a registry of its own on a public chain.
-        const host = new URL(url).hostname;
-        if (!["127.0.0.1", "localhost", "[::1]", "::1"].includes(host)) {
-          throw new UsageError(`The local deployment record points at ${url}, not at this machine: pass --registry <address> to say which registry you trust.`);
-        }
-        chainId = found.deployment!.chainId;
-        trustSource = `the local development deployment (${deploymentFile()})`;
-      }
-    }
-    client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient;
-  }
+  if (globals.rpc !== undefined && !/^https?:\/\//.test(globals.rpc)) throw new UsageError(`--rpc must be an http(s) URL, got ${JSON.stringify(globals.rpc)}.`);
+  const trust = options.offline ? [] : await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
+  const clients = new Map<string, RegistryReadClient>();
+  const clientFor = (entry: TrustEntry): RegistryReadClient => {
+    const url = globals.rpc ?? entry.rpc;
+    if (!url) throw new UsageError(`No RPC URL for the trusted registry eip155:${entry.chainId}:${entry.registry}: pass --rpc <url>.`);
+    let client = clients.get(url);
+    if (!client) clients.set(url, (client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient));
+    return client;
+  };
 
   // Files that cannot be read at all (missing, a directory) get an ERROR report; the others are verified together.
   const inputs: (VerifyInput | VerificationReport)[] = await Promise.all(
@@ -68,18 +65,34 @@ export async function verify(options: { args: [string[]]; offline?: boolean; at?
   );
   const isReport = (x: VerifyInput | VerificationReport): x is VerificationReport => typeof x === "object" && x !== null && "checks" in x;
   const toVerify = inputs.filter((x) => !isReport(x)) as VerifyInput[];
-  const verified = await verifyCredentials(toVerify, { client, registry, chainId, at, offline: options.offline });
+
+  // Each credential goes to the trusted registry it names (the first one when it names none of them: it then fails as untrusted).
+  const groups = new Map<TrustEntry | undefined, number[]>();
+  const byName = new Map(trust.filter((e) => e.chainId !== undefined).map((e) => [`${e.chainId}:${e.registry.toLowerCase()}`, e]));
+  toVerify.forEach((input, i) => {
+    const entry = trust.length <= 1 ? trust[0] : (byName.get(namedRegistry(input) ?? "") ?? trust[0]);
+    groups.set(entry, [...(groups.get(entry) ?? []), i]);
+  });
+  const verified: VerificationReport[] = new Array(toVerify.length);
+  for (const [entry, indices] of groups) {
+    const reports = await verifyCredentials(
+      indices.map((i) => toVerify[i]!),
+      entry
+        ? { client: clientFor(entry), registry: entry.registry, chainId: entry.chainId, accreditors: entry.accreditors, at }
+        : { at, offline: true },
+    );
+    indices.forEach((i, k) => (verified[i] = reports[k]!));
+  }
   let k = 0;
   const reports = inputs.map((x) => (isReport(x) ? x : verified[k++]!));
 
   const count = (s: VerificationReport["status"]) => reports.filter((r) => r.status === s).length;
   const summary = { total: reports.length, valid: count("VALID"), invalid: count("INVALID"), error: count("ERROR"), offline: Boolean(options.offline) };
   const color = !out.json && process.stdout.isTTY && !process.env.NO_COLOR;
-  const trust = formatTrust(reports);
-  const header = trust ? [`${trust}, trusted as ${trustSource}.\n`] : [];
-  await out.result([...header, ...reports.map((r) => formatReport(r, { color }) + "\n"), formatSummary(reports)], {
+  const header = trust.map((e) => `Trusting registry ${e.chainId !== undefined ? `eip155:${e.chainId}:` : ""}${e.registry}${e.accreditors ? ` (accreditors ${e.accreditors.join(", ")})` : ""}, from ${e.source}.`);
+  await out.result([...header.map((h, i) => (i === header.length - 1 ? `${h}\n` : h)), ...reports.map((r) => formatReport(r, { color }) + "\n"), formatSummary(reports)], {
     summary,
-    ...(registry ? { trusted: { registry, ...(chainId !== undefined ? { chainId } : {}), source: trustSource } } : {}),
+    trusted: trust.map((e) => ({ ...(e.chainId !== undefined ? { chainId: e.chainId } : {}), registry: e.registry, ...(e.accreditors ? { accreditors: e.accreditors } : {}), source: e.source })),
     reports,
   });
   return summary.error > 0 ? EXIT.environment : summary.invalid > 0 ? EXIT.rejected : EXIT.ok;
