@@ -2,17 +2,9 @@ import { createPublicClient, http, type Address } from "viem";
 import type { RegistryReadClient } from "../../chain/actions/index.js";
 import { check, completeChecks } from "../../verify/report.js";
 import { deploymentFile } from "../../chain/deployments.js";
-import { formatReport, formatSummary, formatTrust, readCredentialInput, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
-import { parseAddress, registryOf, rpcUrl, type GlobalOptions } from "../context.js";
+import { formatReport, formatSummary, formatTrust, readCredentialFile, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
+import { parseAddress, parseTime, registryOf, rpcUrl, type GlobalOptions } from "../context.js";
 import { EXIT, UsageError, type Output } from "../output.js";
-
-/** `--at`: an ISO 8601 date or date-time, or unix seconds. */
-function parseAt(value: string): number {
-  if (/^\d{1,11}$/.test(value)) return Number(value); // unix seconds (up to year 5138; milliseconds have 13 digits)
-  const t = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(t)) throw new UsageError(`--at must be an ISO 8601 date or date-time (2031-06-30, 2031-06-30T12:00:00Z) or unix seconds, got ${JSON.stringify(value)}.`);
-  return Math.floor(t / 1000);
-}
 
 /**
  * `credstack verify <file>... [--offline] [--at <time>] [--json]`: a checklist per file and a
@@ -22,7 +14,7 @@ function parseAt(value: string): number {
 export async function verify(options: { args: [string[]]; offline?: boolean; at?: string }, globals: GlobalOptions, out: Output): Promise<number> {
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to verify.");
-  const at = options.at !== undefined ? parseAt(options.at) : undefined;
+  const at = options.at !== undefined ? parseTime(options.at, "--at") : undefined;
   let client: RegistryReadClient | undefined;
   let registry: Address | undefined;
   let chainId: number | undefined;
@@ -58,7 +50,7 @@ export async function verify(options: { args: [string[]]; offline?: boolean; at?
   const inputs: (VerifyInput | VerificationReport)[] = await Promise.all(
     files.map(async (file) => {
       try {
-        return { source: file, input: await readCredentialInput(file) };
+        return await readCredentialFile(file);
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as NodeJS.ErrnoException).code === "EISDIR" ? "a directory" : (error as Error).message;
         const checks = completeChecks([check("format", "CS-INPUT-UNREADABLE", `Cannot read ${file}: ${reason}.`)]);
