@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Address, Hex } from "viem";
 import { credentialTemplate, type CredentialTemplate } from "../credential/credential.js";
-import { credentialFacts, learnerIdOf, microCredentialSchema } from "../credential/credential-schema.js";
+import { credentialFacts, credentialInputIssues, learnerIdOf, microCredentialSchema } from "../credential/credential-schema.js";
 import type { FieldIssue } from "../credential/errors.js";
 import { learnerSchema, toFieldIssues, type Achievement } from "../credential/schema.js";
 import { buildLayers } from "./core.js";
@@ -163,9 +163,18 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
       keys.push(null);
       return;
     }
+    const problems = credentialInputIssues(parsed.data, json, row);
+    if (problems.length) {
+      report(problems);
+      keys.push(null);
+      return;
+    }
     const facts = credentialFacts(parsed.data);
-    const problems: FieldIssue[] = [];
-    if (facts.chainId !== task.target.chainId) problems.push({ field: "credentialSubject.id", row, message: `names chain ${facts.chainId}, the batch is for chain ${task.target.chainId}` });
+    // Both did:pkh name a chain; the leaf binds the batch's, and a verifier checks both against it.
+    const issuerChain = Number(parsed.data.issuer.id.split(":")[3]);
+    for (const [field, chain] of [["credentialSubject.id", facts.chainId], ["issuer.id", issuerChain]] as const) {
+      if (chain !== task.target.chainId) problems.push({ field, row, message: `names chain ${chain}, the batch is for chain ${task.target.chainId}` });
+    }
     issuer ??= facts.issuer;
     achievementUri ??= facts.achievementUri;
     if (facts.issuer !== issuer) problems.push({ field: "issuer.id", row, message: `issuer ${facts.issuer} differs from ${issuer} (one issuer per batch)` });

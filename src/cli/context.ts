@@ -1,8 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
-import { createPublicClient, createWalletClient, defineChain, getAddress, http, isAddress, type Address, type Chain, type LocalAccount } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, type Address, type Chain, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { nodeChainId, type RegistryReadClient, type RegistryWalletClient } from "../chain/actions/index.js";
 import { readDeployment, DeploymentNotFoundError, deploymentFile, type DeploymentRecord } from "../chain/deployments.js";
+import { readIsoDate } from "../credential/dates.js";
+import { readAddress } from "../credential/keccak.js";
 import { UsageError } from "./output.js";
 
 /**
@@ -28,10 +30,14 @@ export async function localDeployment(): Promise<DeploymentRecord | null> {
   }
 }
 
-/** An address argument, checksummed; a UsageError naming the option otherwise. */
+/**
+ * An address argument, checksummed; a UsageError naming the option when it is not an address, is the
+ * zero address, or is mixed case with a wrong EIP-55 checksum (all-lowercase or all-uppercase hex is fine).
+ */
 export function parseAddress(value: string, what: string): Address {
-  if (!isAddress(value, { strict: false })) throw new UsageError(`${what} is not an address: ${JSON.stringify(value)}.`);
-  return getAddress(value);
+  const address = readAddress(value);
+  if (!address.ok) throw new UsageError(`${what} is not a usable address: ${JSON.stringify(value)}: ${address.reason}.`);
+  return address.address;
 }
 
 /** An integer argument within [min, max]. */
@@ -43,11 +49,28 @@ export function parseInteger(value: string, what: string, min: number, max: numb
   return n;
 }
 
-/** A date argument (ISO 8601 date or date-time) as unix seconds. */
+/**
+ * A date argument as unix seconds: an ISO 8601 date (midnight UTC) or a date-time with its offset, a
+ * real calendar day from 1970 on ({@link readIsoDate}); a UsageError naming the option otherwise.
+ */
 export function parseDate(value: string, what: string): number {
-  const t = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(t)) throw new UsageError(`${what} must be an ISO 8601 date such as 2031-06-30, got ${JSON.stringify(value)}.`);
-  return Math.floor(t / 1000);
+  const date = readIsoDate(value);
+  if (!date.ok) {
+    const expected = "an ISO 8601 date such as 2031-06-30 or a date-time such as 2031-06-30T12:00:00Z";
+    throw new UsageError(`${what} must be ${expected}, got ${JSON.stringify(value)}: ${date.reason}.`);
+  }
+  return date.seconds;
+}
+
+/** A time argument as unix seconds: {@link parseDate}'s dates, or unix seconds (up to 11 digits: milliseconds have 13). */
+export function parseTime(value: string, what: string): number {
+  if (/^\d{1,11}$/.test(value)) return Number(value);
+  const date = readIsoDate(value);
+  if (!date.ok) {
+    const expected = "an ISO 8601 date or date-time (2031-06-30, 2031-06-30T12:00:00Z) or unix seconds";
+    throw new UsageError(`${what} must be ${expected}, got ${JSON.stringify(value)}: ${date.reason}.`);
+  }
+  return date.seconds;
 }
 
 /** Fails with a UsageError when `file` does not exist (or is not a file / directory as required). */

@@ -1,7 +1,9 @@
 import type { Address } from "viem";
-import { checksumAddress } from "./keccak.js";
+import { addressProblem, checksumAddress } from "./keccak.js";
 import { datetimeRegex, z } from "zod";
-import { ValidationError } from "./errors.js";
+import { readIsoDate } from "./dates.js";
+import { ValidationError, type FieldIssue } from "./errors.js";
+import { validateOpenBadgeCredential } from "./ob3-schema.js";
 import { STUDENT_ID_IDENTITY_TYPE } from "./credential.js";
 import { toFieldIssues } from "./schema.js";
 
@@ -96,6 +98,29 @@ export function credentialFacts(vc: MicroCredentialInput): CredentialFacts {
 export function learnerIdOf(vc: { credentialSubject?: unknown }): string | undefined {
   const identifiers = (vc.credentialSubject as { identifier?: { identityType?: string; identityHash?: string }[] } | undefined)?.identifier;
   return identifiers?.find((x) => x.identityType === STUDENT_ID_IDENTITY_TYPE || x.identityType === "studentId")?.identityHash;
+}
+
+/**
+ * What an issuer's own credential (JSON Lines input of a batch build) must satisfy beyond
+ * {@link microCredentialSchema}, which the verifier shares: the holder's and issuer's addresses name
+ * accounts (not zero, EIP-55 checksum right when mixed case), `validFrom` / `validUntil` are real
+ * instants from 1970 on ({@link readIsoDate}), and the credential passes the formal Open Badges 3.0
+ * JSON Schema. `vc` is the parsed form of `raw`; every issue carries `row`.
+ */
+export function credentialInputIssues(vc: MicroCredentialInput, raw: unknown, row?: number): FieldIssue[] {
+  const at = row !== undefined ? { row } : {};
+  const issues: FieldIssue[] = [];
+  for (const [field, did] of [["credentialSubject.id", vc.credentialSubject.id], ["issuer.id", vc.issuer.id]] as const) {
+    const problem = addressProblem(did.slice(did.lastIndexOf(":") + 1));
+    if (problem) issues.push({ field, ...at, message: problem });
+  }
+  for (const field of ["validFrom", "validUntil"] as const) {
+    const value = vc[field];
+    const date = value === undefined ? undefined : readIsoDate(value);
+    if (date && !date.ok) issues.push({ field, ...at, message: date.reason });
+  }
+  for (const issue of validateOpenBadgeCredential(raw)) issues.push({ ...issue, ...at, message: `Open Badges 3.0 schema: ${issue.message}` });
+  return issues;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
 import type { Achievement, Learner } from "./schema.js";
+import { isoDate } from "./dates.js";
 import { shareCanonical } from "./disclosure.js";
 
 /** W3C VC 2.0 and Open Badges 3.0 contexts, plus credstack's context for the EU elements. */
@@ -22,9 +23,9 @@ export function didPkh(chainId: number, address: Address): string {
   return `did:pkh:eip155:${chainId}:${address}`;
 }
 
-/** The ISO date-time of a learner row's date (a bare date is midnight UTC). */
+/** The ISO date-time (UTC) of a learner row's date (a bare date is midnight UTC); a RangeError for what {@link isoDate} refuses. */
 export function issuedAt(date: string): string {
-  return new Date(/T/.test(date) ? date : `${date}T00:00:00Z`).toISOString().replace(/\.000Z$/, "Z");
+  return isoDate(date, "date").iso;
 }
 
 function addMonths(iso: string, months: number): string {

@@ -45,3 +45,51 @@ export function checksumAddress(address: string): `0x${string}` {
   }
   return out as `0x${string}`;
 }
+
+const ANY_CASE_HEX = /^0x[0-9a-fA-F]{40}$/;
+const ZERO_ADDRESS = /^0x0{40}$/;
+
+const isOneCase = (address: string) => {
+  const hex = address.slice(2);
+  return hex === hex.toLowerCase() || hex === hex.toUpperCase();
+};
+
+/** Why `address` is not one at all, or is the zero address; undefined otherwise. */
+function shapeProblem(address: string): string | undefined {
+  if (!ANY_CASE_HEX.test(address)) return "expected a 0x-prefixed 20-byte address";
+  if (ZERO_ADDRESS.test(address)) return "the zero address is nobody's account";
+  return undefined;
+}
+
+const checksumProblem = (checksummed: string) => `wrong EIP-55 checksum (a typo?): the checksummed form of these digits is ${checksummed}`;
+
+/**
+ * Why `address` cannot name an account, or undefined when it can: not `0x` + 40 hex digits; the
+ * zero address (nobody's key); or mixed case whose EIP-55 checksum is wrong (a typo). All-lowercase
+ * and all-uppercase hex carry no checksum and are accepted, as EIP-55 says.
+ *
+ * @example
+ * addressProblem("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"); // undefined
+ * addressProblem("0x70997970c51812dc3A010C7d01b50e0d17dc79C8"); // "wrong EIP-55 checksum (…)"
+ */
+export function addressProblem(address: string): string | undefined {
+  const problem = shapeProblem(address);
+  if (problem || isOneCase(address)) return problem;
+  const checksummed = checksumAddress(address);
+  return checksummed === address ? undefined : checksumProblem(checksummed);
+}
+
+/**
+ * An account address in its checksummed form, or why it is not one ({@link addressProblem}'s rules),
+ * with one keccak.
+ *
+ * @example
+ * readAddress("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"); // { ok: true, address: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" }
+ */
+export function readAddress(address: string): { ok: true; address: `0x${string}` } | { ok: false; reason: string } {
+  const problem = shapeProblem(address);
+  if (problem) return { ok: false, reason: problem };
+  const checksummed = checksumAddress(address);
+  if (checksummed !== address && !isOneCase(address)) return { ok: false, reason: checksumProblem(checksummed) };
+  return { ok: true, address: checksummed };
+}

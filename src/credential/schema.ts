@@ -1,7 +1,27 @@
-import { isAddress } from "viem";
-import { checksumAddress } from "./keccak.js";
+import { addressProblem, readAddress } from "./keccak.js";
 import { z } from "zod";
+import { readIsoDate } from "./dates.js";
 import { ValidationError, type FieldIssue } from "./errors.js";
+
+/** A 0x address that names an account: well-formed, not zero, EIP-55 checksum right when mixed case ({@link addressProblem}). */
+export const accountAddress = z.string().superRefine((a, ctx) => {
+  const problem = addressProblem(a);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+
+/** {@link accountAddress}, given back checksummed (EIP-55). */
+export const checksummedAccountAddress = z.string().transform((a, ctx) => {
+  const result = readAddress(a);
+  if (result.ok) return result.address;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.reason });
+  return z.NEVER;
+});
+
+/** A date or date-time that {@link readIsoDate} accepts (a real calendar day, 1970 or later, an offset with any time). */
+export const isoDateString = z.string().superRefine((d, ctx) => {
+  const result = readIsoDate(d);
+  if (!result.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.reason });
+});
 
 /**
  * The achievement (course) an issuer awards, with the mandatory elements of the EU Council
@@ -23,7 +43,7 @@ export const achievementSchema = z
         country: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, "expected an ISO 3166 code such as NL or ES-CT"),
         url: z.string().url(),
         /** The issuer's Ethereum address (its governance key in the accreditation registry). */
-        address: z.string().refine((a) => isAddress(a, { strict: false }), "expected a 0x-prefixed 20-byte address"),
+        address: accountAddress,
       })
       .strict(),
     /** Learning outcomes (EU element 6). */
@@ -65,16 +85,10 @@ export const learnerSchema = z
     id: z.string().min(1).max(100),
     name: z.string().min(1).max(200),
     /** The learner's wallet address: the holder key the credential is bound to. */
-    wallet: z
-      .string()
-      .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
-      .transform((a) => checksumAddress(a)),
+    wallet: checksummedAccountAddress,
     grade: z.string().max(50).optional(),
-    /** Date of issuing (EU element 5), ISO 8601 date or date-time. */
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, "expected an ISO 8601 date (YYYY-MM-DD)")
-      .refine((d) => !Number.isNaN(Date.parse(d)), "not a real date"),
+    /** Date of issuing (EU element 5): an ISO 8601 date, or a date-time with its offset ({@link readIsoDate}). */
+    date: isoDateString,
   })
   .strict();
 

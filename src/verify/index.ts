@@ -5,7 +5,7 @@
 export { prepareVerifierWorkers, verifyCredential, verifyCredentials, type VerifyInput, type VerifyOptions } from "./verify-credentials.js";
 export { createVerificationCache, type VerificationCache } from "./chain-reader.js";
 export { formatReport, formatSummary, formatTrust, type FormatOptions } from "./format.js";
-export { readCredentialInput } from "./read-input.js";
-export { MAX_CREDENTIAL_BYTES, type CredentialInput } from "./offline-checks.js";
+export { readCredentialFile, readCredentialInput } from "./read-input.js";
+export { MAX_CREDENTIAL_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES, type CredentialInput } from "./offline-checks.js";
 export { CHECK_IDS, CHECK_TITLES, VERIFICATION_CODES, type CheckId, type CheckStatus, type VerificationCode } from "./codes.js";
 export type { Check, CredentialSummary, VerificationReport } from "./report.js";

@@ -6,6 +6,7 @@ import { MerkleBatchTree } from "../batch/tree.js";
 import { microCredentialSchema, credentialFacts, type CredentialFacts, type MicroCredentialInput } from "../credential/credential-schema.js";
 import { credentialDigest } from "../credential/disclosure.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
+import { scanJson } from "../credential/json-shape.js";
 import { toFieldIssues } from "../credential/schema.js";
 import type { FieldIssue } from "../credential/errors.js";
 import { isoTime } from "../chain/records.js";
@@ -18,6 +19,20 @@ import { check, sameHex, type Check, type CredentialSummary } from "./report.js"
 
 /** Largest credential file accepted (bytes of JSON text). A credential is a few KiB. */
 export const MAX_CREDENTIAL_BYTES = 1024 * 1024;
+
+/**
+ * Deepest nesting accepted in a credential file (its own object is depth 1). A credstack file nests 7
+ * deep; 1EdTech's complete OB 3.0 example credential (endorsements, evidence, alignments, proof) 10,
+ * 11 inside a credstack file.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Most values accepted in a credential file: scalars plus empty objects and arrays, each a field of
+ * the salted digest. A credstack file holds about 75 (and a proof of at most 64 hashes); 1EdTech's
+ * complete OB 3.0 example credential 377.
+ */
+export const MAX_JSON_VALUES = 2000;
 
 /** A credential file that passed the format check, with what the other checks need. */
 export interface ParsedCredential {
@@ -50,37 +65,64 @@ const issuesText = (issues: readonly FieldIssue[], max = 5) =>
     .join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
 
 /**
- * Parses and validates a credential file: JSON, size, format version, file structure, the
- * credential's OB 3.0 shape and its EU mandatory elements, and (files of the current format) the
- * official OB 3.0 JSON Schema. Credentials of older formats keep verifying under the rules they
- * were issued with.
+ * Parses and validates a credential file: size, shape of the JSON text (nesting depth, number of values,
+ * no repeated key), JSON, format version, file structure, the credential's OB 3.0 shape and its EU
+ * mandatory elements, and (files of the current format) the official OB 3.0 JSON Schema. Credentials
+ * of older formats keep verifying under the rules they were issued with. `fileSize` is the size of the
+ * file the input was read from, when known (a reader stops after `maxBytes + 1` bytes).
  */
-export function checkFormat(input: CredentialInput, maxBytes = MAX_CREDENTIAL_BYTES): { check: Check; parsed?: ParsedCredential } {
-  let value: unknown = input;
+export function checkFormat(
+  input: CredentialInput,
+  maxBytes = MAX_CREDENTIAL_BYTES,
+  fileSize?: number,
+): { check: Check; parsed?: ParsedCredential } {
+  let text: string;
   if (typeof input === "string" || input instanceof Uint8Array) {
-    const size = typeof input === "string" ? Buffer.byteLength(input) : input.byteLength;
+    const read = typeof input === "string" ? Buffer.byteLength(input) : input.byteLength;
+    const size = Math.max(read, fileSize ?? 0);
     if (size > maxBytes) {
       return { check: check("format", "CS-FORMAT-TOO-LARGE", `The file is ${size} bytes; a credential file is at most ${maxBytes}.`, { size, maxBytes }) };
     }
-    const text = typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
-    }
-    // A number literal beyond double range parses to ±Infinity, which has no JSON form of its own.
-    if (MAYBE_HUGE_NUMBER.test(text) && hasNonFiniteNumber(value)) {
-      return { check: check("format", "CS-FORMAT-STRUCTURE", "A number is out of range (it parses to Infinity).") };
-    }
-  }
-  else if (value !== null && typeof value === "object") {
+    text = typeof input === "string" ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
+  } else if (input !== null && typeof input === "object") {
     // An object from the caller: held to what JSON can say (no cycles, no bigint; what the digest
     // is computed over is what a file with this content would give).
+    let json: string | undefined;
     try {
-      value = JSON.parse(JSON.stringify(value));
+      json = JSON.stringify(input);
     } catch (error) {
       return { check: check("format", "CS-FORMAT-STRUCTURE", `Not a JSON document: ${(error as Error).message.split("\n")[0]}.`) };
     }
+    if (json === undefined) return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a JSON document.") };
+    text = json;
+  } else {
+    return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };
+  }
+  // Before parsing: the scan stops at its limits, so a hostile file costs little more than a genuine one.
+  const shape = scanJson(text, { maxDepth: MAX_JSON_DEPTH, maxValues: MAX_JSON_VALUES });
+  if (shape.exceeded === "depth") {
+    const message = `The file nests deeper than ${MAX_JSON_DEPTH} levels; a credential file nests about 7.`;
+    return { check: check("format", "CS-FORMAT-TOO-DEEP", message, { maxDepth: MAX_JSON_DEPTH }) };
+  }
+  if (shape.exceeded === "values") {
+    const message = `The file holds more than ${MAX_JSON_VALUES} values; a credential file holds about 75.`;
+    return { check: check("format", "CS-FORMAT-TOO-MANY-VALUES", message, { maxValues: MAX_JSON_VALUES }) };
+  }
+  // JSON.parse keeps the last of two equal keys: the file would show one value and verify by another.
+  if (shape.duplicateKey !== undefined) {
+    const pointer = shape.duplicateKey.slice(0, 200);
+    const message = `The key at ${pointer} appears twice in its object: a credential file names each field once.`;
+    return { check: check("format", "CS-FORMAT-DUPLICATE-KEY", message, { pointer }) };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
+  }
+  // A number literal beyond double range parses to ±Infinity, which has no JSON form of its own.
+  if (MAYBE_HUGE_NUMBER.test(text) && hasNonFiniteNumber(value)) {
+    return { check: check("format", "CS-FORMAT-STRUCTURE", "A number is out of range (it parses to Infinity).") };
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };

@@ -4,8 +4,11 @@ import { check, type Check, type CredentialSummary } from "./report.js";
 
 /** The offline checks of one credential, as verifyCredentials runs them (inline or on a worker thread). */
 
-/** A credential to verify: JSON text, its bytes, a parsed file, or any of those with a source name for the report. */
-export type VerifyInput = CredentialInput | { source: string; input: CredentialInput };
+/**
+ * A credential to verify: JSON text, its bytes, a parsed file, or any of those with a source name for
+ * the report (and the size of the file it was read from, as `readCredentialFile` gives it).
+ */
+export type VerifyInput = CredentialInput | { source: string; input: CredentialInput; size?: number };
 
 /** A credential after its offline checks: plain data (it crosses threads). */
 export interface Pending {
@@ -18,14 +21,14 @@ export interface Pending {
   intact: boolean;
 }
 
-const isSourced = (x: unknown): x is { source: string; input: CredentialInput } =>
+const isSourced = (x: unknown): x is { source: string; input: CredentialInput; size?: number } =>
   typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as { source?: unknown }).source === "string" && "input" in x && !("format" in x);
 
 /** Format, integrity and inclusion, then the validity window of an intact credential; never throws. */
 export function offlineChecks(item: VerifyInput, at: number, maxBytes: number): Pending {
-  const { source, input } = isSourced(item) ? item : { source: undefined, input: item };
+  const { source, input, size } = isSourced(item) ? item : { source: undefined, input: item, size: undefined };
   try {
-    const format = checkFormat(input, maxBytes);
+    const format = checkFormat(input, maxBytes, typeof size === "number" ? size : undefined);
     if (!format.parsed) return { source, checks: [format.check], intact: false };
     const p = format.parsed;
     const integrity = checkIntegrity(p);

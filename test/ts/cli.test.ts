@@ -25,6 +25,7 @@ import {
 } from "../../src/chain/actions/index.js";
 import { AnchorMismatchError } from "../../src/chain/errors.js";
 import { freePort, hardhatNodeBinary } from "../../src/chain/local-node.js";
+import { CLI, cliEnv, expectExit, json, runCli, transcripts, type Run } from "./helpers/cli.js";
 import { COURSE_FILE, LEARNERS_FILE, course, devKey } from "./helpers/fixtures.js";
 
 /**
@@ -33,59 +34,10 @@ import { COURSE_FILE, LEARNERS_FILE, course, devKey } from "./helpers/fixtures.j
  * CREDSTACK_HOME in a temporary directory. One node for the whole suite; the last test stops it.
  */
 
-const CLI = path.resolve("src/cli/credstack.mjs");
 const KEYS = { accreditor: devKey(0), issuer: devKey(1), operator: devKey(2), stranger: devKey(3), issuerB: devKey(8), operatorB: devKey(11) };
 const addressOf = (key: Hex): Address => privateKeyToAccount(key).address;
 const ISSUER = addressOf(KEYS.issuer);
 const OPERATOR = addressOf(KEYS.operator);
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Every output of every run, to check that no key is ever printed. */
-const transcripts: string[] = [];
-
-/** The environment of a CLI run: no CREDSTACK_* from the caller, CREDSTACK_HOME in the temp dir. */
-function cliEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("CREDSTACK_")) env[k] = v;
-  return { ...env, CREDSTACK_HOME: home, FORCE_COLOR: "0", ...extra };
-}
-
-function runCli(home: string, args: string[], options: { key?: Hex; env?: Record<string, string | undefined>; node?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
-      env: cliEnv(home, { ...(options.key ? { CREDSTACK_PRIVATE_KEY: options.key } : {}), ...options.env }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      transcripts.push(stdout, stderr);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/** Expects exit `code`; on failure shows what the CLI printed. */
-function expectExit(run: Run, code: number): void {
-  expect(run.code, `exit ${run.code} (${run.signal ?? "no signal"})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`).to.equal(code);
-  if (code !== 0) {
-    expect(run.stderr).to.match(/^error: /m);
-    expect(run.stderr, "no stack trace").not.to.match(/\n\s+at .+:\d+/);
-  }
-}
-
-const json = <T = Record<string, unknown>>(run: Run): T => JSON.parse(run.stdout) as T;
 
 /** A Node.js older than 22 on this machine (the launcher's re-exec path), if there is one. */
 function olderNode(): string | undefined {

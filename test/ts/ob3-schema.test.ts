@@ -1,10 +1,19 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { buildCredential, STUDENT_ID_IDENTITY_TYPE } from "../../src/credential/credential.js";
 import { ValidationError, type FieldIssue } from "../../src/credential/errors.js";
-import { assertOpenBadgeCredential, loadOpenBadgeValidator, OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID, validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
+import {
+  assertOpenBadgeCredential,
+  generateValidatorCode,
+  loadOpenBadgeValidator,
+  OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID,
+  OB3_VALIDATOR_PIN,
+  validateOpenBadgeCredential,
+  validatorCacheFile,
+  validatorCacheKey,
+} from "../../src/credential/ob3-schema.js";
 import { course, learners } from "./helpers/fixtures.js";
 
 const SCHEMA_DIR = path.resolve("src/credential/schemas");
@@ -29,8 +38,30 @@ describe("official Open Badges 3.0 JSON Schema", () => {
     expect(source).to.include(sha256);
     expect(source).to.include(`${text.length.toLocaleString("en")} bytes`);
     const schema = JSON.parse(text.toString("utf8"));
-    expect(schema.$id).to.equal(OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID);
+    expect(source).to.include(schema.$id); // as 1EdTech published it (SOURCE.md explains)
+    expect(source).to.include(OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID); // where it is published
     expect(schema.$schema).to.equal("https://json-schema.org/draft/2019-09/schema#");
+    // The formal schema, not its JSON-LD adaptation (which accepts single values for arrays).
+    expect(schema.title).to.equal("JSON Schema for the AchievementCredential class.");
+  });
+
+  describe("is the formal schema: a single value where OB 3.0 requires an array is rejected", () => {
+    const cases: [string, (vc: any) => void, string][] = [
+      ["one Result object, not an array", (vc) => (vc.credentialSubject.result = vc.credentialSubject.result[0]), "credentialSubject.result"],
+      ["one IdentityObject, not an array", (vc) => (vc.credentialSubject.identifier = vc.credentialSubject.identifier[0]), "credentialSubject.identifier"],
+      ["the achievement's type as a string", (vc) => (vc.credentialSubject.achievement.type = "Achievement"), "credentialSubject.achievement.type"],
+      ["the subject's type as a string", (vc) => (vc.credentialSubject.type = "AchievementSubject"), "credentialSubject.type"],
+      ["the issuer's type as a string", (vc) => (vc.issuer.type = "Profile"), "issuer.type"],
+      ["a language map for the achievement's name", (vc) => (vc.credentialSubject.achievement.name = { en: "Smart Contract Security" }), "credentialSubject.achievement.name"],
+    ];
+    for (const [name, mutate, field] of cases) {
+      it(`${name} → ${field}`, () => {
+        const vc = built();
+        expect(validateOpenBadgeCredential(vc), "unmutated").to.deep.equal([]);
+        mutate(vc);
+        expect(fields(validateOpenBadgeCredential(vc))).to.include(field);
+      });
+    }
   });
 
   it("rejects an empty document naming every required property", () => {
@@ -152,6 +183,42 @@ describe("official Open Badges 3.0 JSON Schema", () => {
       expect(cached.errors ?? null).to.deep.equal(fresh.errors ?? null);
     }
     expect(fresh(cases[0])).to.equal(true);
+  });
+
+  describe("the cached validator code is trusted only by its pinned SHA-256", () => {
+    const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+    it("the pin is the hash of the code ajv generates now for this schema, these options and ajv versions", () => {
+      const hint = "the OB 3.0 schema or ajv/ajv-formats changed: review the generated code, then update OB3_VALIDATOR_PIN in src/credential/ob3-schema.ts to";
+      expect(validatorCacheKey(), `${hint} key "${validatorCacheKey()}"`).to.equal(OB3_VALIDATOR_PIN.key);
+      const code = generateValidatorCode();
+      expect(sha256(code), `${hint} sha256 "${sha256(code)}"`).to.equal(OB3_VALIDATOR_PIN.sha256);
+      expect(sha256(generateValidatorCode()), "deterministic").to.equal(sha256(code));
+    });
+
+    it("a planted cache file with another body is never executed; verdicts stay right and the cache is repaired", () => {
+      const file = validatorCacheFile();
+      loadOpenBadgeValidator({ cache: false }); // (re)writes the genuine cache file
+      expect(sha256(readFileSync(file))).to.equal(OB3_VALIDATOR_PIN.sha256);
+      const g = globalThis as { __credstackPlanted?: boolean };
+      delete g.__credstackPlanted;
+      try {
+        writeFileSync(file, "globalThis.__credstackPlanted = true;\nmodule.exports = function validate() { return true; };\n");
+        const validate = loadOpenBadgeValidator();
+        expect(g.__credstackPlanted, "the planted code ran").to.equal(undefined);
+        expect(validate({})).to.equal(false);
+        expect(validate(built())).to.equal(true);
+        expect(sha256(readFileSync(file)), "the genuine code is back in the cache").to.equal(OB3_VALIDATOR_PIN.sha256);
+        // The repaired file judges as a fresh compilation.
+        const cached = loadOpenBadgeValidator();
+        const fresh = loadOpenBadgeValidator({ cache: false });
+        expect(cached({})).to.equal(fresh({}));
+        expect(cached.errors).to.deep.equal(fresh.errors);
+      } finally {
+        delete g.__credstackPlanted;
+        loadOpenBadgeValidator({ cache: false });
+      }
+    });
   });
 
   it("assertOpenBadgeCredential throws one ValidationError listing every issue, with its source", () => {

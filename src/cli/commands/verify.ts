@@ -1,18 +1,10 @@
 import { createPublicClient, http } from "viem";
 import type { RegistryReadClient } from "../../chain/actions/index.js";
 import { check, completeChecks } from "../../verify/report.js";
-import { formatReport, formatSummary, readCredentialInput, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
-import { localDeployment, type GlobalOptions } from "../context.js";
+import { formatReport, formatSummary, readCredentialFile, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
+import { localDeployment, parseTime, type GlobalOptions } from "../context.js";
 import { loadTrust, type TrustEntry } from "../trust.js";
 import { EXIT, UsageError, type Output } from "../output.js";
-
-/** `--at`: an ISO 8601 date or date-time, or unix seconds. */
-function parseAt(value: string): number {
-  if (/^\d{1,11}$/.test(value)) return Number(value); // unix seconds (up to year 5138; milliseconds have 13 digits)
-  const t = /^\d{4}-\d{2}-\d{2}([T ].*)?$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(t)) throw new UsageError(`--at must be an ISO 8601 date or date-time (2031-06-30, 2031-06-30T12:00:00Z) or unix seconds, got ${JSON.stringify(value)}.`);
-  return Math.floor(t / 1000);
-}
 
 /** The chain and registry a credential file names (leaf), for choosing among trusted registries; undefined if unreadable. */
 function namedRegistry(input: VerifyInput): string | undefined {
@@ -39,7 +31,7 @@ export async function verify(
 ): Promise<number> {
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to verify.");
-  const at = options.at !== undefined ? parseAt(options.at) : undefined;
+  const at = options.at !== undefined ? parseTime(options.at, "--at") : undefined;
   if (globals.rpc !== undefined && !/^https?:\/\//.test(globals.rpc)) throw new UsageError(`--rpc must be an http(s) URL, got ${JSON.stringify(globals.rpc)}.`);
   const trust = options.offline ? [] : await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
   const clients = new Map<string, RegistryReadClient>();
@@ -55,7 +47,7 @@ export async function verify(
   const inputs: (VerifyInput | VerificationReport)[] = await Promise.all(
     files.map(async (file) => {
       try {
-        return { source: file, input: await readCredentialInput(file) };
+        return await readCredentialFile(file);
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as NodeJS.ErrnoException).code === "EISDIR" ? "a directory" : (error as Error).message;
         const checks = completeChecks([check("format", "CS-INPUT-UNREADABLE", `Cannot read ${file}: ${reason}.`)]);
