@@ -16,7 +16,7 @@ import { extractCredential, readCredentials, readManifest } from "../src/batch/f
 import type { CredentialFile } from "../src/batch/format.js";
 import { issuerProfileDigest } from "../src/credential/issuer-profile.js";
 import { parseAchievement } from "../src/credential/schema.js";
-import { accreditIssuer, addOperator, revokeCredentials } from "../src/chain/actions/index.js";
+import { accreditIssuer, addOperator, revokeCredentials, signOperatorConsent } from "../src/chain/actions/index.js";
 import { anchorBatchDirectory } from "../src/chain/anchor-directory.js";
 import { formatReport, formatSummary, verifyCredential, verifyCredentials } from "../src/verify/index.js";
 
@@ -59,8 +59,10 @@ for (const institution of institutions) {
   const operator = wallets[institution.operatorAccount]!;
   const profileDigest = issuerProfileDigest({ name: institution.name, country: institution.country });
   await accreditIssuer(wallets[accreditor.account]!, { registry, issuer: governance.account.address, profileDigest, maxEqfLevel: institution.maxEqf, validFrom: now - 86_400, validUntil: now + 5 * 365 * 86_400 });
-  await addOperator(governance, { registry, key: operator.account.address });
-  say(`${next()} ${institution.name} (${institution.country}) is accredited up to EQF ${institution.maxEqf}; its operator key is ${operator.account.address}`);
+  // The operator key consents (EIP-712) before the institution adds it: no one can claim another's key.
+  const consent = await signOperatorConsent(operator, { registry, chainId, issuer: governance.account.address, deadline: now + 3_600 });
+  await addOperator(governance, { registry, consent });
+  say(`${next()} ${institution.name} (${institution.country}) is accredited up to EQF ${institution.maxEqf}; its operator key ${operator.account.address} consented and was added`);
 
   const course = parseAchievement(JSON.parse(await readFile(path.join(seeds, institution.course), "utf8")), institution.course);
   const dir = path.join(OUT, path.basename(institution.course, ".json"));
@@ -90,9 +92,15 @@ await writeFile(path.join(OUT, "tampered-credential.json"), JSON.stringify(tampe
 say(`\n${next()} Someone raises the grade to 10 (tampered-credential.json):`);
 say(formatReport(await verifyCredential({ source: "tampered-credential.json", input: tampered }, { client: publicClient, registry })));
 
-const revoked = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [credential.leaf.index], reason: 1 });
-gas.push(["revoke 1 credential", await gasOf(revoked.txHash)]);
-say(`\n${next()} ${first!.institution.name} revokes that credential (reason 1):`);
+const pending = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [credential.leaf.index], reason: 11 });
+gas.push(["revoke 1 credential (operator key: pending)", await gasOf(pending.txHash)]);
+say(`\n${next()} A registrar revokes that credential with the operator key (reason 11, issued in error): it stops verifying at once,`);
+say(`   but stays cancellable by the institution's own account for its revocation delay — a stolen hot key cannot do lasting harm:`);
+say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
+const governance = wallets[first!.institution.governanceAccount]!;
+const final = await revokeCredentials(governance, { registry, root: first!.root, indices: [credential.leaf.index], reason: 11 });
+gas.push(["revoke 1 credential (issuer account: final)", await gasOf(final.txHash)]);
+say(`\n${next()} The institution's own account confirms it: the revocation is final.`);
 say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
 
 say(`\n${next()} Gas`);

@@ -9,7 +9,7 @@ import { getBlock } from "viem/actions";
 import { hardhat } from "viem/chains";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { readCredentials, readManifest } from "../../src/batch/files.js";
-import { accreditIssuer, addOperator, revokeCredentials, type RegistryReadClient, type RegistryWalletClient } from "../../src/chain/actions/index.js";
+import { accreditIssuer, addOperator, revokeCredentials, signOperatorConsent, type RegistryReadClient, type RegistryWalletClient } from "../../src/chain/actions/index.js";
 import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { deployRegistry } from "../../src/chain/deploy.js";
 import { startLocalNode } from "../../src/chain/local-node.js";
@@ -54,7 +54,7 @@ export async function benchVerify(n: number, batches = 4, sample = 1000) {
     const achievement = parseAchievement(JSON.parse(readFileSync("seeds/courses/smart-contract-security.json", "utf8")));
     // The seed course is awarded by Hardhat account #1.
     await accreditIssuer(wallet(0), { registry, issuer: wallet(1).account.address, profileDigest: issuerProfileDigest({ name: achievement.awardingBody.name, country: achievement.awardingBody.country }), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
-    await addOperator(wallet(1), { registry, key: wallet(2).account.address });
+    await addOperator(wallet(1), { registry, consent: await signOperatorConsent(wallet(2), { registry, chainId, issuer: wallet(1).account.address, deadline: now + 3_600 }) });
 
     const csv = path.join(work, "learners.csv");
     const perBatch = Math.ceil(n / batches);
@@ -67,7 +67,7 @@ export async function benchVerify(n: number, batches = 4, sample = 1000) {
       const manifest = await readManifest(dir);
       for await (const stored of readCredentials(dir, manifest)) if (texts.length < n) texts.push(JSON.stringify(stored.file));
       // A few revocations, so that the status check has bits to find.
-      if (b === 0) await revokeCredentials(wallet(2), { registry, root: manifest.root, indices: [0, 1, 2], reason: 1 });
+      if (b === 0) await revokeCredentials(wallet(1), { registry, root: manifest.root, indices: [0, 1, 2], reason: 11 });
     }
 
     const tally = (reports: VerificationReport[]) => `${reports.filter((r) => r.status === "VALID").length} VALID, ${reports.filter((r) => r.status === "INVALID").length} INVALID, ${reports.filter((r) => r.status === "ERROR").length} ERROR`;

@@ -158,9 +158,12 @@ export function program(): Command {
   // ------------------------------------------------------------------ revoke
   cli
     .command("revoke [credentials...]")
-    .description("revoke credentials (one transaction per batch) or, with --batch, a whole batch")
-    .option("--batch <dir>", "revoke the whole batch of this directory (irreversible)")
-    .option("--reason <code>", "reason code recorded on chain (0-255)", "0")
+    .description(
+      "revoke credentials (one transaction per batch) or, with --batch, a whole batch: final from the issuer's key, pending from an operator key",
+    )
+    .option("--batch <dir>", "revoke the whole batch of this directory")
+    .option("--reason <code>", "reason code or name recorded on chain (docs/formats.md), e.g. 4 or superseded", "0")
+    .option("--cancel", "cancel pending revocations instead (the issuer's own key only)")
     .action(run(async () => (await import("./commands/revoke.js")).revoke));
 
   return cli;

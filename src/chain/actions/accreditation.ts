@@ -1,4 +1,5 @@
 import { getAddress, type Address, type Hex, type LocalAccount } from "viem";
+import { signTypedData } from "viem/actions";
 import { toAccreditation, type Accreditation, type TxResult } from "../records.js";
 import {
   latestTimestamp,
@@ -128,21 +129,24 @@ export function operatorConsentTypedData(params: { registry: Address; chainId: n
 }
 
 /**
- * Signs, with the operator key itself, its consent to operate for `issuer` until `deadline`
- * (EIP-712; the registry checks it in `addOperator`, so no issuer can claim another's key). Needs
- * no chain access: the key holder can sign offline and hand the consent to the issuer.
+ * Signs, with the operator key itself (a viem local account, or a wallet client whose account is
+ * the key), its consent to operate for `issuer` until `deadline` (EIP-712; the registry checks it
+ * in `addOperator`, so no issuer can claim another's key). A local account needs no chain access:
+ * the key holder can sign offline and hand the consent to the issuer.
  *
  * @example
  * const consent = await signOperatorConsent(hotKeyAccount, { registry, chainId, issuer, deadline: now + 86_400 });
  * await addOperator(issuerWallet, { registry, consent });
  */
 export async function signOperatorConsent(
-  key: LocalAccount,
+  key: LocalAccount | RegistryWalletClient,
   params: { registry: Address; chainId: number; issuer: Address; deadline: number },
 ): Promise<OperatorConsent> {
   const issuer = getAddress(params.issuer);
-  const signature = await key.signTypedData(operatorConsentTypedData({ ...params, issuer, key: key.address }));
-  return { issuer, key: key.address, deadline: params.deadline, signature };
+  const address = getAddress("account" in key ? key.account.address : key.address);
+  const typed = operatorConsentTypedData({ ...params, issuer, key: address });
+  const signature = "account" in key ? await signTypedData(key, { ...typed, account: key.account }) : await key.signTypedData(typed);
+  return { issuer, key: address, deadline: params.deadline, signature };
 }
 
 /**
