@@ -6,7 +6,8 @@ import { extractCredential, readManifest, writeFileAtomic, type CredentialSelect
 import { nodeChainId } from "../../chain/actions/index.js";
 import { anchorBatchDirectory, batchStatus, type AnchorProgress, type BatchStatusReport } from "../../chain/anchor-directory.js";
 import type { DeploymentRecord } from "../../chain/deployments.js";
-import { ChainError, TransactionTimeoutError } from "../../chain/errors.js";
+import { ChainError, RpcUnreachableError, TransactionTimeoutError } from "../../chain/errors.js";
+import { checkIssuerCanIssue } from "../../chain/preflight.js";
 import { ValidationError } from "../../credential/errors.js";
 import { parseAchievement } from "../../credential/schema.js";
 import {
@@ -93,6 +94,24 @@ export async function build(
   if (globals.registry !== undefined) registry = parseAddress(globals.registry, "--registry");
   else if (local) registry = local.registry;
   else throw new UsageError("No target registry: pass --registry <address>, or start a local chain with `credstack chain start`.");
+
+  // When the chain can be read, what a verifier will check of the issuer is checked now: a course
+  // above the issuer's accreditation, or under another name or country, would never verify.
+  const url = globals.rpc ?? local?.rpcUrl;
+  if (achievement && url !== undefined) {
+    const client = publicClientOf(url);
+    try {
+      if ((await nodeChainId(client)) === chainId) {
+        const { name, country, address } = achievement.awardingBody;
+        await checkIssuerCanIssue(client, { registry, issuer: getAddress(address), eqfLevel: achievement.eqfLevel, profile: { name, country } });
+      } else {
+        await out.warn(`The node at ${url} serves another chain than ${chainId}: the issuer's accreditation was not checked.`);
+      }
+    } catch (error) {
+      if (!(error instanceof RpcUnreachableError)) throw error;
+      await out.warn(`Cannot reach ${url}: the issuer's accreditation was not checked (\`batch anchor\` checks it).`);
+    }
+  }
 
   const progress = out.progress();
   const manifest = await buildBatchDirectory({
