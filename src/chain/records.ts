@@ -216,7 +216,7 @@ export function statusOf(index: bigint, word: RawStatusWord): CredentialStatus {
           by: getAddress(word.pendingBy),
           at: Number(word.pendingSince),
           finalAt: Number(word.pendingFinalAt),
-          final: false,
+          final: BigInt(word.pending) === 0n, // statusWords folds a group past its delay into `revoked`
         }
       : null,
     suspended: has(word.suspended),

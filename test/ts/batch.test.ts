@@ -4,16 +4,20 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { MerkleTree } from "merkletreejs";
-import { keccak256 as keccak, bytesToHex, type Hex } from "viem";
+import { keccak256 as keccak, bytesToHex, getAddress, type Hex } from "viem";
 import { network } from "hardhat";
 import { buildBatch, manifestDigest } from "../../src/batch/build.js";
 import { loadBatch, writeBatch, BatchFileError } from "../../src/batch/files.js";
 import { leafHash } from "../../src/batch/leaf.js";
+import { operatorConsentTypedData } from "../../src/chain/actions/index.js";
 import { MerkleBatchTree, DuplicateLeafError } from "../../src/batch/tree.js";
 import { ValidationError } from "../../src/credential/errors.js";
 import { course, learners } from "./helpers/fixtures.js";
 
 const { viem } = await network.create();
+
+/** `ICredentialRegistry.CredentialState`, by value (the ones used here). */
+const CredentialState = { Valid: 0, NotAnchored: 1 } as const;
 
 const randomLeaves = (n: number, seed: number): Hex[] => Array.from({ length: n }, (_, i) => keccak(`0x${(seed * 1_000_003 + i).toString(16).padStart(8, "0")}`));
 
@@ -68,21 +72,34 @@ describe("batches", () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it("every leaf verifies on chain: leafOf matches and verifyInclusion accepts the proof", async () => {
+  it("every leaf verifies on chain: leafOf matches and checkCredential finds it Valid under its issuer", async () => {
     const [admin, issuer, operator] = await viem.getWalletClients();
-    const registry = await viem.deployContract("CredentialRegistry", [admin!.account.address]);
+    const publicClient = await viem.getPublicClient();
+    const registry = await viem.deployContract("CredentialRegistry", [3 * 86_400, admin!.account.address]);
     await registry.write.grantRole([await registry.read.ACCREDITOR_ROLE(), admin!.account.address]);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Number((await publicClient.getBlock()).timestamp);
     await registry.write.accredit([issuer!.account.address, keccak("0x01"), 6, now - 1000, now + 10 ** 8]);
-    await registry.write.addOperator([operator!.account.address], { account: issuer!.account });
+    const chainId = await publicClient.getChainId();
+    // The operator key consents (EIP-712), signing through its wallet client.
+    const deadline = now + 3_600;
+    const typed = operatorConsentTypedData({ registry: registry.address, chainId, issuer: issuer!.account.address, key: operator!.account.address, deadline });
+    const signature = await operator!.signTypedData({ ...typed, account: operator!.account });
+    await registry.write.addOperator([operator!.account.address, BigInt(deadline), signature], { account: issuer!.account });
 
-    const chainId = await (await viem.getPublicClient()).getChainId();
     const batch = buildBatch(course(), learners(), { chainId, registry: registry.address });
+    expect(batch.manifest.issuer).to.equal(getAddress(issuer!.account.address));
     await registry.write.anchorBatch([batch.manifest.root, batch.manifest.leafCount, manifestDigest(batch.manifest)], { account: operator!.account });
     for (const c of batch.credentials) {
-      const onChainLeaf = await registry.read.leafOf([{ ...c.leaf, index: BigInt(c.leaf.index) }]);
+      const fields = { ...c.leaf, index: BigInt(c.leaf.index) };
+      const onChainLeaf = await registry.read.leafOf([fields]);
       expect(onChainLeaf).to.equal(c.proof.leaf);
-      expect(await registry.read.verifyInclusion([batch.manifest.root, c.proof.leaf, c.proof.path])).to.equal(true);
+      expect(await registry.read.checkCredential([issuer!.account.address, batch.manifest.root, fields, c.proof.path])).to.deep.equal([
+        CredentialState.Valid,
+        c.proof.leaf,
+      ]);
+      // Under another issuer (batches are keyed by issuer and root) it is not anchored.
+      const [state] = await registry.read.checkCredential([operator!.account.address, batch.manifest.root, fields, c.proof.path]);
+      expect(state).to.equal(CredentialState.NotAnchored);
     }
     // Bound to its registry: the same fields under another registry give another leaf.
     const c0 = batch.credentials[0]!;

@@ -1,4 +1,4 @@
-import { keccak256, toHex, zeroHash, type Address } from "viem";
+import { keccak256, toHex, zeroAddress, zeroHash, type Address } from "viem";
 import { getChainId, getCode, readContract } from "viem/actions";
 import { credentialRegistryAbi } from "../abi.js";
 import { RegistryNotDeployedError, WrongChainError } from "../errors.js";
@@ -32,7 +32,7 @@ export function nodeChainId(client: RegistryReadClient): Promise<number> {
  * Checks that the client talks to the expected chain and that a credstack registry answers at
  * `registry`: throws `RpcUnreachableError`, `WrongChainError` (when `expectedChainId`, or else the
  * client's configured chain, differs from the node's) or `RegistryNotDeployedError` (no code at the
- * address, or a contract that does not answer `ACCREDITOR_ROLE()` and `batchOf(0)` as the registry
+ * address, or a contract that does not answer `ACCREDITOR_ROLE()` and `batchOf(0, 0)` as the registry
  * does). Call it once when a session starts; the actions do not repeat the probe (writes do check
  * the chain and that code exists). Resolves to the node's chain id.
  *
@@ -50,7 +50,7 @@ export async function assertRegistry(
       address: registry,
       abi: credentialRegistryAbi,
       functionName,
-      args: functionName === "batchOf" ? [zeroHash] : [],
+      args: functionName === "batchOf" ? [zeroAddress, zeroHash] : [],
     } as never) as Promise<unknown>;
   try {
     const [chainId, code, role, batch] = await Promise.allSettled([
