@@ -10,6 +10,7 @@ import { ChainError, RpcUnreachableError, TransactionTimeoutError } from "../../
 import { checkIssuerCanIssue } from "../../chain/preflight.js";
 import { ValidationError } from "../../credential/errors.js";
 import { parseAchievement } from "../../credential/schema.js";
+import { revocationReasonName } from "../../credential/revocation-reasons.js";
 import {
   chainOf,
   localDeployment,
@@ -224,9 +225,10 @@ export async function status(options: { args: [string]; fromBlock?: string }, gl
     `manifest       ${m.anchor ? `anchor recorded: transaction ${m.anchor.txHash}, block ${m.anchor.blockNumber}` : "no anchor recorded"}`,
     `on chain       ${
       c
-        ? `${c.status === "Revoked" ? `REVOKED as a whole (reason ${c.revocationReason})` : "Active"}; anchored by ${c.issuer} at ${isoTime(c.anchoredAt)}` +
+        ? `${batchState(c)}; anchored for ${c.issuer} by key ${c.anchoringKey}${c.anchoringKeyCompromised ? " (DECLARED COMPROMISED: this batch fails verification)" : ""}` +
+          ` at ${isoTime(c.anchoredAt)}` +
           (c.blockNumber !== null ? ` (block ${c.blockNumber})` : "") +
-          (c.revokedCount !== null ? `; ${c.revokedCount} revoked, ${c.suspendedCount} suspended` : "")
+          (c.revokedCount !== null ? `; ${c.revokedCount} revoked, ${c.revocationPendingCount} pending revocation, ${c.suspendedCount} suspended` : "")
         : "not anchored"
     }`,
     `accreditation  now: ${accreditationLine(s.accreditation.now)}`,
@@ -237,6 +239,17 @@ export async function status(options: { args: [string]; fromBlock?: string }, gl
   ];
   await out.result(lines, s);
   return s.problems.length ? EXIT.rejected : EXIT.ok;
+}
+
+/** A batch's status on chain in words: active, or revoked as a whole by whom, final or until when cancellable. */
+function batchState(c: NonNullable<BatchStatusReport["onChain"]>): string {
+  if (c.status === "Active" || !c.revocation) return "Active";
+  const r = c.revocation;
+  const who = r.by === c.issuer ? "the issuer's account" : `operator key ${r.by}`;
+  const reason = `reason ${c.revocationReason} (${revocationReasonName(c.revocationReason)})`;
+  return c.status === "Revoked"
+    ? `REVOKED as a whole by ${who} (${reason}), final`
+    : `REVOCATION PENDING for the whole batch by ${who} (${reason}): final at ${isoTime(r.finalAt)} unless the issuer cancels it`;
 }
 
 // ---------------------------------------------------------------------------------------- extract
