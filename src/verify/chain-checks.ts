@@ -113,10 +113,11 @@ export function chainChecks(
     ];
   }
   // The anchored and accredited checks are the same for every credential of a batch (given the
-  // issuer's name and the EQF level): a long list builds each once, and copies it.
+  // issuer's name and the EQF level): a long list builds each once, and copies it. A batch is an
+  // issuer's and a root (two issuers may anchor one root, each with its own record): the key names both.
   const shared = (kind: string, make: () => Check): Check => {
     if (!memo) return make();
-    const key = `${kind}|${p.root}|${p.profileDigest}|${p.eqfLevel}`;
+    const key = `${kind}|${issuer.toLowerCase()}|${p.root.toLowerCase()}|${p.profileDigest}|${p.eqfLevel}`;
     let made = memo.get(key);
     if (!made) memo.set(key, (made = make()));
     return { ...made, ...(made.details ? { details: { ...made.details } } : {}) }; // each report its own objects

@@ -108,17 +108,19 @@ export function checkFormat(
     const message = `The file holds more than ${MAX_JSON_VALUES} values; a credential file holds about 75.`;
     return { check: check("format", "CS-FORMAT-TOO-MANY-VALUES", message, { maxValues: MAX_JSON_VALUES }) };
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(text); // within the limits: costs about what the scan did
+  } catch (error) {
+    return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
+  }
   // JSON.parse keeps the last of two equal keys: the file would show one value and verify by another.
+  // Checked once the text is known to be JSON: on other text the scan's keys mean nothing (a stray
+  // quote turns values into keys), and the file is malformed, not a file with a repeated key.
   if (shape.duplicateKey !== undefined) {
     const pointer = shape.duplicateKey.slice(0, 200);
     const message = `The key at ${pointer} appears twice in its object: a credential file names each field once.`;
     return { check: check("format", "CS-FORMAT-DUPLICATE-KEY", message, { pointer }) };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { check: check("format", "CS-FORMAT-MALFORMED-JSON", `Not valid JSON: ${(error as Error).message}.`) };
   }
   // A number literal beyond double range parses to ±Infinity, which has no JSON form of its own.
   if (MAYBE_HUGE_NUMBER.test(text) && hasNonFiniteNumber(value)) {

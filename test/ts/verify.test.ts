@@ -8,7 +8,7 @@ import { createPublicClient, createWalletClient, getAddress, http, toHex, type A
 import { hardhat } from "viem/chains";
 import { buildBatch, manifestDigest, type Batch } from "../../src/batch/build.js";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
-import { extractCredential } from "../../src/batch/files.js";
+import { extractCredential, loadBatch } from "../../src/batch/files.js";
 import type { CredentialFile } from "../../src/batch/format.js";
 import { parseLearnersCsv } from "../../src/batch/learners-csv.js";
 import {
@@ -17,6 +17,7 @@ import {
   anchorBatch,
   reinstateCredentials,
   removeOperator,
+  signOperatorConsent,
   revokeBatch,
   revokeCredentials,
   suspendCredentials,
@@ -30,6 +31,7 @@ import { deployRegistry } from "../../src/chain/deploy.js";
 import { freePort, startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { canonicalJson } from "../../src/credential/disclosure.js";
 import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
+import { scanJson } from "../../src/credential/json-shape.js";
 import { parseAchievement, type Achievement } from "../../src/credential/schema.js";
 import {
   CHECK_IDS,
@@ -73,6 +75,8 @@ const ROLE = {
 } as const;
 
 const DPBD_COURSE = path.resolve("seeds/courses/data-protection-by-design.json");
+/** A batch built by credstack v1 (credstack-credential-v1 files), frozen: chain 31337, the first registry deployed on a fresh node. */
+const V1_FIXTURE = path.resolve("test/fixtures/batches/v1-smart-contract-security");
 const DPBD_LEARNERS = path.resolve("seeds/learners/data-protection-by-design.csv");
 
 /** The seed course awarded by `issuer` (and optionally other changes). */
@@ -292,7 +296,11 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
         validFrom: now - 3600,
         validUntil: now + 365 * 86_400,
       });
-      for (const op of operators) await addOperator(wallet(issuer), { registry: on, key: addr(op) });
+      for (const op of operators) {
+        // v2: the operator key consents (EIP-712) to operate for the issuer.
+        const consent = await signOperatorConsent(devAccount(op), { registry: on, chainId, issuer: addr(issuer), deadline: now + 86_400 });
+        await addOperator(wallet(issuer), { registry: on, consent });
+      }
     };
     await accredit(ROLE.issuerA, [ROLE.operatorA, ROLE.operatorA2]);
     await accredit(ROLE.issuerB, [ROLE.operatorB]);
@@ -314,6 +322,8 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
 
     const courseA = courseOf(addr(ROLE.issuerA));
     await anchor("revokedBatch", build(courseA), ROLE.operatorA);
+    await anchor("issuerRevokedBatch", build(courseA), ROLE.operatorA);
+    await anchor("issuerRevokes", build(courseA), ROLE.operatorA);
     batches.unanchored = build(courseA);
     batches.otherChain = build(courseOf(addr(ROLE.issuerA)), learners(), { chainId: 1, registry });
     batches.noCode = build(courseA, learners(), { chainId, registry: getAddress("0x000000000000000000000000000000000000dEaD") });
@@ -404,6 +414,27 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
         expect(report.status, show(report)).to.equal("ERROR");
         for (const id of CHAIN_CHECKS) expect(codeOf(report, id)).to.equal("CS-CONFIG-NO-REGISTRY");
       }
+    });
+  });
+
+  describe("the frozen v1 fixture batch", () => {
+    it("re-anchored on the v2 registry (same deterministic address), every credential-v1 file is VALID", async () => {
+      const fixture = await loadBatch(V1_FIXTURE);
+      // Its credentials name chain 31337 and the address of the deployer's first contract (nonce 0):
+      // the first registry this suite deploys on its fresh node.
+      expect(fixture.manifest.chainId).to.equal(chainId);
+      expect(getAddress(fixture.manifest.registry)).to.equal(getAddress(registry));
+      expect(getAddress(fixture.manifest.issuer)).to.equal(devAccount(ROLE.issuerA).address);
+      expect(fixture.credentials).to.have.length(5);
+      for (const c of fixture.credentials) expect(c.format).to.equal("credstack-credential-v1");
+      const before = await verifyCredentials(fixture.credentials, online);
+      for (const report of before) expectRejected(report, { integrity: "CS-INTEGRITY-VALID", inclusion: "CS-INCLUSION-VALID", anchored: "CS-ANCHOR-NOT-FOUND" });
+      await anchor("v1Fixture", fixture, ROLE.operatorA);
+      const reports = await verifyCredentials(
+        fixture.credentials.map((c, k) => ({ source: `${V1_FIXTURE}/credentials/00000${k}.json`, input: readFileSync(path.join(V1_FIXTURE, fixture.manifest.files![k]!), "utf8") })),
+        online,
+      );
+      for (const report of reports) expect(codes(report), report.source).to.deep.equal(ALL_VALID);
     });
   });
 
@@ -554,9 +585,13 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       expectRejected(report, { integrity: "CS-INTEGRITY-VALID", inclusion: "CS-INCLUSION-VALID", anchored: "CS-ANCHOR-NOT-FOUND", accredited: "CS-SKIPPED-PRECONDITION", status: "CS-SKIPPED-PRECONDITION" });
     });
 
-    it("a root anchored by another issuer than the credential's → CS-ANCHOR-ISSUER-MISMATCH", async () => {
-      const report = await verifyCredential(credentialOf("issuerMismatch"), online);
-      expectRejected(report, { inclusion: "CS-INCLUSION-VALID", anchored: "CS-ANCHOR-ISSUER-MISMATCH" });
+    it("a root anchored only by another issuer than the credential's → CS-ANCHOR-NOT-FOUND (v2: batches are keyed by issuer and root)", async () => {
+      // Issuer B's credentials, anchored by issuer A's operator: the registry holds (A, root), never (B, root).
+      // CS-ANCHOR-ISSUER-MISMATCH (v1, batches keyed by root alone) cannot arise any more.
+      const credential = credentialOf("issuerMismatch");
+      const report = await verifyCredential(credential, online);
+      expectRejected(report, { inclusion: "CS-INCLUSION-VALID", anchored: "CS-ANCHOR-NOT-FOUND", accredited: "CS-SKIPPED-PRECONDITION", status: "CS-SKIPPED-PRECONDITION" });
+      expect(report.checks.find((c) => c.id === "anchored")!.details).to.deep.equal({ root: credential.proof.root, issuer: devAccount(ROLE.issuerB).address });
     });
 
     it("an index beyond the anchored leaf count → CS-ANCHOR-INDEX-OUT-OF-RANGE (lower indices VALID)", async () => {
@@ -565,13 +600,24 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       expectRejected(report, { inclusion: "CS-INCLUSION-VALID", anchored: "CS-ANCHOR-INDEX-OUT-OF-RANGE" });
     });
 
-    it("revoked → CS-STATUS-REVOKED (the rest of the batch stays VALID)", async () => {
+    it("revoked by an operator key → CS-STATUS-REVOCATION-PENDING (the rest of the batch stays VALID)", async () => {
       const credential = main[1]!;
       expect(codes(await verifyCredential(credential, online))).to.deep.equal(ALL_VALID);
       await revokeCredentials(wallet(ROLE.operatorA), { registry, root: credential.proof.root, indices: [1], reason: 2 });
       const report = await verifyCredential(credential, online);
-      expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-VALID", status: "CS-STATUS-REVOKED", validity: "CS-VALIDITY-VALID" });
+      expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-VALID", status: "CS-STATUS-REVOCATION-PENDING", validity: "CS-VALIDITY-VALID" });
+      expect(report.checks.find((c) => c.id === "status")!.details).to.include({ index: 1, by: devAccount(ROLE.operatorA).address, byIssuerAccount: false, final: false });
       expect(codes(await verifyCredential(main[3]!, online))).to.deep.equal(ALL_VALID);
+    });
+
+    it("revoked by the issuer's own account → CS-STATUS-REVOKED at once (the rest of the batch stays VALID)", async () => {
+      const credential = credentialOf("issuerRevokes", 1);
+      expect(codes(await verifyCredential(credential, online))).to.deep.equal(ALL_VALID);
+      await revokeCredentials(wallet(ROLE.issuerA), { registry, root: credential.proof.root, indices: [1], reason: 2 });
+      const report = await verifyCredential(credential, online);
+      expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-VALID", status: "CS-STATUS-REVOKED", validity: "CS-VALIDITY-VALID" });
+      expect(report.checks.find((c) => c.id === "status")!.details).to.include({ index: 1, final: true });
+      expect(codes(await verifyCredential(credentialOf("issuerRevokes", 0), online))).to.deep.equal(ALL_VALID);
     });
 
     it("suspended → CS-STATUS-SUSPENDED, reinstated → VALID", async () => {
@@ -583,13 +629,28 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       expect(codes(await verifyCredential(credential, online))).to.deep.equal(ALL_VALID);
     });
 
-    it("a whole batch revoked → CS-STATUS-BATCH-REVOKED for each of its credentials", async () => {
+    it("a whole batch revoked by an operator key → CS-STATUS-BATCH-REVOCATION-PENDING for each of its credentials", async () => {
       const batch = batches.revokedBatch!;
       expect(codes(await verifyCredential(credentialOf("revokedBatch"), online))).to.deep.equal(ALL_VALID);
       await revokeBatch(wallet(ROLE.operatorA), { registry, root: batch.manifest.root, reason: 1 });
       const reports = await verifyCredentials(batch.credentials, online);
       expect(reports).to.have.length(batch.credentials.length);
-      for (const report of reports) expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-VALID", status: "CS-STATUS-BATCH-REVOKED" });
+      for (const report of reports) {
+        expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-VALID", status: "CS-STATUS-BATCH-REVOCATION-PENDING" });
+        expect(report.checks.find((c) => c.id === "status")!.details).to.include({ reason: 1, by: devAccount(ROLE.operatorA).address, final: false });
+      }
+    });
+
+    it("a whole batch revoked by the issuer's own account → CS-STATUS-BATCH-REVOKED for each of its credentials", async () => {
+      const batch = batches.issuerRevokedBatch!;
+      expect(codes(await verifyCredential(credentialOf("issuerRevokedBatch"), online))).to.deep.equal(ALL_VALID);
+      await revokeBatch(wallet(ROLE.issuerA), { registry, root: batch.manifest.root, reason: 1 });
+      const reports = await verifyCredentials(batch.credentials, online);
+      expect(reports).to.have.length(batch.credentials.length);
+      for (const report of reports) {
+        expectRejected(report, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-VALID", status: "CS-STATUS-BATCH-REVOKED" });
+        expect(report.checks.find((c) => c.id === "status")!.details).to.include({ reason: 1, by: devAccount(ROLE.issuerA).address, byIssuerAccount: true, final: true });
+      }
     });
 
     it("expired: at validUntil or later → CS-VALIDITY-EXPIRED; a second before → VALID", async () => {
@@ -911,6 +972,27 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       );
     });
 
+    it("a byte that breaks the JSON → CS-FORMAT-MALFORMED-JSON, also where the pre-parse scan sees a repeated key (a stray quote makes values keys)", async () => {
+      // Found by the fuzz above: each quote or NUL written over one byte of the genuine text.
+      const spurious: string[] = [];
+      for (let position = 0; position < textBytes.length; position++) {
+        for (const byte of [0x22, 0x00]) {
+          const bytes = Uint8Array.from(textBytes);
+          bytes[position] = byte;
+          const text = Buffer.from(bytes).toString("utf8");
+          let parses = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            parses = false;
+          }
+          if (!parses && scanJson(text, { maxDepth: 32, maxValues: 2000 }).duplicateKey !== undefined) spurious.push(text);
+        }
+      }
+      expect(spurious.length).to.be.greaterThan(0);
+      for (const text of spurious) expectRejected(await verifyCredential(text, { offline: true }), { format: "CS-FORMAT-MALFORMED-JSON" });
+    });
+
     it("semantically neutral changes of the text (whitespace, key order) stay VALID", async () => {
       const reordered = Object.fromEntries(Object.entries(genuine).reverse());
       for (const input of [JSON.stringify(genuine), JSON.stringify(genuine, null, "\t"), `\n ${genuineText}\r\n`, reordered]) {
@@ -920,7 +1002,7 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
   });
 
   describe("verifyCredentials on whole batches", () => {
-    it("48 credentials of 2 batches: all VALID, in input order, one verificationOf eth_call per root", async () => {
+    it("48 credentials of 2 batches: all VALID, in input order, one verificationOf eth_call per batch (issuer and root)", async () => {
       const dp1 = batches.dp1!.credentials;
       const dp2 = batches.dp2!.credentials;
       expect(dp1).to.have.length(24);
@@ -956,14 +1038,14 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
       expect(counter.count("eth_call")).to.equal(2);
     });
 
-    it("a mixed list: each report its own verdict, valid, revoked and tampered, one read per root", async () => {
-      // Revoking is idempotent: index 1 may already be revoked by the test above.
+    it("a mixed list: each report its own verdict, valid, revoked and tampered, one read per batch (issuer and root)", async () => {
+      // Revoking is idempotent: index 1 may already be revoked (pending) by the test above.
       await revokeCredentials(wallet(ROLE.operatorA), { registry, root: main[1]!.proof.root, indices: [1], reason: 2 });
       const counter = countingClient(node.url);
       const tampered = replaced(main[3]!, "/credential/name", "Forged Security");
       const reports = await verifyCredentials([main[0]!, main[1]!, tampered, main[4]!, credentialOf("unanchored")], { client: counter.client, registry });
       expect(reports.map((r) => r.status)).to.deep.equal(["VALID", "INVALID", "INVALID", "VALID", "INVALID"]);
-      expect(codeOf(reports[1]!, "status")).to.equal("CS-STATUS-REVOKED");
+      expect(codeOf(reports[1]!, "status")).to.equal("CS-STATUS-REVOCATION-PENDING");
       expect(codeOf(reports[2]!, "integrity")).to.equal("CS-INTEGRITY-DIGEST-MISMATCH");
       expect(codeOf(reports[4]!, "anchored")).to.equal("CS-ANCHOR-NOT-FOUND");
       // The main batch's root and the unanchored root: two reads (the tampered file is not looked up).
