@@ -17,7 +17,8 @@ import { COURSE_FILE, LEARNERS_FILE, course, devKey } from "./helpers/fixtures.j
  * The same registry and CLI on a second EVM client: Foundry's anvil (the `@foundry-rs/anvil`
  * devDependency) instead of Hardhat's EDR. The registry is deployed through the Ignition module
  * (anvil unlocks the same development accounts as `hardhat node`), then the issuer's whole story
- * runs through the `credstack` CLI as a subprocess, against the deployment recorded in CREDSTACK_HOME.
+ * runs through the `credstack` CLI as a subprocess, against the deployment recorded in CREDSTACK_HOME
+ * (HOME and XDG_CONFIG_HOME point at an empty directory: helpers/cli.ts).
  */
 
 const KEYS = { accreditor: devKey(0), issuer: devKey(1), operator: devKey(2) };
@@ -53,9 +54,9 @@ describe("registry and CLI on Foundry's anvil", function () {
     expect(JSON.parse(await readFile(path.join(home, "deployment.json"), "utf8"))).to.deep.equal(deployment);
   });
 
-  // The issuer's story in one place (accredit → operator → build → anchor → extract → verify → revoke → verify),
-  // written against today's CLI: adapt it here when the commands change.
-  it("accredit → build → anchor → revoke → verify through the CLI", async () => {
+  // The issuer's story in one place (accredit → operator consent → operator add → build → anchor → extract →
+  // verify → revoke (pending, then final) → verify), written against today's CLI: adapt it here when the commands change.
+  it("accredit → operator consent and add → build → anchor → revoke → verify through the CLI", async () => {
     const publicClient = createPublicClient({ transport: http(anvil.url) });
     const registry = deployment.registry;
     const issuer = addressOf(KEYS.issuer);
@@ -68,9 +69,18 @@ describe("registry and CLI on Foundry's anvil", function () {
     expect(accredited.issuer).to.equal(issuer);
     expect((await publicClient.getTransactionReceipt({ hash: accredited.txHash })).status).to.equal("success");
 
-    const operatorAdd = await cli(["issuer", "operator", "add", operator, "--json"], { key: KEYS.issuer });
+    // The operator key consents (EIP-712, nothing sent), then the issuer adds it with that consent.
+    const consentFile = path.join(work, "consent.json");
+    const consent = await cli(["issuer", "operator", "consent", "--issuer", issuer, "--out", consentFile, "--json"], { key: KEYS.operator });
+    expectExit(consent, 0);
+    expect(json(consent)).to.deep.include({ key: operator, issuer, registry, chainId: 31337 });
+    expect(await publicClient.getTransactionCount({ address: operator })).to.equal(0);
+    const operatorAdd = await cli(["issuer", "operator", "add", operator, "--consent", consentFile, "--json"], { key: KEYS.issuer });
     expectExit(operatorAdd, 0);
     expect(json(operatorAdd)).to.deep.include({ action: "add", key: operator, issuer });
+    const status = await cli(["issuer", "status", issuer, "--json"]);
+    expectExit(status, 0);
+    expect(json(status)).to.deep.include({ issuer, accredited: true, operators: [operator] });
 
     const dir = path.join(work, "scs");
     const build = await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir, "--json"]);
@@ -83,7 +93,7 @@ describe("registry and CLI on Foundry's anvil", function () {
     expect(anchored.outcome).to.equal("anchored");
     const manifest = await readManifest(dir);
     expect(manifest.anchor?.txHash).to.equal(anchored.anchor.txHash);
-    expect(await getBatch(publicClient, { registry, root: manifest.root })).to.deep.include({ issuer, leafCount: manifest.leafCount, status: "Active" });
+    expect(await getBatch(publicClient, { registry, issuer, root: manifest.root })).to.deep.include({ issuer, anchoringKey: operator, leafCount: manifest.leafCount, status: "Active" });
     const again = await cli(["batch", "anchor", dir], { key: KEYS.operator });
     expectExit(again, 0);
     expect(again.stdout).to.include("nothing to do");
@@ -100,12 +110,23 @@ describe("registry and CLI on Foundry's anvil", function () {
     expect(valid.status).to.equal("VALID");
     expect(valid.codes).to.include.members(["CS-ANCHOR-VALID", "CS-ACCREDITATION-VALID", "CS-STATUS-VALID"]);
 
+    // Revoked by the operator key: pending (the issuer can still cancel it), and already INVALID.
     const revoke = await cli(["revoke", file, "--reason", "2", "--json"], { key: KEYS.operator });
     expectExit(revoke, 0);
-    const [revocation] = json<{ revocations: { root: Hex; indices: number[] }[] }>(revoke).revocations;
-    expect(revocation).to.deep.include({ root: manifest.root, indices: [2] });
-    const [status] = await getCredentialStatus(publicClient, { registry, root: manifest.root, indices: [2] });
-    expect(status?.revoked).to.equal(true);
+    const [revocation] = json<{ revocations: { root: Hex; indices: number[]; final: boolean }[] }>(revoke).revocations;
+    expect(revocation).to.deep.include({ root: manifest.root, indices: [2], final: false });
+    const [afterOperator] = await getCredentialStatus(publicClient, { registry, issuer, root: manifest.root, indices: [2] });
+    expect(afterOperator).to.deep.include({ revoked: false, revocationPending: true });
+    const pending = await statusCodes(1);
+    expect(pending.status).to.equal("INVALID");
+    expect(pending.codes).to.include("CS-STATUS-REVOCATION-PENDING");
+
+    // Revoked by the issuer's own key: final.
+    const final = await cli(["revoke", file, "--reason", "2", "--json"], { key: KEYS.issuer });
+    expectExit(final, 0);
+    expect(json<{ revocations: { final: boolean }[] }>(final).revocations[0]).to.deep.include({ final: true });
+    const [status2] = await getCredentialStatus(publicClient, { registry, issuer, root: manifest.root, indices: [2] });
+    expect(status2).to.deep.include({ revoked: true, revocationPending: false });
 
     const revoked = await statusCodes(1);
     expect(revoked.status).to.equal("INVALID");

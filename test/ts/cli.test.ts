@@ -20,18 +20,22 @@ import {
   getBatch,
   getCredentialStatus,
   reinstateIssuer,
+  signOperatorConsent,
   suspendIssuer,
   type RegistryWalletClient,
 } from "../../src/chain/actions/index.js";
 import { AnchorMismatchError } from "../../src/chain/errors.js";
 import { freePort, hardhatNodeBinary } from "../../src/chain/local-node.js";
-import { CLI, cliEnv, expectExit, json, runCli, transcripts, type Run } from "./helpers/cli.js";
+import { CLI, cliEnv, errorLine, expectExit, json, runCli, transcripts, type Run } from "./helpers/cli.js";
 import { COURSE_FILE, LEARNERS_FILE, course, devKey } from "./helpers/fixtures.js";
 
 /**
  * The `credstack` CLI as a subprocess (`node src/cli/credstack.mjs …`), against a real `hardhat
  * node` started by the CLI itself (`credstack chain start` on a free 127.0.0.1 port), with
- * CREDSTACK_HOME in a temporary directory. One node for the whole suite; the last test stops it.
+ * CREDSTACK_HOME in a temporary directory (and HOME, XDG_CONFIG_HOME in another: no user
+ * configuration leaks in). One node for the whole suite; the last test stops it.
+ * The registry v2 flow: accredit → the operator key signs its consent → the issuer adds it →
+ * build → anchor → extract → revoke (pending from an operator key, final from the issuer's key).
  */
 
 const KEYS = { accreditor: devKey(0), issuer: devKey(1), operator: devKey(2), stranger: devKey(3), issuerB: devKey(8), operatorB: devKey(11) };
@@ -68,6 +72,19 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
   const build = (name: string, target = { chainId: 31337, registry }) =>
     buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: path.join(work, name), target });
   const now = async () => Number((await publicClient.getBlock()).timestamp);
+  /** Adds `operatorKey` as an operator of the issuer `issuerKey`, with its EIP-712 consent (through the SDK). */
+  const addOperatorSdk = async (issuerKey: Hex, operatorKey: Hex) => {
+    const consent = await signOperatorConsent(privateKeyToAccount(operatorKey), { registry, chainId: 31337, issuer: addressOf(issuerKey), deadline: (await now()) + 3600 });
+    return addOperator(wallet(issuerKey), { registry, consent });
+  };
+  /** `issuer operator consent` signed by `operatorKey` for `issuer`, written to a fresh file in `work`. */
+  let consents = 0;
+  const consentFile = async (operatorKey: Hex, issuer: Address = ISSUER): Promise<string> => {
+    const file = path.join(work, `consent-${++consents}.json`);
+    const run = await cli(["issuer", "operator", "consent", "--issuer", issuer, "--out", file], { key: operatorKey });
+    expectExit(run, 0);
+    return file;
+  };
 
   before(async () => {
     home = await mkdtemp(path.join(os.tmpdir(), "credstack-cli-home-"));
@@ -117,7 +134,7 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
   });
 
   it("--help on every command; usage errors exit 2", async () => {
-    for (const args of [[], ["chain", "start"], ["issuer", "accredit"], ["issuer", "operator", "add"], ["batch", "build"], ["batch", "anchor"], ["batch", "status"], ["batch", "extract"], ["revoke"]]) {
+    for (const args of [[], ["chain", "start"], ["issuer", "accredit"], ["issuer", "status"], ["issuer", "operator", "consent"], ["issuer", "operator", "add"], ["issuer", "operator", "compromised"], ["batch", "build"], ["batch", "anchor"], ["batch", "status"], ["batch", "extract"], ["verify"], ["revoke"]]) {
       const run = await cli([...args, "--help"]);
       expectExit(run, 0);
       expect(run.stdout).to.match(/^Usage: credstack/);
@@ -157,19 +174,33 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expectExit(await cli(["issuer", "accredit", "--issuer", ISSUER, "--name", "X Y", "--country", "Netherlands"], { key: KEYS.accreditor }), 2);
     const notAccreditor = await cli(["issuer", "accredit", "--issuer", ISSUER, "--name", "X Y", "--country", "NL"], { key: KEYS.stranger });
     expectExit(notAccreditor, 1);
-    expect(notAccreditor.stderr).to.include("AccessControlUnauthorizedAccount");
+    // A sentence, not the raw revert (which stays in the details).
+    expect(errorLine(notAccreditor)).to.equal(`Account ${addressOf(KEYS.stranger)} does not hold ACCREDITOR_ROLE.`);
+    expect(notAccreditor.stderr).to.include("AccessControlUnauthorizedAccount(");
   });
 
-  it("issuer operator add, signed with an encrypted JSON keystore", async () => {
+  it("issuer operator consent (signed by the operator key) then issuer operator add --consent, signed with an encrypted JSON keystore", async () => {
+    const consent = path.join(work, "operator-consent.json");
+    const signed = await cli(["issuer", "operator", "consent", "--issuer", ISSUER, "--out", consent, "--json"], { key: KEYS.operator });
+    expectExit(signed, 0);
+    const document = JSON.parse(await readFile(consent, "utf8"));
+    expect(document).to.deep.include({ format: "credstack-operator-consent-v1", chainId: 31337, registry, issuer: ISSUER, key: OPERATOR });
+    expect(json(signed)).to.deep.equal(document);
+    expect(document.deadline).to.be.greaterThan(await now());
+    expect(document.signature).to.match(/^0x[0-9a-f]{130}$/);
+    expectExit(await cli(["issuer", "operator", "consent", "--issuer", ISSUER, "--out", consent], { key: KEYS.operator }), 2); // exists
+
     const keystore = path.join(work, "issuer.keystore.json");
     await writeFile(keystore, await encryptKeystoreJson({ address: ISSUER, privateKey: KEYS.issuer }, "correct horse", { scrypt: { N: 1 << 10 } }));
-    const wrong = await cli(["issuer", "operator", "add", OPERATOR, "--keystore", keystore], { env: { CREDSTACK_KEYSTORE_PASSWORD: "wrong" } });
+    const wrong = await cli(["issuer", "operator", "add", OPERATOR, "--consent", consent, "--keystore", keystore], { env: { CREDSTACK_KEYSTORE_PASSWORD: "wrong" } });
     expectExit(wrong, 2);
     expect(wrong.stderr).to.include("Cannot decrypt the keystore");
-    expectExit(await cli(["issuer", "operator", "add", OPERATOR, "--keystore", keystore]), 2); // no password
-    const run = await cli(["--keystore", keystore, "issuer", "operator", "add", OPERATOR, "--json"], { env: { CREDSTACK_KEYSTORE_PASSWORD: "correct horse" } });
+    expectExit(await cli(["issuer", "operator", "add", OPERATOR, "--consent", consent, "--keystore", keystore]), 2); // no password
+    const nonce = await nonceOf(ISSUER);
+    const run = await cli(["--keystore", keystore, "issuer", "operator", "add", OPERATOR, "--consent", consent, "--json"], { env: { CREDSTACK_KEYSTORE_PASSWORD: "correct horse" } });
     expectExit(run, 0);
     expect(json(run)).to.deep.include({ action: "add", key: OPERATOR, issuer: ISSUER });
+    expect(await nonceOf(ISSUER)).to.equal(nonce + 1);
   });
 
   it("batch build from the seed course and learners (files and shards layouts); a bad CSV fails listing every bad row, writing nothing", async () => {
@@ -205,9 +236,11 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     const manifest = await readManifest(dir);
     expect(manifest.anchor).to.deep.equal(result.anchor);
     expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
-    const record = await getBatch(publicClient, { registry, root: manifest.root });
-    expect(record).to.deep.include({ issuer: ISSUER, leafCount: manifest.leafCount, anchoredAt: result.anchor.anchoredAt, status: "Active" });
-    expect((await findAnchor(publicClient, { registry, root: manifest.root }))?.manifestDigest).to.equal(manifestDigest(manifest));
+    const record = await getBatch(publicClient, { registry, issuer: ISSUER, root: manifest.root });
+    expect(record).to.deep.include({ issuer: ISSUER, anchoringKey: OPERATOR, leafCount: manifest.leafCount, anchoredAt: result.anchor.anchoredAt, status: "Active", anchoringKeyCompromised: false });
+    const event = await findAnchor(publicClient, { registry, issuer: ISSUER, root: manifest.root });
+    expect(event?.manifestDigest).to.equal(manifestDigest(manifest));
+    expect(event?.operator).to.equal(OPERATOR);
 
     // Idempotent: the second run verifies the recorded anchor and sends nothing.
     const bytes = await manifestBytes(dir);
@@ -238,7 +271,7 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expect(status.problems).to.deep.equal([]);
     const human = await cli(["batch", "status", dir]);
     expectExit(human, 0);
-    expect(human.stdout).to.match(/on chain\s+Active; anchored by 0x70997970C51812dc3A010C7d01b50e0d17dc79C8/).and.include("0 revoked, 0 suspended");
+    expect(human.stdout).to.match(new RegExp(`on chain\\s+Active; anchored for ${ISSUER} by key ${OPERATOR}`)).and.include("0 revoked, 0 pending revocation, 0 suspended");
 
     // Not anchored yet: status says so (exit 0).
     const fresh = await cli(["batch", "status", path.join(work, "scs-shards"), "--json"]);
@@ -246,7 +279,7 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expect(json(fresh).onChain).to.equal(null);
   });
 
-  it("batch extract and revoke: credential files (one transaction per batch, idempotent), then a whole batch", async () => {
+  it("batch extract and revoke: credential files (one transaction per batch; pending from the operator key, final from the issuer's), then a whole batch", async () => {
     const dir = path.join(work, "scs");
     const root = (await readManifest(dir)).root;
     const files = [path.join(work, "S1003.json"), path.join(work, "S1001.json")];
@@ -257,19 +290,34 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expect(JSON.parse(stdout.stdout)).to.deep.equal(JSON.parse(await readFile(files[0]!, "utf8")));
     expectExit(await cli(["batch", "extract", dir, "--learner", "S1003", "--index", "1"]), 2);
     expectExit(await cli(["batch", "extract", dir, "--learner", "nobody"]), 1);
+    const statusOf = async (indices: number[]) => getCredentialStatus(publicClient, { registry, issuer: ISSUER, root, indices });
 
+    // The operator key: pending revocations (the issuer can cancel them until the delay runs out).
     const nonce = await nonceOf(OPERATOR);
     const run = await cli(["revoke", ...files, "--reason", "2", "--json"], { key: KEYS.operator });
     expectExit(run, 0);
-    const [revocation] = json<{ revocations: { root: Hex; indices: number[]; tx: { txHash: Hex } | null }[] }>(run).revocations;
-    expect(revocation).to.deep.include({ root, indices: [0, 2] });
+    const [revocation] = json<{ revocations: { root: Hex; indices: number[]; final: boolean; issuer: Address; tx: { txHash: Hex } | null }[] }>(run).revocations;
+    expect(revocation).to.deep.include({ root, indices: [0, 2], final: false, issuer: ISSUER });
     expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
-    expect((await getCredentialStatus(publicClient, { registry, root, indices: [0, 1, 2] })).map((s) => s.revoked)).to.deep.equal([true, false, true]);
+    expect((await statusOf([0, 1, 2])).map((s) => [s.revoked, s.revocationPending])).to.deep.equal([[false, true], [false, false], [false, true]]);
     const again = await cli(["revoke", files[0]!], { key: KEYS.operator });
     expectExit(again, 0);
     expect(again.stdout).to.include("nothing sent");
     expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
-    expect(json(await cli(["batch", "status", dir, "--json"])).onChain).to.deep.include({ revokedCount: 2, status: "Active" });
+    expect(json(await cli(["batch", "status", dir, "--json"])).onChain).to.deep.include({ revokedCount: 0, revocationPendingCount: 2, status: "Active" });
+
+    // The issuer's own key: final at once (a pending one included).
+    const issuerNonce = await nonceOf(ISSUER);
+    const final = await cli(["revoke", files[0]!, "--reason", "2", "--json"], { key: KEYS.issuer });
+    expectExit(final, 0);
+    expect(json<{ revocations: Record<string, unknown>[] }>(final).revocations[0]).to.deep.include({ root, indices: [2], alreadyRevoked: [], final: true });
+    expect(await nonceOf(ISSUER)).to.equal(issuerNonce + 1);
+    expect((await statusOf([2]))[0]).to.deep.include({ revoked: true, revocationPending: false });
+    const finalAgain = await cli(["revoke", files[0]!], { key: KEYS.issuer });
+    expectExit(finalAgain, 0);
+    expect(finalAgain.stdout).to.include("nothing sent");
+    expect(await nonceOf(ISSUER)).to.equal(issuerNonce + 1);
+    expect(json(await cli(["batch", "status", dir, "--json"])).onChain).to.deep.include({ revokedCount: 1, revocationPendingCount: 1, status: "Active" });
 
     // A whole batch (the shards layout): anchor, extract from a shard, revoke by directory.
     const shards = path.join(work, "scs-shards");
@@ -279,10 +327,22 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expect(JSON.parse(fromShard.stdout).proof.root).to.equal((await readManifest(shards)).root);
     const whole = await cli(["revoke", "--batch", shards, "--reason", "3", "--json"], { key: KEYS.operator });
     expectExit(whole, 0);
-    expect(json(whole)).to.deep.include({ alreadyRevoked: false, reason: 3 });
-    const status = json<{ onChain: Record<string, unknown> }>(await cli(["batch", "status", shards, "--json"]));
+    expect(json(whole)).to.deep.include({ alreadyRevoked: false, reason: 3, final: false, issuer: ISSUER });
+    const pending = json<{ onChain: { status: string; revocationReason: number; revocation: Record<string, unknown> } }>(await cli(["batch", "status", shards, "--json"]));
+    expect(pending.onChain).to.deep.include({ status: "RevocationPending", revocationReason: 3 });
+    expect(pending.onChain.revocation).to.deep.include({ by: OPERATOR, final: false });
+    expect((await cli(["batch", "status", shards])).stdout).to.include(`REVOCATION PENDING for the whole batch by operator key ${OPERATOR}`);
+    const operatorNonce = await nonceOf(OPERATOR);
+    const pendingAgain = await cli(["revoke", "--batch", shards, "--json"], { key: KEYS.operator }); // already pending: nothing sent
+    expectExit(pendingAgain, 0);
+    expect(json(pendingAgain)).to.deep.include({ alreadyRevoked: true, tx: null });
+    expect(await nonceOf(OPERATOR)).to.equal(operatorNonce);
+    const wholeFinal = await cli(["revoke", "--batch", shards, "--reason", "3", "--json"], { key: KEYS.issuer });
+    expectExit(wholeFinal, 0);
+    expect(json(wholeFinal)).to.deep.include({ alreadyRevoked: false, final: true });
+    const status = json<{ onChain: { status: string; revocation: Record<string, unknown> } }>(await cli(["batch", "status", shards, "--json"]));
     expect(status.onChain).to.deep.include({ status: "Revoked", revocationReason: 3 });
-    expectExit(await cli(["revoke", "--batch", shards], { key: KEYS.operator }), 0); // already revoked: nothing sent
+    expect(status.onChain.revocation).to.deep.include({ by: ISSUER, final: true });
   });
 
   describe("error cases: exit code, a clear message, the manifest byte-identical", () => {
@@ -317,19 +377,24 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
       expectExit(await cli(["batch", "anchor", dir], { key: KEYS.operator }), 0);
     });
 
-    it("an operator of another issuer: exit 1, naming both issuers; a root anchored by another issuer: exit 1", async () => {
+    it("an operator of another issuer: exit 1, naming both issuers; the same root anchored by another issuer does not block the batch's own issuer", async () => {
       const issuerB = addressOf(KEYS.issuerB);
       const t = await now();
       await accreditIssuer(wallet(KEYS.accreditor), { registry, issuer: issuerB, profileDigest: toHex(1, { size: 32 }), maxEqfLevel: 7, validFrom: t, validUntil: t + 86_400 * 365 });
-      await addOperator(wallet(KEYS.issuerB), { registry, key: addressOf(KEYS.operatorB) });
+      await addOperatorSdk(KEYS.issuerB, KEYS.operatorB);
       await build("e-other-issuer");
       const dir = path.join(work, "e-other-issuer");
       await anchorFails(dir, KEYS.operatorB, 1, new RegExp(`operates for issuer ${issuerB}, but batch 0x[0-9a-f]{64} is issued by ${ISSUER}`));
 
-      // Issuer B takes the root first (through the SDK): issuer A's batch can no longer be anchored.
+      // Issuer B anchors the same root first (through the SDK): batches are keyed by (issuer, root),
+      // so issuer A's batch is still anchored for A, independently of B's.
       const manifest = await readManifest(dir);
       await anchorBatch(wallet(KEYS.operatorB), { registry, root: manifest.root, leafCount: manifest.leafCount, manifestDigest: manifestDigest(manifest) });
-      await anchorFails(dir, KEYS.operator, 1, new RegExp(`already anchored by issuer ${issuerB}, not by the batch's issuer ${ISSUER}`));
+      const run = await cli(["batch", "anchor", dir, "--json"], { key: KEYS.operator });
+      expectExit(run, 0);
+      expect(json(run).outcome).to.equal("anchored");
+      expect(await getBatch(publicClient, { registry, issuer: ISSUER, root: manifest.root })).to.deep.include({ issuer: ISSUER, anchoringKey: OPERATOR });
+      expect(await getBatch(publicClient, { registry, issuer: issuerB, root: manifest.root })).to.deep.include({ issuer: issuerB, anchoringKey: addressOf(KEYS.operatorB) });
     });
 
     it("wrong chain: a batch built for chain 5 (--chain-id), anchored on 31337: exit 2", async () => {
@@ -342,18 +407,25 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     it("registry not deployed at the batch's address, or --registry other than the batch's: exit 2 naming the addresses", async () => {
       const nowhere = privateKeyToAccount(generatePrivateKey()).address;
       const dir = path.join(work, "e-no-registry");
-      expectExit(await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir, "--registry", nowhere]), 0);
+      // `batch build` reads the issuer's accreditation there first, so refuses too; built in-process.
+      const refused = await cli(["batch", "build", "--achievement", COURSE_FILE, "--learners", LEARNERS_FILE, "--out", dir, "--registry", nowhere]);
+      expectExit(refused, 2);
+      expect(refused.stderr).to.include(`No credstack registry at ${nowhere}`);
+      expect(existsSync(dir)).to.equal(false);
+      await build("e-no-registry", { chainId: 31337, registry: nowhere });
       await anchorFails(dir, KEYS.operator, 2, new RegExp(`No credstack registry at ${nowhere} on chain 31337`));
       await build("e-mismatch");
       const run = await anchorFails(path.join(work, "e-mismatch"), KEYS.operator, 2, new RegExp(`built for registry ${registry}, not for registry ${nowhere}`), ["--registry", nowhere]);
       expect(run.stderr).to.include(nowhere);
       // Issuer commands: nothing at --registry.
-      expectExit(await cli(["issuer", "operator", "add", nowhere, "--registry", nowhere], { key: KEYS.issuer }), 2);
+      const add = await cli(["issuer", "operator", "add", nowhere, "--consent", path.join(work, "none.json"), "--registry", nowhere], { key: KEYS.issuer });
+      expectExit(add, 2);
+      expect(add.stderr).to.include(`No credstack registry at ${nowhere} on chain 31337`);
     });
 
     it("insufficient funds (a fresh operator key with no ether): exit 1, naming the account", async () => {
       const poor = generatePrivateKey();
-      expectExit(await cli(["issuer", "operator", "add", addressOf(poor)], { key: KEYS.issuer }), 0);
+      expectExit(await cli(["issuer", "operator", "add", addressOf(poor), "--consent", await consentFile(poor)], { key: KEYS.issuer }), 0); // signing a consent costs nothing
       await build("e-poor");
       await anchorFails(path.join(work, "e-poor"), poor, 1, new RegExp(`Account ${addressOf(poor)} has insufficient funds`));
     });
@@ -395,7 +467,7 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expect(killed.signal, `${killed.stdout}\n${killed.stderr}`).to.equal("SIGKILL");
     expect((await manifestBytes(dir)).equals(bytes), "the manifest was not written").to.equal(true);
     expect(await nonceOf(OPERATOR)).to.equal(nonce + 1);
-    const onChain = await findAnchor(publicClient, { registry, root });
+    const onChain = await findAnchor(publicClient, { registry, issuer: ISSUER, root });
     expect(onChain, "the transaction was sent before the kill").not.to.equal(null);
 
     const rerun = await cli(["batch", "anchor", dir, "--json"], { key: KEYS.operator });
@@ -416,7 +488,7 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
       const first = await anchorBatchDirectoryWithEthers(signer, dir);
       expect(first.outcome).to.equal("anchored");
       expect((await readManifest(dir)).anchor).to.deep.equal(first.anchor);
-      expect((await findAnchor(publicClient, { registry, root: first.root }))?.txHash).to.equal(first.anchor.txHash);
+      expect((await findAnchor(publicClient, { registry, issuer: ISSUER, root: first.root }))?.txHash).to.equal(first.anchor.txHash);
       const nonce = await nonceOf(OPERATOR);
       expect((await anchorBatchDirectoryWithEthers(signer, dir)).outcome).to.equal("already-anchored");
       expect(await nonceOf(OPERATOR)).to.equal(nonce);
@@ -444,15 +516,10 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     expect(first.stdout).to.match(/Anchored .* on chain 31337/);
     const manifest = await readManifest(dir);
-    expect((await getBatch(publicClient, { registry, root: manifest.root }))?.issuer).to.equal(ISSUER);
+    expect((await getBatch(publicClient, { registry, issuer: ISSUER, root: manifest.root }))?.issuer).to.equal(ISSUER);
     const second = run();
     expect(second.code, second.stdout + second.stderr).to.equal(0);
     expect(second.stdout).to.include("Already anchored");
-  });
-
-  it("no private key ever appears in the output", () => {
-    const all = transcripts.join("\n").toLowerCase();
-    for (const key of Object.values(KEYS)) expect(all).not.to.include(key.slice(2).toLowerCase());
   });
 
   // Last (mocha runs a suite's own tests before its nested suites): stops the node.
@@ -471,7 +538,12 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
       const status = await cli(["batch", "status", dir, "--json"]);
       expectExit(status, 2);
       expect(JSON.parse(status.stdout).error).to.deep.include({ name: "RpcUnreachableError", exitCode: 2 });
-      expectExit(await cli(["issuer", "operator", "add", OPERATOR], { key: KEYS.issuer }), 2);
+      expectExit(await cli(["issuer", "operator", "add", OPERATOR, "--consent", path.join(work, "operator-consent.json")], { key: KEYS.issuer }), 2);
+    });
+
+    it("no private key ever appears in the output (of any run, the key signing consents included)", () => {
+      const all = transcripts.join("\n").toLowerCase();
+      for (const key of Object.values(KEYS)) expect(all).not.to.include(key.slice(2).toLowerCase());
     });
   });
 });

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,40 +8,23 @@ import { getBlock } from "viem/actions";
 import { hardhat } from "viem/chains";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { extractCredential } from "../../src/batch/files.js";
-import { accreditIssuer, addOperator, revokeCredentials, type RegistryWalletClient } from "../../src/chain/actions/index.js";
+import { accreditIssuer, addOperator, revokeCredentials, signOperatorConsent, type RegistryWalletClient } from "../../src/chain/actions/index.js";
 import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { deployRegistry } from "../../src/chain/deploy.js";
 import { freePort, startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import type { VerificationReport } from "../../src/verify/index.js";
+import { runCli, type Run } from "./helpers/cli.js";
 import { LEARNERS_FILE, course, devKey } from "./helpers/fixtures.js";
 
 /**
  * `credstack verify` as a subprocess against a real `hardhat node`: checklist output, --json,
- * --offline, --at, and the exit codes (0 all valid, 1 any invalid, 2 any error).
+ * --offline, --at, and the exit codes (0 all valid, 1 any invalid, 2 any error). CREDSTACK_HOME is
+ * set per run; HOME and XDG_CONFIG_HOME point at an empty directory and CREDSTACK_TRUST* are unset
+ * (helpers/cli.ts), so only what a test passes configures trust.
  */
 
-const CLI = path.resolve("src/cli/credstack.mjs");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function verify(home: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("CREDSTACK_")) env[k] = v;
-    const child = spawn(process.execPath, [CLI, "verify", ...args], { env: { ...env, CREDSTACK_HOME: home, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const verify = (home: string, args: string[]): Promise<Run> => runCli(home, ["verify", ...args]);
 
 const exitOf = (run: Run, code: number) => expect(run.code, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`).to.equal(code);
 
@@ -54,6 +36,8 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
   let registry: Address;
   let valid: string;
   let revoked: string;
+  let pending: string;
+  let operatorAddress: Address;
   let tampered: string;
   let common: string[];
 
@@ -70,7 +54,9 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     const issuer = wallet(1); // the seed course's awarding body
     const operator = wallet(2);
     await accreditIssuer(wallet(0), { registry, issuer: issuer.account.address, profileDigest: issuerProfileDigest({ name: course().awardingBody.name, country: course().awardingBody.country }), maxEqfLevel: 8, validFrom: now - 60, validUntil: now + 365 * 86_400 });
-    await addOperator(issuer, { registry, key: operator.account.address });
+    operatorAddress = operator.account.address;
+    const consent = await signOperatorConsent(operator, { registry, chainId: deployment.chainId, issuer: issuer.account.address, deadline: now + 3600 });
+    await addOperator(issuer, { registry, consent });
     const dir = path.join(work, "batch");
     await buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: dir, target: { chainId: deployment.chainId, registry } });
     const { anchor } = await anchorBatchDirectory(operator, publicClient, dir);
@@ -84,7 +70,10 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     valid = await write("valid.json", first);
     const second = await extractCredential(dir, { index: 1 });
     revoked = await write("revoked.json", second);
-    await revokeCredentials(operator, { registry, root: second.proof.root, indices: [1], reason: 2 });
+    // Revoked by the issuer's own key: final. Revoked by an operator key: pending for the issuer's delay.
+    await revokeCredentials(issuer, { registry, root: second.proof.root, indices: [1], reason: 2 });
+    pending = await write("pending.json", await extractCredential(dir, { index: 2 }));
+    await revokeCredentials(operator, { registry, root: second.proof.root, indices: [2], reason: 4 });
     const altered = structuredClone(first);
     (altered.credential as { name: string }).name = "Smart Contract Security (with honours)";
     tampered = await write("tampered.json", altered);
@@ -108,17 +97,30 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
   it("exits 1 when any credential is invalid, naming the reason and code of each", async () => {
     const run = await verify(home, [valid, revoked, tampered, ...common]);
     exitOf(run, 1);
-    expect(run.stdout).to.match(/✘ Not revoked or suspended\s+Credential 1 of the batch was revoked by its issuer\. \[CS-STATUS-REVOKED\]/);
+    expect(run.stdout).to.match(/✘ Not revoked or suspended\s+Credential 1 of the batch was revoked by its issuer \(final\)\. \[CS-STATUS-REVOKED\]/);
     expect(run.stdout).to.match(/✘ Integrity .*\[CS-INTEGRITY-DIGEST-MISMATCH\]/);
     expect(run.stdout).to.contain("3 credentials: 1 valid, 2 invalid, 0 could not be checked");
+  });
+
+  it("a revocation by an operator key is pending, not final: INVALID with CS-STATUS-REVOCATION-PENDING, naming the key", async () => {
+    const run = await verify(home, [pending, ...common, "--json"]);
+    exitOf(run, 1);
+    const [report] = (JSON.parse(run.stdout) as { reports: VerificationReport[] }).reports;
+    expect(report!.status).to.equal("INVALID");
+    const status = report!.checks.find((c) => c.id === "status")!;
+    expect(status).to.include({ status: "INVALID", code: "CS-STATUS-REVOCATION-PENDING" });
+    expect(status.message).to.include(`revoked by operator key ${operatorAddress}`).and.include("unless the issuer cancels it");
+    expect(status.details).to.deep.include({ by: operatorAddress, byIssuerAccount: false, final: false });
   });
 
   it("defaults to the local deployment's RPC URL and registry (CREDSTACK_HOME), and says whom it trusted", async () => {
     const run = await verify(home, [valid]);
     exitOf(run, 0);
-    expect(run.stdout.split("\n")[0]).to.equal(`Checked against registry ${registry} on chain 31337, trusted as the local development deployment (${path.join(home, "deployment.json")}).`);
+    expect(run.stdout.split("\n")[0]).to.equal(`Trusting registry eip155:31337:${registry}, from the local development deployment (${path.join(home, "deployment.json")}).`);
+    const local = await verify(home, [valid, "--json"]);
+    expect(JSON.parse(local.stdout).trusted).to.deep.equal([{ chainId: 31337, registry, source: `the local development deployment (${path.join(home, "deployment.json")})` }]);
     const explicit = await verify(home, [valid, ...common, "--json"]);
-    expect(JSON.parse(explicit.stdout).trusted).to.deep.equal({ registry, source: "--registry" });
+    expect(JSON.parse(explicit.stdout).trusted).to.deep.equal([{ registry, source: "--registry" }]);
   });
 
   it("never takes its trust anchor from a deployment record that points away from this machine", async () => {
@@ -127,7 +129,8 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     await writeFile(path.join(elsewhere, "deployment.json"), JSON.stringify({ chainId: 1, rpcUrl: "https://rpc.example.org", registry, deployedAtBlock: 1, deployedAt: new Date().toISOString() }));
     const run = await verify(elsewhere, [valid]);
     exitOf(run, 2);
-    expect(run.stderr).to.match(/^error: The local deployment record points at https:\/\/rpc\.example\.org, not at this machine: pass --registry/m);
+    expect(run.stderr).to.match(/^error: No trusted registry: say which registry you trust\./m);
+    expect(run.stderr).to.include("The deployment record there points at https://rpc.example.org, not at this machine, so it is not trusted.");
     // A corrupt record is not read at all when --rpc and --registry are both given.
     await writeFile(path.join(elsewhere, "deployment.json"), "{ corrupt");
     exitOf(await verify(elsewhere, [valid, ...common]), 0);
@@ -208,7 +211,8 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     // No registry given and no local deployment: a usage error, before anything is read.
     const noRegistry = await verify(work, [valid, "--rpc", node.url]);
     exitOf(noRegistry, 2);
-    expect(noRegistry.stderr).to.match(/^error: No registry: pass --registry <address>\./m);
+    expect(noRegistry.stderr).to.match(/^error: No trusted registry: say which registry you trust\./m);
+    expect(noRegistry.stderr).to.include("--trust eip155:<chainId>:<registry>");
     expect(await readFile(valid, "utf8")).to.contain("credstack-credential-v2");
   });
 });
