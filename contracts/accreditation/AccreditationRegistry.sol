@@ -54,6 +54,8 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
         uint256[] historyMeta;
         /// Profile digests, in the order they were first recorded.
         bytes32[] profiles;
+        /// Compromise declarations: since | declaredAt << 40 (see {_pendingVoided}).
+        uint256[] compromises;
         EnumerableSet.AddressSet operators;
     }
 
@@ -181,7 +183,9 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
         if (since < tenure.addedAt || since > block.timestamp) revert InvalidCompromiseTime(key, since);
         tenure.compromisedSince = since;
         tenure.compromiseDeclaredAt = uint40(block.timestamp);
-        if (_issuers[issuer].operators.contains(key)) _removeOperator(issuer, key);
+        IssuerRecord storage record = _issuers[issuer];
+        record.compromises.push(uint256(since) | (block.timestamp << 40));
+        if (record.operators.contains(key)) _removeOperator(issuer, key);
         emit OperatorCompromised(issuer, key, since);
     }
 
@@ -300,6 +304,24 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
     function _compromise(address key) internal view returns (uint40 since, uint40 declaredAt) {
         OperatorKey storage tenure = _tenures[key];
         return (tenure.compromisedSince, tenure.compromiseDeclaredAt);
+    }
+
+    /**
+     * @dev Whether a pending revocation of `issuer`'s operator keys made at `since` and final at
+     * `finalAt` is void: the issuer declared a compromise since a time at or before it, before it
+     * became final. Pending revocations are attributed per word of 256 credentials, not per
+     * credential, so a declaration voids every pending revocation made since then, whichever
+     * operator key made it (the issuer re-sends the legitimate ones); what was final stays final.
+     * The list is the issuer's own declarations (one per compromised key), so no one else can grow it.
+     */
+    function _pendingVoided(address issuer, uint256 since, uint256 finalAt) internal view returns (bool) {
+        uint256[] storage declarations = _issuers[issuer].compromises;
+        uint256 n = declarations.length;
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 d = declarations[i];
+            if (uint40(d) <= since && uint40(d >> 40) < finalAt) return true;
+        }
+        return false;
     }
 
     /// @dev Whether `a`, the accreditation in force at `timestamp`, let its issuer issue then.

@@ -186,8 +186,10 @@ interface IAccreditationRegistry {
      * @notice Declares `key`, a current or past operator of the calling issuer, compromised since
      * `since` (not before the key was added, not in the future), and removes it if current. From
      * then on, the batches the key anchored at or after `since` fail verification (the
-     * registry's views report it), and its revocations made at or after `since` that were not
-     * yet final are void; its suspensions are for the issuer to lift. Cannot be undone.
+     * registry's views report it), and every revocation the issuer's operator keys made at or after
+     * `since` that was not yet final is void (pending revocations are attributed per word of 256
+     * credentials, so the declaration voids them whichever key made them; the issuer re-sends the
+     * legitimate ones). Suspensions are for the issuer to lift. Cannot be undone.
      */
     function declareOperatorCompromised(address key, uint40 since) external;
 

@@ -16,7 +16,9 @@ import {CredentialLeaf} from "../libraries/CredentialLeaf.sol";
  * or of a whole batch) stops them verifying at once but stays *pending* for the issuer's
  * revocation delay, during which the issuer's own account can cancel it; it becomes final after
  * the delay, or at once when the issuer's account revokes. Suspension is reversible by design.
- * Declaring a key compromised voids its pending revocations and the batches it anchored since.
+ * Declaring a key compromised fails the batches it anchored since, and voids the revocations the
+ * issuer's operator keys left pending since then (pending revocations are attributed per word of
+ * 256 credentials, not per credential, so the declaration does not try to tell keys apart).
  *
  * Credential indices travel as 256-bit masks over words of 256 neighbouring indices
  * (`words[i]` = index / 256, bit `index % 256` of `masks[i]`): lean calldata and events.
@@ -120,7 +122,7 @@ interface ICredentialRegistry {
         uint256[] words,
         uint256[] masks
     );
-    /// @notice The issuer cancelled pending revocations of credentials.
+    /// @notice The issuer cancelled pending revocations of credentials (`masks`: only the bits that were pending).
     event RevocationsCancelled(bytes32 indexed root, address indexed issuer, uint256[] words, uint256[] masks);
     /// @notice Credentials were suspended (reversibly) by `by`.
     event CredentialsSuspended(

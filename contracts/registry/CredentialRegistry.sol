@@ -108,7 +108,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
             }
             uint256 pending = w.pending;
             if (pending != 0) {
-                (, , bool matured, bool voided) = _pendingState(w.pendingMeta, delay);
+                (, , bool matured, bool voided) = _pendingState(issuer, w.pendingMeta, delay);
                 if (voided) pending = 0;
                 else if (matured) {
                     // Fold final revocations in before a new pending group restarts the clock.
@@ -129,14 +129,19 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         address issuer = _requireIssuerAccount();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
         uint256 delay = revocationDelayOf(issuer);
+        uint256[] memory cancelled = new uint256[](words.length);
+        bool any;
         for (uint256 i = 0; i < words.length; ++i) {
             WordState storage w = b.words[words[i]];
-            if (w.pending & masks[i] == 0) continue;
-            (, , bool matured, bool voided) = _pendingState(w.pendingMeta, delay);
-            if (matured && !voided) revert RevocationIsFinal(root, words[i]);
-            w.pending &= ~masks[i];
+            uint256 bits = w.pending & masks[i];
+            if (bits == 0) continue;
+            (, , bool matured, ) = _pendingState(issuer, w.pendingMeta, delay);
+            if (matured) revert RevocationIsFinal(root, words[i]);
+            w.pending &= ~bits;
+            cancelled[i] = bits;
+            any = true;
         }
-        emit RevocationsCancelled(root, issuer, words, masks);
+        if (any) emit RevocationsCancelled(root, issuer, words, cancelled);
     }
 
     /// @inheritdoc ICredentialRegistry
@@ -189,7 +194,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
             s.suspended = w.suspended;
             uint256 pending = w.pending;
             if (pending == 0) continue;
-            (address by, uint40 since, bool matured, bool voided) = _pendingState(w.pendingMeta, delay);
+            (address by, uint40 since, bool matured, bool voided) = _pendingState(issuer, w.pendingMeta, delay);
             if (voided) continue;
             if (matured) s.revoked |= pending;
             else s.pending = pending;
@@ -283,7 +288,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function _batchStatus(address issuer, BatchState storage b) private view returns (BatchStatus) {
         BatchStatus status = BatchStatus(uint8(b.packed >> 232));
         if (status != BatchStatus.RevocationPending) return status;
-        (, , bool matured, bool voided) = _pendingState(b.revocation, revocationDelayOf(issuer));
+        (, , bool matured, bool voided) = _pendingState(issuer, b.revocation, revocationDelayOf(issuer));
         if (voided) return BatchStatus.Active;
         return matured ? BatchStatus.Revoked : BatchStatus.RevocationPending;
     }
@@ -292,7 +297,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function _credentialState(address issuer, WordState storage w, uint256 bit) private view returns (CredentialState) {
         if ((w.revoked >> bit) & 1 == 1) return CredentialState.Revoked;
         if ((w.pending >> bit) & 1 == 1) {
-            (, , bool matured, bool voided) = _pendingState(w.pendingMeta, revocationDelayOf(issuer));
+            (, , bool matured, bool voided) = _pendingState(issuer, w.pendingMeta, revocationDelayOf(issuer));
             if (!voided) return matured ? CredentialState.Revoked : CredentialState.RevocationPending;
         }
         if ((w.suspended >> bit) & 1 == 1) return CredentialState.Suspended;
@@ -300,17 +305,20 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     /**
-     * @dev Who made a pending revocation (`meta` = key | since << 160), whether it is final (the
-     * delay has passed) and whether it is void: its key was declared compromised since a time at
-     * or before it, and the declaration came before the delay had passed (what became final stays
-     * final, so that a revocation folded into the final bits and one not yet folded read alike).
+     * @dev Who last added to a pending group (`meta` = key | since << 160), whether it is final (the
+     * delay has passed) and whether it is void (a compromise declared since a time at or before it,
+     * before it became final: see {_pendingVoided}; what became final stays final, so that a group
+     * folded into the final bits and one not yet folded read alike).
      */
-    function _pendingState(uint256 meta, uint256 delay) private view returns (address by, uint40 since, bool matured, bool voided) {
+    function _pendingState(address issuer, uint256 meta, uint256 delay)
+        private
+        view
+        returns (address by, uint40 since, bool matured, bool voided)
+    {
         by = address(uint160(meta));
         since = uint40(meta >> 160);
         uint256 finalAt = uint256(since) + delay;
-        (uint40 compromisedSince, uint40 declaredAt) = _compromise(by);
-        voided = compromisedSince != 0 && compromisedSince <= since && declaredAt < finalAt;
+        voided = _pendingVoided(issuer, since, finalAt);
         matured = !voided && block.timestamp >= finalAt;
     }
 }

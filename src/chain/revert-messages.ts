@@ -35,7 +35,7 @@ export const REVERT_SENTENCES: Record<string, (a: Args) => RevertSentence> = {
   AccessControlInvalidDefaultAdmin: (a) => ({ message: `${String(a.defaultAdmin)} cannot become the governance admin.` }),
   AccessControlUnauthorizedAccount: (a) => ({
     message: `Account ${String(a.account)} does not hold ${role(a.neededRole)}.`,
-    hint: "Accrediting needs an accreditor's key (granted by the governance admin); handing issuers over needs the admin's key.",
+    hint: "`credstack issuer accredit` needs an accreditor's key (the governance admin grants the role); handing issuers over needs the admin's key.",
   }),
   AlreadyCompromised: (a) => ({ message: `Key ${String(a.key)} was already declared compromised since ${when(a.since)}.` }),
   BatchAlreadyAnchored: (a) => ({
@@ -98,7 +98,7 @@ export const REVERT_SENTENCES: Record<string, (a: Args) => RevertSentence> = {
   }),
   NotIssuerAccreditor: (a) => ({
     message: `Account ${String(a.caller)} is not issuer ${String(a.issuer)}'s accreditor (holding ACCREDITOR_ROLE), nor the governance admin.`,
-    hint: "Only the accreditor responsible for an issuer can renew, suspend, reinstate or withdraw it.",
+    hint: "Only the accreditor responsible for an issuer can renew, suspend, reinstate or withdraw it: see `credstack issuer status <issuer>`.",
   }),
   NotIssuerOrOperator: (a) => ({
     message: `${String(a.caller)} is neither an issuer's account nor a current operator key.`,
@@ -111,7 +111,7 @@ export const REVERT_SENTENCES: Record<string, (a: Args) => RevertSentence> = {
   NotOperatorOf: (a) => ({ message: `Key ${String(a.key)} is not a current operator key of issuer ${String(a.issuer)}.` }),
   OnlyIssuerAccount: (a) => ({
     message: `Only an issuer's own account can do this; ${String(a.caller)} is not one (an operator key cannot).`,
-    hint: "Cancelling revocations needs the issuer's account key, not an operator key.",
+    hint: "Cancel with `credstack revoke --cancel` signed by the issuer's own key, not an operator key.",
   }),
   OperatorConsentExpired: (a) => ({
     message: `Key ${String(a.key)}'s consent expired at ${when(a.deadline)}.`,

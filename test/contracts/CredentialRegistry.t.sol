@@ -194,6 +194,40 @@ contract CredentialRegistryFuzzTest is RegistryFixture {
         registry.anchorBatch(keccak256("more"), 1, bytes32(0));
     }
 
+    /// Two operator keys revoke in the same word of 256 credentials, in either order; the issuer then
+    /// declares one of them compromised since before both: the thief's revocation never survives
+    /// (every revocation left pending since then is void, whichever key made it: attribution is per
+    /// word), and the legitimate one is re-sent by the issuer's account, final.
+    function testFuzz_compromiseVoidsPendingWhateverKeyRevokedLast(bool thiefFirst, uint8 a, uint8 b) public {
+        vm.assume(a != b);
+        address thief = OPERATOR_A;
+        address registrar = _addOperator(ISSUER_A, 0xA2A2);
+        bytes32 root = keccak256("mixed");
+        vm.prank(registrar);
+        registry.anchorBatch(root, 256, bytes32(0));
+        uint256 since = block.timestamp;
+        vm.warp(block.timestamp + 1);
+        (uint256[] memory wa, uint256[] memory ma) = _one(a);
+        (uint256[] memory wb, uint256[] memory mb) = _one(b);
+        vm.prank(thiefFirst ? thief : registrar);
+        registry.revokeCredentials(root, thiefFirst ? wa : wb, thiefFirst ? ma : mb, 1);
+        vm.prank(thiefFirst ? registrar : thief);
+        registry.revokeCredentials(root, thiefFirst ? wb : wa, thiefFirst ? mb : ma, 1);
+        vm.prank(ISSUER_A);
+        registry.declareOperatorCompromised(thief, uint40(since));
+
+        uint256[] memory words = new uint256[](1);
+        ICredentialRegistry.StatusWord memory w = registry.statusWords(ISSUER_A, root, words)[0];
+        assertEq(w.pending | w.revoked, 0, "nothing left pending or revoked");
+        vm.warp(block.timestamp + 2 * registry.revocationDelayOf(ISSUER_A));
+        w = registry.statusWords(ISSUER_A, root, words)[0];
+        assertEq(w.revoked, 0, "the thief's revocation never becomes final");
+        vm.prank(ISSUER_A);
+        registry.revokeCredentials(root, wb, mb, 1); // the registrar's, re-sent by the issuer
+        w = registry.statusWords(ISSUER_A, root, words)[0];
+        assertEq(w.revoked, mb[0], "exactly the legitimate revocation, final");
+    }
+
     /// Revoking index i of batch X sets exactly that credential's status: no other index, no other batch.
     function testFuzz_statusBitsDoNotLeak(uint256 leafCount, uint256 i, uint256 j, bytes32 rootX, bytes32 rootY) public {
         vm.assume(rootX != bytes32(0) && rootY != bytes32(0) && rootX != rootY);

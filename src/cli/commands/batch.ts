@@ -100,7 +100,7 @@ export async function build(
   // above the issuer's accreditation, or under another name or country, would never verify.
   const url = globals.rpc ?? local?.rpcUrl;
   if (achievement && url !== undefined) {
-    const client = publicClientOf(url);
+    const client = publicClientOf(url, chainOf(chainId, url));
     try {
       if ((await nodeChainId(client)) === chainId) {
         const { name, country, address } = achievement.awardingBody;
