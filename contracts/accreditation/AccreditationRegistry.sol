@@ -308,18 +308,22 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
 
     /**
      * @dev Whether a pending revocation of `issuer`'s operator keys made at `since` and final at
-     * `finalAt` is void: the issuer declared a compromise since a time at or before it, before it
-     * became final. Pending revocations are attributed per word of 256 credentials, not per
-     * credential, so a declaration voids every pending revocation made since then, whichever
-     * operator key made it (the issuer re-sends the legitimate ones); what was final stays final.
-     * The list is the issuer's own declarations (one per compromised key), so no one else can grow it.
+     * `finalAt` is void: a compromise was declared since a time at or before it, the declaration came
+     * no earlier than the revocation (revocations made after a declaration, by the keys that remain,
+     * stand), and before the revocation became final (what was final stays final). Pending
+     * revocations are attributed per word of 256 credentials, not per credential, so a declaration
+     * voids every revocation left pending in that span, whichever operator key made it (the issuer
+     * re-sends the legitimate ones). The list is the issuer's own declarations (one per compromised
+     * key), so no one else can grow it.
      */
     function _pendingVoided(address issuer, uint256 since, uint256 finalAt) internal view returns (bool) {
         uint256[] storage declarations = _issuers[issuer].compromises;
         uint256 n = declarations.length;
         for (uint256 i = 0; i < n; ++i) {
             uint256 d = declarations[i];
-            if (uint40(d) <= since && uint40(d >> 40) < finalAt) return true;
+            uint256 from = uint40(d);
+            uint256 declaredAt = uint40(d >> 40);
+            if (from <= since && since <= declaredAt && declaredAt < finalAt) return true;
         }
         return false;
     }

@@ -143,7 +143,10 @@ interface ICredentialRegistry {
 
     /**
      * @notice Anchors a batch: its Merkle root, its leaf count and the digest of its manifest.
-     * @dev The caller must be a current operator key of an issuer that is accredited now.
+     * @dev The caller must be a current operator key of an issuer that is accredited now. A root the
+     * issuer already anchored reverts, unless the key that anchored it was since declared
+     * compromised (since a time at or before that anchoring): then it is anchored again, afresh (a
+     * new generation: no status bits, no revocation), so a thief cannot squat the issuer's roots.
      */
     function anchorBatch(bytes32 root, uint32 leafCount, bytes32 manifestDigest) external;
 
@@ -197,6 +200,9 @@ interface ICredentialRegistry {
      * `root` anchored by `issuer`, and answers whether the credential is anchored, in range, its
      * anchoring key not compromised, its issuer accredited at anchoring time up to the leaf's EQF
      * level, and the batch and credential neither revoked (final or pending) nor suspended.
+     * Until the leaf binds the issuer (credential format v3), a caller must not take `issuer` from an
+     * untrusted party: another accredited issuer can anchor a copy of a root, and its copy carries
+     * none of the original's revocations.
      * @return state `Valid`, or the first reason it is not.
      * @return leaf The recomputed leaf.
      */

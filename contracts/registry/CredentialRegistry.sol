@@ -28,16 +28,17 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         uint256 revoked;
         uint256 pending;
         uint256 suspended;
-        /// operator key | since << 160, of the latest pending revocations added to the word
+        /// operator key | since << 160 | finalAt << 200, of the latest pending revocations added to the word
         uint256 pendingMeta;
     }
 
     struct BatchState {
-        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240
+        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240 | generation << 248
         uint256 packed;
-        /// revokedBy | revokedAt << 160
+        /// revokedBy | revokedAt << 160 | finalAt << 200
         uint256 revocation;
-        mapping(uint256 word => WordState) words;
+        /// Status words keyed by word | generation << 32: a re-anchoring (see {anchorBatch}) starts afresh.
+        mapping(uint256 key => WordState) words;
     }
 
     mapping(address issuer => mapping(bytes32 root => BatchState)) private _batches;
@@ -56,12 +57,25 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         if (leafCount == 0) revert EmptyBatch();
         address issuer = _requireAnchoringOperator();
         BatchState storage b = _batches[issuer][root];
-        if (b.packed != 0) revert BatchAlreadyAnchored(issuer, root);
+        uint256 generation;
+        uint256 existing = b.packed;
+        if (existing != 0) {
+            // A root anchored by a key the issuer has since declared compromised (since a time at or
+            // before that anchoring) can be anchored again by a current key: a thief cannot squat
+            // the issuer's own roots. The new generation starts with no status bits and no revocation.
+            (uint40 compromisedSince, ) = _compromise(address(uint160(existing)));
+            if (compromisedSince == 0 || compromisedSince > uint40(existing >> 160) || existing >> 248 == 255) {
+                revert BatchAlreadyAnchored(issuer, root);
+            }
+            generation = (existing >> 248) + 1;
+            b.revocation = 0;
+        }
         b.packed =
             uint256(uint160(_msgSender())) |
             (block.timestamp << 160) |
             (uint256(leafCount) << 200) |
-            (uint256(uint8(BatchStatus.Active)) << 232);
+            (uint256(uint8(BatchStatus.Active)) << 232) |
+            (generation << 248);
         emit BatchAnchored(root, issuer, _msgSender(), leafCount, manifestDigest);
     }
 
@@ -75,7 +89,8 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         if (status == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
         if (status == BatchStatus.RevocationPending && !isFinal) return; // a retry: keep the first, its delay runs
         _setBatchStatus(b, isFinal ? BatchStatus.Revoked : BatchStatus.RevocationPending, reason);
-        b.revocation = uint256(uint160(_msgSender())) | (block.timestamp << 160);
+        uint256 finalAt = isFinal ? block.timestamp : block.timestamp + revocationDelayOf(issuer);
+        b.revocation = uint256(uint160(_msgSender())) | (block.timestamp << 160) | (finalAt << 200);
         emit BatchRevoked(root, issuer, _msgSender(), reason, isFinal);
     }
 
@@ -96,10 +111,12 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function revokeCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks, uint8 reason) external {
         (address issuer, bool isFinal) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
-        uint256 delay = revocationDelayOf(issuer);
-        uint256 meta = uint256(uint160(_msgSender())) | (block.timestamp << 160);
+        // The delay in force now fixes when these revocations become final; a later change of the
+        // delay applies to later revocations only.
+        uint256 meta = isFinal ? 0 : uint256(uint160(_msgSender())) | (block.timestamp << 160) | ((block.timestamp + revocationDelayOf(issuer)) << 200);
+        uint256 generation = _generation(b);
         for (uint256 i = 0; i < words.length; ++i) {
-            WordState storage w = b.words[words[i]];
+            WordState storage w = b.words[words[i] | generation];
             uint256 mask = masks[i];
             if (isFinal) {
                 w.revoked |= mask;
@@ -108,7 +125,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
             }
             uint256 pending = w.pending;
             if (pending != 0) {
-                (, , bool matured, bool voided) = _pendingState(issuer, w.pendingMeta, delay);
+                (, , , bool matured, bool voided) = _pendingState(issuer, w.pendingMeta);
                 if (voided) pending = 0;
                 else if (matured) {
                     // Fold final revocations in before a new pending group restarts the clock.
@@ -128,14 +145,14 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function cancelRevocations(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
         address issuer = _requireIssuerAccount();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
-        uint256 delay = revocationDelayOf(issuer);
         uint256[] memory cancelled = new uint256[](words.length);
         bool any;
+        uint256 generation = _generation(b);
         for (uint256 i = 0; i < words.length; ++i) {
-            WordState storage w = b.words[words[i]];
+            WordState storage w = b.words[words[i] | generation];
             uint256 bits = w.pending & masks[i];
             if (bits == 0) continue;
-            (, , bool matured, ) = _pendingState(issuer, w.pendingMeta, delay);
+            (, , , bool matured, ) = _pendingState(issuer, w.pendingMeta);
             if (matured) revert RevocationIsFinal(root, words[i]);
             w.pending &= ~bits;
             cancelled[i] = bits;
@@ -148,7 +165,8 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function suspendCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
         (address issuer, ) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
-        for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended |= masks[i];
+        uint256 generation = _generation(b);
+        for (uint256 i = 0; i < words.length; ++i) b.words[words[i] | generation].suspended |= masks[i];
         emit CredentialsSuspended(root, issuer, _msgSender(), words, masks);
     }
 
@@ -156,7 +174,8 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function reinstateCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
         (address issuer, ) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
-        for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended &= ~masks[i];
+        uint256 generation = _generation(b);
+        for (uint256 i = 0; i < words.length; ++i) b.words[words[i] | generation].suspended &= ~masks[i];
         emit CredentialsReinstated(root, issuer, _msgSender(), words, masks);
     }
 
@@ -177,30 +196,17 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         batch.revocationReason = uint8(packed >> 240);
         batch.revokedBy = address(uint160(b.revocation));
         batch.revokedAt = uint40(b.revocation >> 160);
-        batch.revocationFinalAt = BatchStatus(uint8(packed >> 232)) == BatchStatus.Revoked
-            ? batch.revokedAt
-            : batch.revokedAt + revocationDelayOf(issuer);
+        batch.revocationFinalAt = uint40(b.revocation >> 200);
     }
 
     /// @inheritdoc ICredentialRegistry
     function statusWords(address issuer, bytes32 root, uint256[] calldata words) public view returns (StatusWord[] memory status) {
         BatchState storage b = _batches[issuer][root];
-        uint256 delay = revocationDelayOf(issuer);
+        uint256 generation = _generation(b);
         status = new StatusWord[](words.length);
         for (uint256 i = 0; i < words.length; ++i) {
-            WordState storage w = b.words[words[i]];
-            StatusWord memory s = status[i];
-            s.revoked = w.revoked;
-            s.suspended = w.suspended;
-            uint256 pending = w.pending;
-            if (pending == 0) continue;
-            (address by, uint40 since, bool matured, bool voided) = _pendingState(issuer, w.pendingMeta, delay);
-            if (voided) continue;
-            if (matured) s.revoked |= pending;
-            else s.pending = pending;
-            s.pendingBy = by;
-            s.pendingSince = since;
-            s.pendingFinalAt = since + uint40(delay);
+            if (words[i] > type(uint32).max) continue; // beyond any batch: nothing there
+            status[i] = _statusWord(issuer, b.words[words[i] | generation]);
         }
     }
 
@@ -224,20 +230,9 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     ) external view returns (CredentialState state, bytes32 leaf) {
         leaf = CredentialLeaf.hash(block.chainid, address(this), fields);
         BatchState storage b = _batches[issuer][root];
-        uint256 packed = b.packed;
-        if (packed == 0) return (CredentialState.NotAnchored, leaf);
+        if (b.packed == 0) return (CredentialState.NotAnchored, leaf);
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) return (CredentialState.InvalidProof, leaf);
-        if (fields.index >= uint32(packed >> 200)) return (CredentialState.IndexOutOfRange, leaf);
-        uint40 anchoredAt = uint40(packed >> 160);
-        (uint40 compromisedSince, ) = _compromise(address(uint160(packed)));
-        if (compromisedSince != 0 && compromisedSince <= anchoredAt) return (CredentialState.AnchoringKeyCompromised, leaf);
-        Accreditation memory a = accreditationAt(issuer, anchoredAt);
-        if (!_accreditedAt(a, anchoredAt)) return (CredentialState.IssuerNotAccredited, leaf);
-        if (fields.eqfLevel > a.maxEqfLevel) return (CredentialState.EqfAboveAccreditation, leaf);
-        BatchStatus status = _batchStatus(issuer, b);
-        if (status == BatchStatus.Revoked) return (CredentialState.BatchRevoked, leaf);
-        if (status == BatchStatus.RevocationPending) return (CredentialState.BatchRevocationPending, leaf);
-        return (_credentialState(issuer, b.words[fields.index >> 8], fields.index & 0xff), leaf);
+        return (_stateOf(issuer, b, fields.index, fields.eqfLevel), leaf);
     }
 
     /// @inheritdoc ICredentialRegistry
@@ -281,6 +276,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     /// @dev Sets the status and revocation reason bits of a batch's packed slot.
     function _setBatchStatus(BatchState storage b, BatchStatus status, uint8 reason) private {
         b.packed = (b.packed & ~(uint256(0xffff) << 232)) | (uint256(uint8(status)) << 232) | (uint256(reason) << 240);
+        // bits 248.. (the generation) are kept
     }
 
     /// @dev The effective status of a batch: a pending revocation past the delay is final, one by a key
@@ -288,7 +284,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function _batchStatus(address issuer, BatchState storage b) private view returns (BatchStatus) {
         BatchStatus status = BatchStatus(uint8(b.packed >> 232));
         if (status != BatchStatus.RevocationPending) return status;
-        (, , bool matured, bool voided) = _pendingState(issuer, b.revocation, revocationDelayOf(issuer));
+        (, , , bool matured, bool voided) = _pendingState(issuer, b.revocation);
         if (voided) return BatchStatus.Active;
         return matured ? BatchStatus.Revoked : BatchStatus.RevocationPending;
     }
@@ -297,7 +293,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function _credentialState(address issuer, WordState storage w, uint256 bit) private view returns (CredentialState) {
         if ((w.revoked >> bit) & 1 == 1) return CredentialState.Revoked;
         if ((w.pending >> bit) & 1 == 1) {
-            (, , bool matured, bool voided) = _pendingState(issuer, w.pendingMeta, revocationDelayOf(issuer));
+            (, , , bool matured, bool voided) = _pendingState(issuer, w.pendingMeta);
             if (!voided) return matured ? CredentialState.Revoked : CredentialState.RevocationPending;
         }
         if ((w.suspended >> bit) & 1 == 1) return CredentialState.Suspended;
@@ -305,20 +301,56 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     /**
-     * @dev Who last added to a pending group (`meta` = key | since << 160), whether it is final (the
-     * delay has passed) and whether it is void (a compromise declared since a time at or before it,
-     * before it became final: see {_pendingVoided}; what became final stays final, so that a group
-     * folded into the final bits and one not yet folded read alike).
+     * @dev Who last added to a pending group (`meta` = key | since << 160 | finalAt << 200), when it
+     * is final (fixed when it was made), whether it is final now, and whether it is void (see
+     * {_pendingVoided}; what became final stays final, so that a group folded into the final bits
+     * and one not yet folded read alike).
      */
-    function _pendingState(address issuer, uint256 meta, uint256 delay)
+    function _pendingState(address issuer, uint256 meta)
         private
         view
-        returns (address by, uint40 since, bool matured, bool voided)
+        returns (address by, uint40 since, uint40 finalAt, bool matured, bool voided)
     {
         by = address(uint160(meta));
         since = uint40(meta >> 160);
-        uint256 finalAt = uint256(since) + delay;
+        finalAt = uint40(meta >> 200);
         voided = _pendingVoided(issuer, since, finalAt);
         matured = !voided && block.timestamp >= finalAt;
+    }
+
+    /// @dev {checkCredential} after the proof: range, anchoring key, accreditation at anchoring, status.
+    function _stateOf(address issuer, BatchState storage b, uint256 index, uint8 eqfLevel) private view returns (CredentialState) {
+        uint256 packed = b.packed;
+        if (index >= uint32(packed >> 200)) return CredentialState.IndexOutOfRange;
+        uint40 anchoredAt = uint40(packed >> 160);
+        (uint40 compromisedSince, ) = _compromise(address(uint160(packed)));
+        if (compromisedSince != 0 && compromisedSince <= anchoredAt) return CredentialState.AnchoringKeyCompromised;
+        Accreditation memory a = accreditationAt(issuer, anchoredAt);
+        if (!_accreditedAt(a, anchoredAt)) return CredentialState.IssuerNotAccredited;
+        if (eqfLevel > a.maxEqfLevel) return CredentialState.EqfAboveAccreditation;
+        BatchStatus status = _batchStatus(issuer, b);
+        if (status == BatchStatus.Revoked) return CredentialState.BatchRevoked;
+        if (status == BatchStatus.RevocationPending) return CredentialState.BatchRevocationPending;
+        return _credentialState(issuer, b.words[(index >> 8) | _generation(b)], index & 0xff);
+    }
+
+    /// @dev The effective status of one word (see {StatusWord}).
+    function _statusWord(address issuer, WordState storage w) private view returns (StatusWord memory s) {
+        s.revoked = w.revoked;
+        s.suspended = w.suspended;
+        uint256 pending = w.pending;
+        if (pending == 0) return s;
+        (address by, uint40 since, uint40 finalAt, bool matured, bool voided) = _pendingState(issuer, w.pendingMeta);
+        if (voided) return s;
+        if (matured) s.revoked |= pending;
+        else s.pending = pending;
+        s.pendingBy = by;
+        s.pendingSince = since;
+        s.pendingFinalAt = finalAt;
+    }
+
+    /// @dev The batch's generation, shifted into place for its status-word keys (word | generation << 32).
+    function _generation(BatchState storage b) private view returns (uint256) {
+        return (b.packed >> 248) << 32;
     }
 }

@@ -216,10 +216,15 @@ async function anchorDirectory(
   if (sender.chainId !== undefined && sender.chainId !== manifest.chainId) throw new WrongChainError(manifest.chainId, sender.chainId);
   await assertRegistry(client, registry, manifest.chainId);
 
-  // Already anchored and recorded: verify the record against the chain; nothing to send or write.
+  // Already anchored and recorded: verify the record against the chain; nothing to send or write —
+  // unless the issuer has since declared the anchoring key compromised (since a time at or before
+  // the anchoring): the batch then fails verification and is anchored again with a current key.
+  let replacing: ManifestAnchor | undefined;
   if (manifest.anchor) {
-    await verifyRecordedAnchor(client, manifest, manifest.anchor);
-    return done(manifest.anchor, "already-anchored");
+    const record = await verifyRecordedAnchor(client, manifest, manifest.anchor);
+    if (!record.anchoringKeyCompromised) return done(manifest.anchor, "already-anchored");
+    replacing = manifest.anchor;
+    warnings.push(`The recorded anchor (transaction ${manifest.anchor.txHash}) was made by key ${record.anchoringKey}, since declared compromised: anchoring again.`);
   }
 
   // Re-verify every credential (streaming) before anything is sent or recorded; and that the
@@ -230,7 +235,8 @@ async function anchorDirectory(
   /** The root's record on chain, written into the manifest; null when the root is not anchored. */
   const recover = async (): Promise<ManifestAnchor | null> => {
     const record = await getBatch(client, { registry, issuer, root });
-    if (!record) return null;
+    // A batch anchored by a key declared compromised is not ours to record: it is anchored again.
+    if (!record || record.anchoringKeyCompromised) return null;
     const anchor = await anchorOfRecord(client, manifest, record, digest, options.fromBlock, warnings);
     const confirmations = options.confirmations ?? 1;
     if (confirmations > 1) {
@@ -243,7 +249,7 @@ async function anchorDirectory(
       }
     }
     progress({ phase: "write", anchor });
-    await writeAnchor(dir, manifest, anchor);
+    await writeAnchor(dir, manifest, anchor, replacing);
     return anchor;
   };
 
@@ -284,7 +290,7 @@ async function anchorDirectory(
   }
   const anchor: ManifestAnchor = { txHash: result.txHash, blockNumber: Number(result.blockNumber), anchoredAt: result.anchoredAt };
   progress({ phase: "write", anchor });
-  await writeAnchor(dir, manifest, anchor);
+  await writeAnchor(dir, manifest, anchor, replacing);
   return done(anchor, "anchored");
 }
 
@@ -365,8 +371,8 @@ async function anchorOfRecord(
   return { txHash: event.txHash, blockNumber: Number(event.blockNumber), anchoredAt: record.anchoredAt };
 }
 
-/** Checks the anchor a manifest records against the chain: the root's record and the event in the recorded block. */
-async function verifyRecordedAnchor(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<void> {
+/** Checks the anchor a manifest records against the chain (the root's record and the event in the recorded block); returns the record. */
+async function verifyRecordedAnchor(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<BatchRecord> {
   const { root } = manifest;
   const registry = manifest.registry as Address;
   const issuer = getAddress(manifest.issuer);
@@ -381,6 +387,7 @@ async function verifyRecordedAnchor(client: RegistryReadClient, manifest: BatchM
     throw new AnchorMismatchError(root, "blockNumber", String(recorded.blockNumber), actual ? String(actual.blockNumber) : "unknown");
   }
   if (lower(event.txHash) !== lower(recorded.txHash)) throw new AnchorMismatchError(root, "txHash", recorded.txHash, event.txHash);
+  return record;
 }
 
 /**
@@ -388,10 +395,12 @@ async function verifyRecordedAnchor(client: RegistryReadClient, manifest: BatchM
  * otherwise (the raw JSON is edited, not the parsed manifest re-serialised). Refuses if the
  * manifest changed since it was checked.
  */
-async function writeAnchor(dir: string, manifest: BatchManifest, anchor: ManifestAnchor): Promise<void> {
+async function writeAnchor(dir: string, manifest: BatchManifest, anchor: ManifestAnchor, replacing?: ManifestAnchor): Promise<void> {
   const file = path.join(dir, "manifest.json");
   const raw = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-  if (raw.root !== manifest.root || raw.anchor !== undefined) {
+  const recorded = raw.anchor as ManifestAnchor | undefined;
+  const unchanged = replacing ? recorded?.txHash === replacing.txHash : recorded === undefined;
+  if (raw.root !== manifest.root || !unchanged) {
     throw new ChainError(`The manifest ${file} changed while the batch was being anchored; it was left as it is.`, {
       details: `The anchor of ${manifest.root}: transaction ${anchor.txHash}, block ${anchor.blockNumber}. Run the anchoring again to record it.`,
     });

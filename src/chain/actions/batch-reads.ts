@@ -178,8 +178,9 @@ export async function findAnchor(
       toBlock: params.toBlock ?? "latest",
       strict: true,
     });
-    // An issuer anchors a root at most once; a reorg may have removed a log.
-    const log = logs.find((l) => !l.removed && l.transactionHash !== null && l.blockHash !== null);
+    // An issuer anchors a root once, or again after declaring the anchoring key compromised: the
+    // latest anchoring is the batch's. A reorg may have removed a log.
+    const log = logs.filter((l) => !l.removed && l.transactionHash !== null && l.blockHash !== null).at(-1);
     if (!log) return null;
     const block = await getBlock(client, { blockHash: log.blockHash! });
     return {

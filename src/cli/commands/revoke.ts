@@ -1,5 +1,7 @@
 import path from "node:path";
-import { cancelBatchRevocation, cancelRevocations } from "../../chain/actions/index.js";
+import { getAddress, type Address } from "viem";
+import { assertRegistry, cancelBatchRevocation, cancelRevocations } from "../../chain/actions/index.js";
+import { RegistryMismatchError } from "../../chain/errors.js";
 import { revokeBatchDirectory, revokeFromFiles, type CredentialsRevocation } from "../../chain/revoke-files.js";
 import { isoTime } from "../../chain/records.js";
 import { readCredentialFile, readManifest } from "../../batch/files.js";
@@ -37,27 +39,38 @@ export async function revoke(
     await requirePath(options.batch, "directory", "The batch directory");
     await requirePath(path.join(options.batch, "manifest.json"), "file", "The batch manifest");
   }
-  const registry = globals.registry !== undefined ? parseAddress(globals.registry, "--registry") : undefined;
   const ctx = await signingContext(globals);
+  // The registry revoked in: --registry, else the local deployment's; a file naming another is
+  // refused, so that a forged file cannot send the issuer's revocation to a contract of its own.
+  const registry =
+    globals.registry !== undefined
+      ? parseAddress(globals.registry, "--registry")
+      : ctx.deployment && ctx.deployment.rpcUrl === ctx.url
+        ? ctx.deployment.registry
+        : undefined;
   const named = `reason ${reason} (${revocationReasonName(reason)})`;
+  const where = (r: Address) => `registry ${r} on chain ${ctx.chain.id}`;
 
   if (options.cancel) {
-    await cancel(files, options.batch, ctx, out);
+    await cancel(files, options.batch, ctx, registry, out);
     return;
   }
   if (options.batch !== undefined) {
     const result = await revokeBatchDirectory(ctx.wallet, ctx.publicClient, options.batch, reason, registry ? { registry } : {});
     await out.result(
       result.tx
-        ? [`Revoked the whole batch ${result.root} (${named}): ${finality(result.final)}`, `  transaction ${result.tx.txHash} (block ${result.tx.blockNumber})`]
-        : [`Batch ${result.root} was already revoked (reason ${result.reason} (${revocationReasonName(result.reason)})); nothing sent.`],
+        ? [
+            `Revoked the whole batch ${result.root} (${named}) in ${where(result.registry)}: ${finality(result.final)}`,
+            `  transaction ${result.tx.txHash} (block ${result.tx.blockNumber})`,
+          ]
+        : [`Batch ${result.root} was already revoked (reason ${result.reason} (${revocationReasonName(result.reason)})) in ${where(result.registry)}; nothing sent.`],
       result,
     );
     return;
   }
 
   const results = await revokeFromFiles(ctx.wallet, ctx.publicClient, files, reason, registry ? { registry } : {});
-  const lines: string[] = [];
+  const lines: string[] = results.length ? [`In ${where(results[0]!.registry)}:`] : [];
   for (const r of results) lines.push(...describe(r, named));
   await out.result(lines, { reason, revocations: results });
 }
@@ -76,22 +89,38 @@ function describe(r: CredentialsRevocation, named: string): string[] {
   return lines;
 }
 
+/** The registry a file names, checked against the pinned one and the node. */
+async function targetOf(named: string, chainId: number, pinned: Address | undefined, ctx: Awaited<ReturnType<typeof signingContext>>, source: string): Promise<Address> {
+  const registry = getAddress(named);
+  if (pinned && registry !== pinned) throw new RegistryMismatchError(registry, pinned, { source });
+  await assertRegistry(ctx.publicClient, registry, chainId);
+  return registry;
+}
+
 /** `--cancel`: the issuer's account cancels pending revocations of credentials (by file) or of a whole batch. */
-async function cancel(files: string[], batch: string | undefined, ctx: Awaited<ReturnType<typeof signingContext>>, out: Output): Promise<void> {
+async function cancel(
+  files: string[],
+  batch: string | undefined,
+  ctx: Awaited<ReturnType<typeof signingContext>>,
+  pinned: Address | undefined,
+  out: Output,
+): Promise<void> {
   if (batch !== undefined) {
     const manifest = await readManifest(batch);
-    const tx = await cancelBatchRevocation(ctx.wallet, { registry: manifest.registry as `0x${string}`, root: manifest.root });
+    const registry = await targetOf(manifest.registry, manifest.chainId, pinned, ctx, `The batch ${batch}`);
+    const tx = await cancelBatchRevocation(ctx.wallet, { registry, root: manifest.root });
     await out.result([`Cancelled the pending revocation of batch ${manifest.root}`, `  transaction ${tx.txHash} (block ${tx.blockNumber})`], {
       root: manifest.root,
       ...tx,
     });
     return;
   }
-  const byRoot = new Map<string, { registry: `0x${string}`; root: `0x${string}`; indices: number[] }>();
+  const byRoot = new Map<string, { registry: Address; root: `0x${string}`; indices: number[] }>();
   for (const file of files) {
     const c = await readCredentialFile(file);
-    const key = `${c.leaf.registry}:${c.proof.root}`.toLowerCase();
-    const group = byRoot.get(key) ?? { registry: c.leaf.registry, root: c.proof.root, indices: [] };
+    const registry = await targetOf(c.leaf.registry, c.leaf.chainId, pinned, ctx, `The credential ${file}`);
+    const key = `${registry}:${c.proof.root}`.toLowerCase();
+    const group = byRoot.get(key) ?? { registry, root: c.proof.root, indices: [] };
     group.indices.push(c.leaf.index);
     byRoot.set(key, group);
   }
@@ -99,7 +128,7 @@ async function cancel(files: string[], batch: string | undefined, ctx: Awaited<R
   const done = [];
   for (const g of byRoot.values()) {
     const tx = await cancelRevocations(ctx.wallet, g);
-    lines.push(`Cancelled pending revocations in batch ${g.root} (indices ${g.indices.join(", ")})`, `  transaction ${tx.txHash} (block ${tx.blockNumber}, ${isoTime(tx.timestamp)})`);
+    lines.push(`Cancelled pending revocations in batch ${g.root} of registry ${g.registry} (indices ${g.indices.join(", ")})`, `  transaction ${tx.txHash} (block ${tx.blockNumber}, ${isoTime(tx.timestamp)})`);
     done.push({ ...g, ...tx });
   }
   await out.result(lines, { cancelled: done });
