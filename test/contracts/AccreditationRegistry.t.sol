@@ -89,9 +89,9 @@ contract AccreditationRegistryFuzzTest is RegistryFixture {
             reinstateAt <= suspendAt ? length : length + 1,
             "appended or refused"
         );
-        IAccreditationRegistry.Accreditation memory at = registry.accreditationAt(ISSUER_A, uint48(suspendAt));
-        assertTrue(at.status == IAccreditationRegistry.AccreditationStatus.Suspended || reinstateAt <= suspendAt, "kept");
-        if (reinstateAt > suspendAt) assertTrue(at.status == IAccreditationRegistry.AccreditationStatus.Suspended, "suspension kept");
+        IAccreditationRegistry.Accreditation memory atSuspension = registry.accreditationAt(ISSUER_A, uint48(suspendAt));
+        assertTrue(atSuspension.status == IAccreditationRegistry.AccreditationStatus.Suspended || reinstateAt <= suspendAt, "kept");
+        if (reinstateAt > suspendAt) assertTrue(atSuspension.status == IAccreditationRegistry.AccreditationStatus.Suspended, "suspension kept");
     }
 
     /// Profiles are historical: a renamed issuer's older accreditation keeps its older profile.

@@ -114,8 +114,8 @@ contract RegistryHandler {
         side %= 2;
         IAccreditationRegistry.OperatorKey memory tenure = registry.operatorKey(operators[side]);
         if (tenure.compromisedSince != 0) return;
-        uint256 at = block.timestamp - (back % (block.timestamp - tenure.addedAt + 1));
-        _act(side, true, abi.encodeCall(registry.declareOperatorCompromised, (operators[side], uint40(at))));
+        uint256 since = block.timestamp - (back % (block.timestamp - tenure.addedAt + 1));
+        _act(side, true, abi.encodeCall(registry.declareOperatorCompromised, (operators[side], uint40(since))));
     }
 
     function stranger(uint256 rootSeed, uint256 index, address who) external {
