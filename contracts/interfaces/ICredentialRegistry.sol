@@ -145,8 +145,9 @@ interface ICredentialRegistry {
      * @notice Anchors a batch: its Merkle root, its leaf count and the digest of its manifest.
      * @dev The caller must be a current operator key of an issuer that is accredited now. A root the
      * issuer already anchored reverts, unless the key that anchored it was since declared
-     * compromised (since a time at or before that anchoring): then it is anchored again, afresh (a
-     * new generation: no status bits, no revocation), so a thief cannot squat the issuer's roots.
+     * compromised (since a time at or before that anchoring): then only the anchoring record (key,
+     * time, leaf count) is replaced, so a thief cannot squat the issuer's roots; every revocation and
+     * suspension stays (what is final stays final), and a batch revoked for good reverts BatchIsRevoked.
      */
     function anchorBatch(bytes32 root, uint32 leafCount, bytes32 manifestDigest) external;
 

@@ -33,12 +33,11 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     struct BatchState {
-        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240 | generation << 248
+        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240
         uint256 packed;
         /// revokedBy | revokedAt << 160 | finalAt << 200
         uint256 revocation;
-        /// Status words keyed by word | generation << 32: a re-anchoring (see {anchorBatch}) starts afresh.
-        mapping(uint256 key => WordState) words;
+        mapping(uint256 word => WordState) words;
     }
 
     mapping(address issuer => mapping(bytes32 root => BatchState)) private _batches;
@@ -57,25 +56,21 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         if (leafCount == 0) revert EmptyBatch();
         address issuer = _requireAnchoringOperator();
         BatchState storage b = _batches[issuer][root];
-        uint256 generation;
         uint256 existing = b.packed;
+        uint256 status = uint256(uint8(BatchStatus.Active)) << 232;
         if (existing != 0) {
             // A root anchored by a key the issuer has since declared compromised (since a time at or
-            // before that anchoring) can be anchored again by a current key: a thief cannot squat
-            // the issuer's own roots. The new generation starts with no status bits and no revocation.
+            // before that anchoring) can be anchored again by a current key, so that a thief cannot
+            // squat the issuer's own roots. Only the anchoring record is replaced: every revocation and
+            // suspension stays (what is final stays final; a squatter's pending revocations are void
+            // by the declaration, its suspensions are the issuer's to lift), and a batch revoked for
+            // good cannot be anchored again.
             (uint40 compromisedSince, ) = _compromise(address(uint160(existing)));
-            if (compromisedSince == 0 || compromisedSince > uint40(existing >> 160) || existing >> 248 == 255) {
-                revert BatchAlreadyAnchored(issuer, root);
-            }
-            generation = (existing >> 248) + 1;
-            b.revocation = 0;
+            if (compromisedSince == 0 || compromisedSince > uint40(existing >> 160)) revert BatchAlreadyAnchored(issuer, root);
+            if (_batchStatus(issuer, b) == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
+            status = existing & (uint256(0xffff) << 232);
         }
-        b.packed =
-            uint256(uint160(_msgSender())) |
-            (block.timestamp << 160) |
-            (uint256(leafCount) << 200) |
-            (uint256(uint8(BatchStatus.Active)) << 232) |
-            (generation << 248);
+        b.packed = uint256(uint160(_msgSender())) | (block.timestamp << 160) | (uint256(leafCount) << 200) | status;
         emit BatchAnchored(root, issuer, _msgSender(), leafCount, manifestDigest);
     }
 
@@ -114,9 +109,8 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         // The delay in force now fixes when these revocations become final; a later change of the
         // delay applies to later revocations only.
         uint256 meta = isFinal ? 0 : uint256(uint160(_msgSender())) | (block.timestamp << 160) | ((block.timestamp + revocationDelayOf(issuer)) << 200);
-        uint256 generation = _generation(b);
         for (uint256 i = 0; i < words.length; ++i) {
-            WordState storage w = b.words[words[i] | generation];
+            WordState storage w = b.words[words[i]];
             uint256 mask = masks[i];
             if (isFinal) {
                 w.revoked |= mask;
@@ -147,9 +141,8 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
         uint256[] memory cancelled = new uint256[](words.length);
         bool any;
-        uint256 generation = _generation(b);
         for (uint256 i = 0; i < words.length; ++i) {
-            WordState storage w = b.words[words[i] | generation];
+            WordState storage w = b.words[words[i]];
             uint256 bits = w.pending & masks[i];
             if (bits == 0) continue;
             (, , , bool matured, ) = _pendingState(issuer, w.pendingMeta);
@@ -165,8 +158,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function suspendCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
         (address issuer, ) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
-        uint256 generation = _generation(b);
-        for (uint256 i = 0; i < words.length; ++i) b.words[words[i] | generation].suspended |= masks[i];
+        for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended |= masks[i];
         emit CredentialsSuspended(root, issuer, _msgSender(), words, masks);
     }
 
@@ -174,8 +166,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function reinstateCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
         (address issuer, ) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
-        uint256 generation = _generation(b);
-        for (uint256 i = 0; i < words.length; ++i) b.words[words[i] | generation].suspended &= ~masks[i];
+        for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended &= ~masks[i];
         emit CredentialsReinstated(root, issuer, _msgSender(), words, masks);
     }
 
@@ -202,11 +193,9 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     /// @inheritdoc ICredentialRegistry
     function statusWords(address issuer, bytes32 root, uint256[] calldata words) public view returns (StatusWord[] memory status) {
         BatchState storage b = _batches[issuer][root];
-        uint256 generation = _generation(b);
         status = new StatusWord[](words.length);
         for (uint256 i = 0; i < words.length; ++i) {
-            if (words[i] > type(uint32).max) continue; // beyond any batch: nothing there
-            status[i] = _statusWord(issuer, b.words[words[i] | generation]);
+            status[i] = _statusWord(issuer, b.words[words[i]]);
         }
     }
 
@@ -276,7 +265,6 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     /// @dev Sets the status and revocation reason bits of a batch's packed slot.
     function _setBatchStatus(BatchState storage b, BatchStatus status, uint8 reason) private {
         b.packed = (b.packed & ~(uint256(0xffff) << 232)) | (uint256(uint8(status)) << 232) | (uint256(reason) << 240);
-        // bits 248.. (the generation) are kept
     }
 
     /// @dev The effective status of a batch: a pending revocation past the delay is final, one by a key
@@ -331,7 +319,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         BatchStatus status = _batchStatus(issuer, b);
         if (status == BatchStatus.Revoked) return CredentialState.BatchRevoked;
         if (status == BatchStatus.RevocationPending) return CredentialState.BatchRevocationPending;
-        return _credentialState(issuer, b.words[(index >> 8) | _generation(b)], index & 0xff);
+        return _credentialState(issuer, b.words[index >> 8], index & 0xff);
     }
 
     /// @dev The effective status of one word (see {StatusWord}).
@@ -349,8 +337,4 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         s.pendingFinalAt = finalAt;
     }
 
-    /// @dev The batch's generation, shifted into place for its status-word keys (word | generation << 32).
-    function _generation(BatchState storage b) private view returns (uint256) {
-        return (b.packed >> 248) << 32;
-    }
 }

@@ -10,7 +10,8 @@ import {ICredentialRegistry} from "../../contracts/interfaces/ICredentialRegistr
  * harm either (findings of the review of registry v2, each the fixed behaviour):
  * revocations made after a declaration stand; finality is fixed when a revocation is made, so a
  * later change of the delay neither revives a voided revocation nor undoes a final one; a root
- * squatted by a compromised key can be anchored again by a current key, afresh.
+ * squatted by a compromised key can be anchored again by a current key, and a re-anchoring never
+ * undoes a final revocation.
  */
 contract StolenKeyTest is RegistryFixture {
     uint256 internal constant OPERATOR_A2_KEY = 0xA2A2;
@@ -89,7 +90,7 @@ contract StolenKeyTest is RegistryFixture {
 
     /// A thief front-runs the issuer's anchoring of its own root with junk (a wrong leaf count) and
     /// revokes and suspends in it: once the key is declared compromised, a current key anchors the
-    /// root again, and the new batch starts with none of the thief's status.
+    /// root again; the thief's revocation is void and the issuer lifts its suspension.
     function test_aSquattedRootCanBeAnchoredAgainAfterTheDeclaration() public {
         address a2 = _addOperator(ISSUER_A, OPERATOR_A2_KEY);
         (bytes32 root, CredentialLeaf.Fields memory f0, CredentialLeaf.Fields memory f1, bytes32[] memory p0, bytes32[] memory p1) = _pairBatch(6, 15);
@@ -98,6 +99,7 @@ contract StolenKeyTest is RegistryFixture {
         registry.anchorBatch(root, 1, bytes32(0));
         (uint256[] memory words, uint256[] memory masks) = _one(0);
         registry.suspendCredentials(root, words, masks);
+        registry.revokeCredentials(root, words, masks, 9);
         vm.stopPrank();
         vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.BatchAlreadyAnchored.selector, ISSUER_A, root));
         vm.prank(a2);
@@ -112,11 +114,47 @@ contract StolenKeyTest is RegistryFixture {
         ICredentialRegistry.Batch memory b = registry.batchOf(ISSUER_A, root);
         assertEq(b.anchoringKey, a2, "anchored by the current key");
         assertEq(b.leafCount, 2, "the right leaf count");
-        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "the thief's suspension is gone");
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Suspended, "the thief's revocation is void");
+        vm.prank(ISSUER_A);
+        registry.reinstateCredentials(root, words, masks);
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "the issuer lifts the suspension");
         assertTrue(_state(ISSUER_A, root, f1, p1) == ICredentialRegistry.CredentialState.Valid, "index 1 in range");
         // A batch anchored by a key that is not compromised can never be anchored again.
         vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.BatchAlreadyAnchored.selector, ISSUER_A, root));
         vm.prank(a2);
         registry.anchorBatch(root, 2, bytes32(0));
+    }
+
+    /// A backdated declaration against an honest anchoring key, followed by a re-anchoring, never
+    /// undoes a final revocation (of a credential, or of the whole batch): final stays final.
+    function test_reanchoringNeverUndoesAFinalRevocation() public {
+        address a2 = _addOperator(ISSUER_A, OPERATOR_A2_KEY);
+        (bytes32 root, CredentialLeaf.Fields memory f0, CredentialLeaf.Fields memory f1, bytes32[] memory p0, bytes32[] memory p1) = _pairBatch(6, 21);
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 2, bytes32(0));
+        uint256 anchoredAt = block.timestamp;
+        (uint256[] memory words, uint256[] memory masks) = _one(0);
+        vm.prank(ISSUER_A);
+        registry.revokeCredentials(root, words, masks, 3); // final
+        vm.warp(block.timestamp + 10);
+        vm.prank(ISSUER_A);
+        registry.declareOperatorCompromised(OPERATOR_A, uint40(anchoredAt)); // backdated to the anchoring
+        vm.prank(a2);
+        registry.anchorBatch(root, 2, bytes32(0));
+        assertTrue(_state(ISSUER_A, root, f0, p0) == ICredentialRegistry.CredentialState.Revoked, "still revoked");
+        assertTrue(_state(ISSUER_A, root, f1, p1) == ICredentialRegistry.CredentialState.Valid, "neighbour valid");
+
+        (bytes32 other, , , , ) = _pairBatch(6, 22);
+        vm.prank(a2);
+        registry.anchorBatch(other, 2, bytes32(0));
+        vm.prank(ISSUER_A);
+        registry.revokeBatch(other, 9); // final
+        vm.warp(block.timestamp + 10);
+        vm.prank(ISSUER_A);
+        registry.declareOperatorCompromised(a2, uint40(block.timestamp - 20));
+        address a3 = _addOperator(ISSUER_A, 0xA3A3);
+        vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.BatchIsRevoked.selector, ISSUER_A, other));
+        vm.prank(a3);
+        registry.anchorBatch(other, 2, bytes32(0));
     }
 }
