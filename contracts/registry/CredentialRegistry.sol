@@ -256,9 +256,11 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
             uint256 mask = masks[i];
             if (mask == 0) revert InvalidIndexMasks();
             uint256 word = words[i];
-            // The highest index the mask names must be below the leaf count.
+            // The highest index the mask names must be below the leaf count (a word past any batch
+            // is named by its first index, without overflowing).
+            if (word > type(uint32).max) revert IndexOutOfRange(root, word < type(uint248).max ? word << 8 : type(uint256).max, leafCount);
             uint256 top = word * 256 + Math.log2(mask);
-            if (word > type(uint32).max || top >= leafCount) revert IndexOutOfRange(root, top, leafCount);
+            if (top >= leafCount) revert IndexOutOfRange(root, top, leafCount);
         }
     }
 

@@ -221,15 +221,19 @@ async function anchorDirectory(
   // the anchoring): the batch then fails verification and is anchored again with a current key.
   let replacing: ManifestAnchor | undefined;
   if (manifest.anchor) {
-    const record = await verifyRecordedAnchor(client, manifest, manifest.anchor);
-    if (!record.anchoringKeyCompromised) return done(manifest.anchor, "already-anchored");
+    const compromisedKey = await supersededBy(client, manifest, manifest.anchor);
+    if (compromisedKey === null) {
+      await verifyRecordedAnchor(client, manifest, manifest.anchor);
+      return done(manifest.anchor, "already-anchored");
+    }
+    // The chain may already hold the new anchoring (an interrupted run, another registrar): recover() records it.
     replacing = manifest.anchor;
-    warnings.push(`The recorded anchor (transaction ${manifest.anchor.txHash}) was made by key ${record.anchoringKey}, since declared compromised: anchoring again.`);
+    warnings.push(`The recorded anchor (transaction ${manifest.anchor.txHash}) was made by key ${compromisedKey}, since declared compromised: anchoring again.`);
   }
 
   // Re-verify every credential (streaming) before anything is sent or recorded; and that the
   // issuer's accreditation covers the batch (level, name and country), or it could never verify.
-  if (!options.skipCheck) await checkCredentials(dir, manifest, progress);
+  if (!options.skipCheck) await checkCredentials(dir, manifest, progress, replacing);
   await checkIssuerCanIssue(client, { registry, issuer, ...(await batchClaims(dir, manifest)) });
 
   /** The root's record on chain, written into the manifest; null when the root is not anchored. */
@@ -237,7 +241,7 @@ async function anchorDirectory(
     const record = await getBatch(client, { registry, issuer, root });
     // A batch anchored by a key declared compromised is not ours to record: it is anchored again.
     if (!record || record.anchoringKeyCompromised) return null;
-    const anchor = await anchorOfRecord(client, manifest, record, digest, options.fromBlock, warnings);
+    const anchor = await anchorOfRecord(client, manifest, record, digest, options.fromBlock, warnings, account);
     const confirmations = options.confirmations ?? 1;
     if (confirmations > 1) {
       // As deep as a fresh anchoring would be before it is recorded.
@@ -304,7 +308,12 @@ async function batchClaims(dir: string, manifest: BatchManifest): Promise<{ eqfL
 }
 
 /** Re-verifies every credential of the batch against its manifest (checkBatch), with progress. */
-async function checkCredentials(dir: string, manifest: BatchManifest, progress: (p: AnchorProgress) => void): Promise<void> {
+async function checkCredentials(
+  dir: string,
+  manifest: BatchManifest,
+  progress: (p: AnchorProgress) => void,
+  replacing?: ManifestAnchor,
+): Promise<void> {
   const total = manifest.leafCount;
   let done = 0;
   progress({ phase: "check", done, total });
@@ -312,7 +321,7 @@ async function checkCredentials(dir: string, manifest: BatchManifest, progress: 
     done++;
     if (done % 1024 === 0 || done === total) progress({ phase: "check", done, total });
   });
-  if (checked.root !== manifest.root || checked.anchor !== undefined) {
+  if (checked.root !== manifest.root || checked.anchor?.txHash !== replacing?.txHash) {
     throw new ChainError(`The manifest of ${dir} changed while the batch was being checked; nothing was sent.`);
   }
 }
@@ -355,6 +364,7 @@ async function anchorOfRecord(
   digest: Hex,
   fromBlock: BlockNumber | BlockTag | undefined,
   warnings: string[],
+  signer?: Address,
 ): Promise<ManifestAnchor> {
   const { root } = manifest;
   if (!sameAddress(record.issuer, manifest.issuer)) throw new IssuerMismatchError(root, manifest.issuer as Address, record.issuer, "anchored");
@@ -365,10 +375,27 @@ async function anchorOfRecord(
       details: "The RPC provider may cap log queries: pass the registry's deployment block as fromBlock (--from-block).",
     });
   }
+  if (signer && lower(event.operator) !== lower(signer)) {
+    warnings.push(`The root was anchored by operator key ${event.operator}, not by this key (${signer}): check that it is one of yours.`);
+  }
   if (lower(event.manifestDigest) !== lower(digest)) {
     warnings.push(`The manifest digest anchored on chain (${event.manifestDigest}) differs from this manifest's (${digest}): the same credentials, another manifest (a copy edited after anchoring?).`);
   }
   return { txHash: event.txHash, blockNumber: Number(event.blockNumber), anchoredAt: record.anchoredAt };
+}
+
+/**
+ * The operator key of a recorded anchor when the issuer has since declared it compromised (since a
+ * time at or before that anchoring), so that the batch is to be anchored again; null otherwise
+ * (including when the recorded anchoring event is not found: {@link verifyRecordedAnchor} says so).
+ */
+async function supersededBy(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<Address | null> {
+  const registry = manifest.registry as Address;
+  const block = BigInt(recorded.blockNumber);
+  const event = await findAnchor(client, { registry, issuer: getAddress(manifest.issuer), root: manifest.root, fromBlock: block, toBlock: block });
+  if (!event || lower(event.txHash) !== lower(recorded.txHash)) return null;
+  const key = await getOperatorKey(client, { registry, key: event.operator });
+  return key.compromisedSince !== 0 && key.compromisedSince <= recorded.anchoredAt ? event.operator : null;
 }
 
 /** Checks the anchor a manifest records against the chain (the root's record and the event in the recorded block); returns the record. */

@@ -271,6 +271,22 @@ contract CredentialRegistryFuzzTest is RegistryFixture {
         registry.revokeCredentials(root, words, masks, 1);
     }
 
+    /// A word beyond any batch, however large, is a named IndexOutOfRange, never an arithmetic panic.
+    function testFuzz_hugeWordIsOutOfRange(uint256 word) public {
+        word = bound(word, uint256(type(uint32).max) + 1, type(uint256).max);
+        bytes32 root = keccak256("huge");
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 10, bytes32(0));
+        uint256[] memory words = new uint256[](1);
+        uint256[] memory masks = new uint256[](1);
+        words[0] = word;
+        masks[0] = 1;
+        uint256 first = word < type(uint248).max ? word << 8 : type(uint256).max;
+        vm.expectRevert(abi.encodeWithSelector(ICredentialRegistry.IndexOutOfRange.selector, root, first, uint32(10)));
+        vm.prank(OPERATOR_A);
+        registry.suspendCredentials(root, words, masks);
+    }
+
     /// Suspension is reversible and reinstatement clears exactly the reinstated credential.
     function testFuzz_suspendThenReinstate(uint256 index) public {
         bytes32 root = keccak256("suspend");

@@ -197,6 +197,29 @@ describe("credstack issuer commands on registry v2: consent, pre-flight, sentenc
     });
   });
 
+  describe("revoke pins the registry", () => {
+    it("with --rpc other than the deployment's and no --registry: refused (pass --registry), nothing sent; a file naming another registry: refused", async () => {
+      const dir = await build();
+      await anchor(dir);
+      const file = path.join(work, "pinned-0.json");
+      expectExit(await cli(["batch", "extract", dir, "--index", "0", "--out", file]), 0);
+      const nonce = await nonceOf(ISSUER);
+      const otherUrl = node.url.replace("127.0.0.1", "localhost"); // the same node, spelled otherwise
+      const unpinned = await cli(["revoke", file, "--rpc", otherUrl], { key: KEYS.issuer });
+      expectExit(unpinned, 2);
+      expect(errorLine(unpinned)).to.match(/No registry: pass --registry/);
+      const elsewhere = await cli(["revoke", file, "--rpc", otherUrl, "--registry", OPERATOR], { key: KEYS.issuer });
+      expectExit(elsewhere, 2);
+      expect(errorLine(elsewhere)).to.match(/was built for registry .* not for registry/);
+      const cancel = await cli(["revoke", file, "--cancel", "--rpc", otherUrl, "--registry", OPERATOR], { key: KEYS.issuer });
+      expectExit(cancel, 2);
+      expect(await nonceOf(ISSUER)).to.equal(nonce);
+      const pinned = await cli(["revoke", file, "--rpc", otherUrl, "--registry", registry], { key: KEYS.issuer });
+      expectExit(pinned, 0);
+      expect(pinned.stdout).to.include(`registry ${registry}`);
+    });
+  });
+
   describe("revoking from the issuer's own key", () => {
     it("revoke --batch twice from the issuer's key: final the first time; the second says it is already revoked and sends nothing", async () => {
       const dir = await build();

@@ -7,7 +7,15 @@ import { getAddress, type Address } from "viem";
 import CredstackModule from "../../scripts/ignition/modules/Credstack.js";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { extractCredential, readManifest } from "../../src/batch/files.js";
-import { accreditIssuer, addOperator, anchorBatch, declareOperatorCompromised, signOperatorConsent } from "../../src/chain/actions/index.js";
+import { manifestDigest } from "../../src/batch/build.js";
+import {
+  accreditIssuer,
+  addOperator,
+  anchorBatch,
+  declareOperatorCompromised,
+  revokeCredentials,
+  signOperatorConsent,
+} from "../../src/chain/actions/index.js";
 import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { AnchorMismatchError } from "../../src/chain/errors.js";
 import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
@@ -21,7 +29,7 @@ import { course } from "./helpers/fixtures.js";
  * credentials verify.
  */
 describe("re-anchoring a root squatted by a compromised key", () => {
-  it("anchorBatchDirectory reports the squat, then anchors again after the declaration; credentials verify", async () => {
+  it("anchorBatchDirectory reports the squat, anchors again after the declaration, again over a recorded anchor, and recovers an interrupted re-anchoring", async () => {
     const connection = await network.create();
     const { viem, ignition } = connection;
     const work = await mkdtemp(path.join(os.tmpdir(), "credstack-reanchor-"));
@@ -61,6 +69,31 @@ describe("re-anchoring a root squatted by a compromised key", () => {
       expect(report.status, JSON.stringify(report.checks)).to.equal("VALID");
       const anchored = report.checks.find((c) => c.id === "anchored")!;
       expect(anchored.details?.anchoringKey).to.equal(getAddress(registrar!.account.address));
+
+      // The registrar's key is stolen in turn and declared compromised since before its anchoring:
+      // the manifest records that anchor, and `batch anchor` anchors again with a current key (the
+      // full check included), keeping the revocation the issuer made final in between.
+      const [, , , , third, fourth] = await viem.getWalletClients();
+      for (const key of [third!, fourth!]) {
+        const consent = await signOperatorConsent(key, { registry, chainId, issuer: issuer!.account.address, deadline: now + 86_400 });
+        await addOperator(issuer!, { registry, consent });
+      }
+      await revokeCredentials(issuer!, { registry, root: manifest.root, indices: [0], reason: 3 });
+      await declareOperatorCompromised(issuer!, { registry, key: registrar!.account.address, since: result.anchor.anchoredAt });
+      const again = await anchorBatchDirectory(third!, publicClient, dir);
+      expect(again.outcome).to.equal("anchored");
+      expect(again.warnings.join(" ")).to.match(/since declared compromised: anchoring again/);
+      expect(JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8")).anchor.txHash).to.equal(again.anchor.txHash);
+      const revoked = await verifyCredential({ source: "first", input: await extractCredential(dir, { index: 0 }) }, { client: publicClient, registry, chainId });
+      expect(revoked.checks.find((c) => c.id === "status")!.code).to.equal("CS-STATUS-REVOKED");
+
+      // An interrupted re-anchoring (sent, manifest not written) is recovered from the chain, not sent twice.
+      await declareOperatorCompromised(issuer!, { registry, key: third!.account.address, since: again.anchor.anchoredAt });
+      const sent = await anchorBatch(fourth!, { registry, root: manifest.root, leafCount: manifest.leafCount, manifestDigest: manifestDigest(await readManifest(dir)) });
+      const recovered = await anchorBatchDirectory(fourth!, publicClient, dir);
+      expect(recovered.outcome).to.equal("recovered");
+      expect(recovered.anchor.txHash).to.equal(sent.txHash);
+      expect(JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8")).anchor.txHash).to.equal(sent.txHash);
     } finally {
       await rm(work, { recursive: true, force: true });
       await connection.close();

@@ -6,7 +6,7 @@ import { revokeBatchDirectory, revokeFromFiles, type CredentialsRevocation } fro
 import { isoTime } from "../../chain/records.js";
 import { readCredentialFile, readManifest } from "../../batch/files.js";
 import { parseRevocationReason, revocationReasonName } from "../../credential/revocation-reasons.js";
-import { parseAddress, requirePath, signingContext, type GlobalOptions } from "../context.js";
+import { registryOf, requirePath, signingContext, type GlobalOptions } from "../context.js";
 import { UsageError, type Output } from "../output.js";
 
 /** How a revocation took effect, in words. */
@@ -40,14 +40,10 @@ export async function revoke(
     await requirePath(path.join(options.batch, "manifest.json"), "file", "The batch manifest");
   }
   const ctx = await signingContext(globals);
-  // The registry revoked in: --registry, else the local deployment's; a file naming another is
-  // refused, so that a forged file cannot send the issuer's revocation to a contract of its own.
-  const registry =
-    globals.registry !== undefined
-      ? parseAddress(globals.registry, "--registry")
-      : ctx.deployment && ctx.deployment.rpcUrl === ctx.url
-        ? ctx.deployment.registry
-        : undefined;
+  // The registry revoked in: --registry, else the local deployment's (for its RPC URL), else the
+  // user must say; a file naming another is refused, so that a forged file cannot send the
+  // issuer's revocation to a contract of its own.
+  const registry = registryOf(globals, ctx.deployment, ctx.url);
   const named = `reason ${reason} (${revocationReasonName(reason)})`;
   const where = (r: Address) => `registry ${r} on chain ${ctx.chain.id}`;
 
@@ -56,7 +52,7 @@ export async function revoke(
     return;
   }
   if (options.batch !== undefined) {
-    const result = await revokeBatchDirectory(ctx.wallet, ctx.publicClient, options.batch, reason, registry ? { registry } : {});
+    const result = await revokeBatchDirectory(ctx.wallet, ctx.publicClient, options.batch, reason, { registry });
     await out.result(
       result.tx
         ? [
@@ -69,7 +65,7 @@ export async function revoke(
     return;
   }
 
-  const results = await revokeFromFiles(ctx.wallet, ctx.publicClient, files, reason, registry ? { registry } : {});
+  const results = await revokeFromFiles(ctx.wallet, ctx.publicClient, files, reason, { registry });
   const lines: string[] = results.length ? [`In ${where(results[0]!.registry)}:`] : [];
   for (const r of results) lines.push(...describe(r, named));
   await out.result(lines, { reason, revocations: results });
@@ -90,9 +86,9 @@ function describe(r: CredentialsRevocation, named: string): string[] {
 }
 
 /** The registry a file names, checked against the pinned one and the node. */
-async function targetOf(named: string, chainId: number, pinned: Address | undefined, ctx: Awaited<ReturnType<typeof signingContext>>, source: string): Promise<Address> {
+async function targetOf(named: string, chainId: number, pinned: Address, ctx: Awaited<ReturnType<typeof signingContext>>, source: string): Promise<Address> {
   const registry = getAddress(named);
-  if (pinned && registry !== pinned) throw new RegistryMismatchError(registry, pinned, { source });
+  if (registry !== pinned) throw new RegistryMismatchError(registry, pinned, { source });
   await assertRegistry(ctx.publicClient, registry, chainId);
   return registry;
 }
@@ -102,7 +98,7 @@ async function cancel(
   files: string[],
   batch: string | undefined,
   ctx: Awaited<ReturnType<typeof signingContext>>,
-  pinned: Address | undefined,
+  pinned: Address,
   out: Output,
 ): Promise<void> {
   if (batch !== undefined) {
