@@ -31,8 +31,10 @@ export interface FieldDoc {
   eu?: string;
   /** A valid value, different from the one in seeds/courses/smart-contract-security.json. */
   example: unknown;
-  /** Where it goes in the credential (at least one place). */
+  /** Where it goes in the (v2) credential; empty for a field only v3 credentials carry. */
   credential: CredentialTarget[];
+  /** Where it goes in a v3 credential, in words (`src/credential/v3/`), where that differs from v2. */
+  v3?: string;
   /** What the Merkle leaf (and so the chain, via the root) binds of it, if anything. */
   leaf?: string;
 }
@@ -104,10 +106,28 @@ export const COURSE_FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     leaf: "not in the leaf; the registry records the issuer of each batch root",
   },
   learningOutcomes: {
-    description: "What a learner who earned the credential knows or can do, one outcome per entry.",
+    description:
+      "What a learner who earned the credential knows or can do, one outcome per entry: its text, or an object with " +
+      "its text and the ESCO concept it corresponds to.",
     eu: "6 learning outcomes",
     example: ["Explain how proof-of-stake consensus finalises blocks"],
-    credential: [{ path: `${EU}.learningOutcomes` }, { path: `${ACH}.criteria.narrative`, derived: "joined with newlines" }],
+    credential: [
+      { path: `${EU}.learningOutcomes`, derived: "the texts" },
+      { path: `${ACH}.criteria.narrative`, derived: "the texts joined with newlines" },
+    ],
+    v3: "one `achievement.alignment` per outcome (ESCO URI or `<achievement id>#learning-outcome-<n>` as targetUrl)",
+  },
+  "learningOutcomes[].text": {
+    description: "The outcome, in words.",
+    example: "Explain how proof-of-stake consensus finalises blocks",
+    credential: [],
+    v3: "the outcome's `achievement.alignment[].targetName` and `targetDescription`",
+  },
+  "learningOutcomes[].esco": {
+    description: "The ESCO skill, competence or knowledge concept of the outcome (ESCO concept URIs are http).",
+    example: "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a",
+    credential: [],
+    v3: "the outcome's `achievement.alignment[].targetUrl` (targetType `ceasn:Competency`, targetFramework ESCO)",
   },
   workloadEcts: {
     description: "Notional workload in ECTS credits (25–30 hours each), in steps of 0.01.",
@@ -135,6 +155,15 @@ export const COURSE_FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     example: "Written examination",
     credential: [{ path: `${EU}.assessmentType` }],
   },
+  assessmentTypeCodes: {
+    description:
+      "The assessment, as European Learning Model learning assessment types (`src/credential/v3/vocabulary.ts`). " +
+      "Needed for v3 credentials.",
+    eu: "9 type of assessment",
+    example: ["written-examination"],
+    credential: [],
+    v3: "one `achievement.alignment` each: targetType `ext:AssessmentType`, the ELM concept URI as targetUrl",
+  },
   participationForm: {
     description: "Form of participation in the learning activity.",
     eu: "10 form of participation",
@@ -146,6 +175,55 @@ export const COURSE_FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     eu: "11 type of quality assurance",
     example: "Internal quality assurance under ESG-compliant institutional accreditation",
     credential: [{ path: `${EU}.qualityAssurance` }],
+  },
+  qualityAssuranceCode: {
+    description: "The quality assurance, as a European Learning Model accreditation type. Needed for v3 credentials.",
+    eu: "11 type of quality assurance",
+    example: "program-quality-assurance",
+    credential: [],
+    v3: "an `achievement.alignment`: targetType `ext:QualityAssurance`, the ELM concept URI as targetUrl",
+  },
+  gradingScale: {
+    description: "The scale of the learners' grades. Absent: a v3 credential describes the grade as an unspecified result.",
+    example: { name: "ECTS grading scale", resultType: "LetterGrade", allowedValues: ["F", "E", "D", "C", "B", "A"], requiredValue: "E" },
+    credential: [],
+    v3: "`achievement.resultDescription[0]`, an OB 3.0 ResultDescription; each grade links to it",
+  },
+  "gradingScale.name": {
+    description: "Name of the scale.",
+    example: "ECTS grading scale",
+    credential: [],
+    v3: "`achievement.resultDescription[0].name`",
+  },
+  "gradingScale.resultType": {
+    description: "OB 3.0 result type of the grades.",
+    example: "LetterGrade",
+    credential: [],
+    v3: "`achievement.resultDescription[0].resultType`",
+  },
+  "gradingScale.allowedValues": {
+    description: "Every grade, from the lowest to the highest; a v3 credential refuses a learner grade not listed.",
+    example: ["F", "E", "D", "C", "B", "A"],
+    credential: [],
+    v3: "`achievement.resultDescription[0].allowedValue`",
+  },
+  "gradingScale.valueMin": {
+    description: "Lowest value of a numeric scale; a v3 credential refuses a learner grade below it.",
+    example: "0",
+    credential: [],
+    v3: "`achievement.resultDescription[0].valueMin`",
+  },
+  "gradingScale.valueMax": {
+    description: "Highest value of a numeric scale; a v3 credential refuses a learner grade above it.",
+    example: "20",
+    credential: [],
+    v3: "`achievement.resultDescription[0].valueMax`",
+  },
+  "gradingScale.requiredValue": {
+    description: "The lowest passing grade (one of allowedValues, when those are given).",
+    example: "E",
+    credential: [],
+    v3: "`achievement.resultDescription[0].requiredValue`",
   },
   prerequisites: {
     description: "What a learner needs before enrolling, one entry each.",
@@ -329,7 +407,8 @@ function walk(schema: ZodTypeAny, path: string, state: WalkState): JsonSchema {
 /** A field's JSON Schema description: what it is, its EU element, where it goes in the credential. */
 function describe(doc: FieldDoc): string {
   const targets = doc.credential.map((t) => `${t.path}${t.derived ? ` (${t.derived.replace(/`/g, "")})` : ""}`).join("; ");
-  return `${doc.description}${doc.eu ? ` EU element: ${doc.eu}.` : ""} In the credential: ${targets}.`;
+  const v3 = doc.v3 ? ` In a v3 credential: ${doc.v3.replace(/`/g, "")}.` : "";
+  return `${doc.description}${doc.eu ? ` EU element: ${doc.eu}.` : ""}${targets ? ` In the credential: ${targets}.` : ""}${v3}`;
 }
 
 /**
@@ -406,6 +485,7 @@ export function constraintText(node: JsonSchema): string {
     return `array${count ? ` of ${count}` : ""}, each: ${constraintText(n.items)}`;
   }
   if (n.type === "object") return n.additionalProperties === false ? "object, no other keys" : "object";
+  if (Array.isArray(n.anyOf)) return (n.anyOf as JsonSchema[]).map(constraintText).join(" or ");
   return n.type ?? "any";
 }
 
@@ -417,11 +497,16 @@ function fieldRows(node: JsonSchema, prefix: string, parentOptional: string | nu
     const isRequired = n.required?.includes(key) ?? false;
     const required = isRequired ? (parentOptional ? `yes, in ${parentOptional}` : "yes") : "no";
     const targets = doc.credential.map((t) => `\`${t.path}\`${t.derived ? ` (${t.derived})` : ""}`);
+    if (doc.v3) targets.push(`v3: ${doc.v3}`);
     if (doc.leaf) targets.push(`leaf: ${doc.leaf}`);
     rows.push(
       `| \`${path}\` | ${cell(constraintText(child))} | ${required} | ${doc.eu ?? ""} | ${cell(doc.description)} | ${cell(code(doc.example))} | ${cell(targets.join("<br>"))} |`,
     );
-    if ((child as { type?: string }).type === "object") fieldRows(child, path, isRequired && !parentOptional ? null : `\`${path}\``, rows);
+    const nested = isRequired && !parentOptional ? null : `\`${path}\``;
+    if ((child as { type?: string }).type === "object") fieldRows(child, path, nested, rows);
+    // Array items that are (or may be) objects: their fields, as `path[].field`.
+    const items = (child as { items?: JsonSchema }).items as { type?: string; anyOf?: JsonSchema[] } | undefined;
+    for (const item of items ? [items, ...(items.anyOf ?? [])] : []) if (item.type === "object") fieldRows(item, `${path}[]`, `\`${path}[]\``, rows);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
-import type { Achievement, Learner } from "./schema.js";
+import { outcomeOf, type Achievement, type Learner } from "./schema.js";
 import { isoDate } from "./dates.js";
 import { shareCanonical } from "./disclosure.js";
 
@@ -28,7 +28,8 @@ export function issuedAt(date: string): string {
   return isoDate(date, "date").iso;
 }
 
-function addMonths(iso: string, months: number): string {
+/** `iso` plus `months` calendar months, in UTC (a credential's `validUntil`). */
+export function addMonths(iso: string, months: number): string {
   const d = new Date(iso);
   d.setUTCMonth(d.getUTCMonth() + months);
   return d.toISOString().replace(/\.000Z$/, "Z");
@@ -48,10 +49,11 @@ export interface CredentialTemplate {
   achievementObject: AchievementObject;
 }
 
-type IssuerProfile = ReturnType<typeof issuerProfile>;
+export type IssuerProfile = ReturnType<typeof issuerProfile>;
 type AchievementObject = ReturnType<typeof achievementObject>;
 
-function issuerProfile(achievement: Achievement, chainId: number) {
+/** The issuer's OB 3.0 Profile: its did:pkh on `chainId`, name, web site and country (course `awardingBody`). */
+export function issuerProfile(achievement: Achievement, chainId: number) {
   return {
     id: didPkh(chainId, achievement.awardingBody.address as Address),
     type: ["Profile"],
@@ -62,9 +64,11 @@ function issuerProfile(achievement: Achievement, chainId: number) {
 }
 
 function achievementObject(achievement: Achievement, issuer: IssuerProfile) {
+  // v2 carries outcomes as text only: an ESCO URI given in the course goes into v3 credentials.
+  const learningOutcomes = achievement.learningOutcomes.map((o) => outcomeOf(o).text);
   const eu = {
     type: "EUMicroCredential",
-    learningOutcomes: achievement.learningOutcomes,
+    learningOutcomes,
     workloadEcts: achievement.workloadEcts,
     eqfLevel: achievement.eqfLevel,
     ...(achievement.qfEheaCycle ? { qfEheaCycle: achievement.qfEheaCycle } : {}),
@@ -82,7 +86,7 @@ function achievementObject(achievement: Achievement, issuer: IssuerProfile) {
     achievementType: "MicroCredential",
     name: achievement.title,
     description: achievement.description,
-    criteria: { narrative: achievement.learningOutcomes.join("\n") },
+    criteria: { narrative: learningOutcomes.join("\n") },
     creditsAvailable: achievement.workloadEcts,
     creator: issuer,
     euMicroCredential: eu,

@@ -2,6 +2,7 @@ import { addressProblem, readAddress } from "./keccak.js";
 import { z } from "zod";
 import { readIsoDate } from "./dates.js";
 import { ValidationError, type FieldIssue } from "./errors.js";
+import { ASSESSMENT_TYPE_CODES, ESCO_SKILL_URI, QUALITY_ASSURANCE_TYPE_CODES } from "./v3/vocabulary.js";
 
 /** A 0x address that names an account: well-formed, not zero, EIP-55 checksum right when mixed case ({@link addressProblem}). */
 export const accountAddress = z.string().superRefine((a, ctx) => {
@@ -22,6 +23,36 @@ export const isoDateString = z.string().superRefine((d, ctx) => {
   const result = readIsoDate(d);
   if (!result.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.reason });
 });
+
+const outcomeText = z.string().min(3).max(1000);
+
+/** A learning outcome with the ESCO skill (or competence, knowledge) concept it corresponds to. */
+export const learningOutcomeSchema = z
+  .object({
+    text: outcomeText,
+    /** `http://data.europa.eu/esco/skill/<UUID>`. */
+    esco: z.string().regex(ESCO_SKILL_URI, "expected an ESCO concept URI http://data.europa.eu/esco/skill/<UUID>").optional(),
+  })
+  .strict();
+
+/** OB 3.0 `ResultType` values a course's grading scale may take (not the rubric ones, nor Status). */
+export const GRADE_RESULT_TYPES = ["GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel", "RawScore", "ScaledScore"] as const;
+
+/** How grades are expressed: becomes the OB 3.0 `ResultDescription` of the achievement. */
+export const gradingScaleSchema = z
+  .object({
+    name: z.string().min(2).max(200),
+    resultType: z.enum(GRADE_RESULT_TYPES),
+    /** Every allowed grade, from the lowest to the highest (OB 3.0 `allowedValue`). */
+    allowedValues: z.array(z.string().min(1).max(50)).min(2).max(100).optional(),
+    valueMin: z.string().min(1).max(50).optional(),
+    valueMax: z.string().min(1).max(50).optional(),
+    /** The lowest passing grade (OB 3.0 `requiredValue`). */
+    requiredValue: z.string().min(1).max(50).optional(),
+  })
+  .strict();
+
+export type GradingScale = z.infer<typeof gradingScaleSchema>;
 
 /**
  * The achievement (course) an issuer awards, with the mandatory elements of the EU Council
@@ -46,8 +77,8 @@ export const achievementSchema = z
         address: accountAddress,
       })
       .strict(),
-    /** Learning outcomes (EU element 6). */
-    learningOutcomes: z.array(z.string().min(3).max(1000)).min(1),
+    /** Learning outcomes (EU element 6): text, or text with the ESCO skill it matches ({@link outcomeOf}). */
+    learningOutcomes: z.array(z.union([outcomeText, learningOutcomeSchema])).min(1),
     /** Notional workload in ECTS credits (EU element 7), in steps of 0.01. */
     workloadEcts: z
       .number()
@@ -57,12 +88,18 @@ export const achievementSchema = z
     /** EQF level (EU element 8) and, where applicable, the QF-EHEA cycle. */
     eqfLevel: z.number().int().min(1).max(8),
     qfEheaCycle: z.enum(["short", "first", "second", "third"]).optional(),
-    /** Type of assessment (EU element 9). */
+    /** Type of assessment (EU element 9), in words. */
     assessmentType: z.string().min(2).max(200),
+    /** The same, as ELM learning assessment types (v3 credentials need them). */
+    assessmentTypeCodes: z.array(z.enum(ASSESSMENT_TYPE_CODES)).min(1).optional(),
     /** Form of participation (EU element 10). */
     participationForm: z.enum(["online", "onsite", "blended"]),
     /** Type of quality assurance used to underpin the micro-credential (EU element 11). */
     qualityAssurance: z.string().min(2).max(500),
+    /** The same, as an ELM accreditation type (v3 credentials need it). */
+    qualityAssuranceCode: z.enum(QUALITY_ASSURANCE_TYPE_CODES).optional(),
+    /** The grading scale of the learners' grades (v3: the achievement's `resultDescription`). */
+    gradingScale: gradingScaleSchema.optional(),
     // Optional elements (Annex I, part II).
     prerequisites: z.array(z.string().min(1)).optional(),
     identityVerification: z.enum(["none", "online-proctored", "onsite-supervised", "identity-checked"]).optional(),
@@ -77,6 +114,20 @@ export const achievementSchema = z
   .strict();
 
 export type Achievement = z.infer<typeof achievementSchema>;
+
+/** A learning outcome in its full form. */
+export type LearningOutcome = z.infer<typeof learningOutcomeSchema>;
+
+/**
+ * A course's learning outcome as `{ text, esco? }`, whichever form the course JSON gave it in.
+ *
+ * @example
+ * outcomeOf("Write fuzz tests");                                        // { text: "Write fuzz tests" }
+ * outcomeOf({ text: "…", esco: "http://data.europa.eu/esco/skill/…" }); // unchanged
+ */
+export function outcomeOf(outcome: Achievement["learningOutcomes"][number]): LearningOutcome {
+  return typeof outcome === "string" ? { text: outcome } : outcome;
+}
 
 /** One learner row of a learners CSV. */
 export const learnerSchema = z
