@@ -63,6 +63,24 @@ export function issuerProfile(achievement: Achievement, chainId: number) {
   };
 }
 
+/**
+ * The OB 3.0 `Achievement` fields every credential format shares (v2 and v3 add their own after
+ * these): id, type, `MicroCredential`, title, description, the outcomes as the criteria's
+ * narrative, the ECTS workload as `creditsAvailable`, and the issuer as creator.
+ */
+export function achievementCore<P>(achievement: Achievement, creator: P) {
+  return {
+    id: achievement.id,
+    type: ["Achievement"],
+    achievementType: "MicroCredential",
+    name: achievement.title,
+    description: achievement.description,
+    criteria: { narrative: achievement.learningOutcomes.map((o) => outcomeOf(o).text).join("\n") },
+    creditsAvailable: achievement.workloadEcts,
+    creator,
+  };
+}
+
 function achievementObject(achievement: Achievement, issuer: IssuerProfile) {
   // v2 carries outcomes as text only: an ESCO URI given in the course goes into v3 credentials.
   const learningOutcomes = achievement.learningOutcomes.map((o) => outcomeOf(o).text);
@@ -80,17 +98,7 @@ function achievementObject(achievement: Achievement, issuer: IssuerProfile) {
     ...(achievement.stackability ? { stackability: achievement.stackability } : {}),
     ...(achievement.furtherInformation ? { furtherInformation: achievement.furtherInformation } : {}),
   };
-  return {
-    id: achievement.id,
-    type: ["Achievement"],
-    achievementType: "MicroCredential",
-    name: achievement.title,
-    description: achievement.description,
-    criteria: { narrative: learningOutcomes.join("\n") },
-    creditsAvailable: achievement.workloadEcts,
-    creator: issuer,
-    euMicroCredential: eu,
-  };
+  return { ...achievementCore(achievement, issuer), euMicroCredential: eu };
 }
 
 /** Builds the shared part of the credentials of `achievement` on chain `chainId`. */

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
-import { addMonths, didPkh, issuedAt as isoIssuedAt, issuerProfile } from "../credential.js";
+import { achievementCore, addMonths, didPkh, issuedAt as isoIssuedAt, issuerProfile } from "../credential.js";
 import { ValidationError } from "../errors.js";
 import { CREDSTACK_V3_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL, OB_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from "../jsonld.js";
 import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID } from "../ob3-schema.js";
-import { outcomeOf, type Achievement, type Learner } from "../schema.js";
+import type { Achievement, Learner } from "../schema.js";
 import { achievementAlignments, finalGradeDescription, gradeIssues } from "./achievement.js";
 import { learnerIdentities, type IdentitySalts } from "./identity.js";
 
@@ -50,14 +50,7 @@ function extensionTerms(a: Achievement) {
  */
 export function achievementV3(achievement: Achievement, chainId: number) {
   return {
-    id: achievement.id,
-    type: ["Achievement"],
-    achievementType: "MicroCredential",
-    name: achievement.title,
-    description: achievement.description,
-    criteria: { narrative: achievement.learningOutcomes.map((o) => outcomeOf(o).text).join("\n") },
-    creditsAvailable: achievement.workloadEcts,
-    creator: issuerProfile(achievement, chainId),
+    ...achievementCore(achievement, issuerProfile(achievement, chainId)),
     alignment: achievementAlignments(achievement),
     resultDescription: [finalGradeDescription(achievement)],
     ...(achievement.furtherInformation ? { url: achievement.furtherInformation } : {}),
