@@ -161,8 +161,7 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
             issuer: issuer,
             addedAt: uint40(block.timestamp),
             removedAt: 0,
-            compromisedSince: 0,
-            compromiseDeclaredAt: 0
+            compromisedSince: 0
         });
         emit OperatorAdded(issuer, key);
     }
@@ -182,7 +181,6 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
         if (tenure.compromisedSince != 0) revert AlreadyCompromised(key, tenure.compromisedSince);
         if (since < tenure.addedAt || since > block.timestamp) revert InvalidCompromiseTime(key, since);
         tenure.compromisedSince = since;
-        tenure.compromiseDeclaredAt = uint40(block.timestamp);
         IssuerRecord storage record = _issuers[issuer];
         record.compromises.push(uint256(since) | (block.timestamp << 40));
         if (record.operators.contains(key)) _removeOperator(issuer, key);
@@ -300,10 +298,10 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
         if (_issuers[issuer].accreditor == address(0)) revert OnlyIssuerAccount(issuer);
     }
 
-    /// @dev When `key` was declared compromised from (0: never), and when that was declared.
-    function _compromise(address key) internal view returns (uint40 since, uint40 declaredAt) {
-        OperatorKey storage tenure = _tenures[key];
-        return (tenure.compromisedSince, tenure.compromiseDeclaredAt);
+    /// @dev Whether `key` was declared compromised since a time at or before `timestamp`.
+    function _compromisedBy(address key, uint256 timestamp) internal view returns (bool) {
+        uint40 since = _tenures[key].compromisedSince;
+        return since != 0 && since <= timestamp;
     }
 
     /**

@@ -45,8 +45,6 @@ interface IAccreditationRegistry {
         uint40 removedAt;
         /// When the issuer declared the key compromised from (0: never declared).
         uint40 compromisedSince;
-        /// When the issuer made that declaration.
-        uint40 compromiseDeclaredAt;
     }
 
     /// @dev The issuer address is the zero address, or is an operator key.

@@ -65,8 +65,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
             // suspension stays (what is final stays final; a squatter's pending revocations are void
             // by the declaration, its suspensions are the issuer's to lift), and a batch revoked for
             // good cannot be anchored again.
-            (uint40 compromisedSince, ) = _compromise(address(uint160(existing)));
-            if (compromisedSince == 0 || compromisedSince > uint40(existing >> 160)) revert BatchAlreadyAnchored(issuer, root);
+            if (!_compromisedBy(address(uint160(existing)), uint40(existing >> 160))) revert BatchAlreadyAnchored(issuer, root);
             if (_batchStatus(issuer, b) == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
             status = existing & (uint256(0xffff) << 232);
         }
@@ -181,8 +180,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         batch.anchoredAt = uint40(packed >> 160);
         batch.leafCount = uint32(packed >> 200);
         batch.status = _batchStatus(issuer, b);
-        (uint40 compromisedSince, ) = _compromise(batch.anchoringKey);
-        batch.anchoringKeyCompromised = compromisedSince != 0 && compromisedSince <= batch.anchoredAt;
+        batch.anchoringKeyCompromised = _compromisedBy(batch.anchoringKey, batch.anchoredAt);
         if (batch.status == BatchStatus.Active) return batch;
         batch.revocationReason = uint8(packed >> 240);
         batch.revokedBy = address(uint160(b.revocation));
@@ -313,8 +311,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         uint256 packed = b.packed;
         if (index >= uint32(packed >> 200)) return CredentialState.IndexOutOfRange;
         uint40 anchoredAt = uint40(packed >> 160);
-        (uint40 compromisedSince, ) = _compromise(address(uint160(packed)));
-        if (compromisedSince != 0 && compromisedSince <= anchoredAt) return CredentialState.AnchoringKeyCompromised;
+        if (_compromisedBy(address(uint160(packed)), anchoredAt)) return CredentialState.AnchoringKeyCompromised;
         Accreditation memory a = accreditationAt(issuer, anchoredAt);
         if (!_accreditedAt(a, anchoredAt)) return CredentialState.IssuerNotAccredited;
         if (eqfLevel > a.maxEqfLevel) return CredentialState.EqfAboveAccreditation;

@@ -1963,11 +1963,6 @@ export const credentialRegistryAbi = [
             "internalType": "uint40",
             "name": "compromisedSince",
             "type": "uint40"
-          },
-          {
-            "internalType": "uint40",
-            "name": "compromiseDeclaredAt",
-            "type": "uint40"
           }
         ],
         "internalType": "struct IAccreditationRegistry.OperatorKey",

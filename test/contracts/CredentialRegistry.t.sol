@@ -13,14 +13,6 @@ contract CredentialRegistryFuzzTest is RegistryFixture {
         return who == OPERATOR_A || who == OPERATOR_B;
     }
 
-    function _state(address issuer, bytes32 root, CredentialLeaf.Fields memory f, bytes32[] memory proof)
-        internal
-        view
-        returns (ICredentialRegistry.CredentialState state)
-    {
-        (state, ) = registry.checkCredential(issuer, root, f, proof);
-    }
-
     /// Only a current operator key can anchor; anyone else gets NotOperator(caller).
     function testFuzz_onlyOperatorsAnchor(address caller, bytes32 root, uint32 leafCount) public {
         vm.assume(!_isOperator(caller) && root != bytes32(0) && leafCount != 0);

@@ -16,14 +16,6 @@ import {ICredentialRegistry} from "../../contracts/interfaces/ICredentialRegistr
 contract StolenKeyTest is RegistryFixture {
     uint256 internal constant OPERATOR_A2_KEY = 0xA2A2;
 
-    function _state(address issuer, bytes32 root, CredentialLeaf.Fields memory f, bytes32[] memory proof)
-        internal
-        view
-        returns (ICredentialRegistry.CredentialState state)
-    {
-        (state, ) = registry.checkCredential(issuer, root, f, proof);
-    }
-
     /// Revocations made by the remaining keys after a declaration are not voided by it.
     function testFuzz_revocationsAfterADeclarationStand(uint256 later) public {
         later = bound(later, 1, 300 days);

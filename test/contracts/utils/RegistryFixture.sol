@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {CheatcodeTest} from "./CheatcodeTest.sol";
 import {CredentialRegistry} from "../../../contracts/registry/CredentialRegistry.sol";
 import {CredentialLeaf} from "../../../contracts/libraries/CredentialLeaf.sol";
+import {ICredentialRegistry} from "../../../contracts/interfaces/ICredentialRegistry.sol";
 
 /**
  * @dev A deployed registry with two accredited issuers (A: EQF ≤ 7, B: EQF ≤ 6), each with one
@@ -65,6 +66,15 @@ abstract contract RegistryFixture is CheatcodeTest {
                 holder: address(uint160(uint256(keccak256(abi.encode("holder", seed, index))))),
                 credentialDigest: keccak256(abi.encode("digest", seed, index))
             });
+    }
+
+    /// @dev What the registry's safe check says of a credential.
+    function _state(address issuer, bytes32 root, CredentialLeaf.Fields memory f, bytes32[] memory proof)
+        internal
+        view
+        returns (ICredentialRegistry.CredentialState state)
+    {
+        (state, ) = registry.checkCredential(issuer, root, f, proof);
     }
 
     function _leaf(CredentialLeaf.Fields memory f) internal view returns (bytes32) {
