@@ -30,7 +30,7 @@ import {
 } from "./errors.js";
 import { anchorBatchWithEthers, ethersReadClient } from "./ethers.js";
 import { checkIssuerCanIssue } from "./preflight.js";
-import type { Accreditation, AnchorResult, BatchRecord } from "./records.js";
+import type { Accreditation, AnchorEvent, AnchorResult, BatchRecord } from "./records.js";
 import { toChainError } from "./to-chain-error.js";
 
 /**
@@ -127,9 +127,10 @@ const sameAddress = (a: string, b: string) => lower(a) === lower(b);
  *    (`AnchorMismatchError`) and does nothing else;
  * 3. re-verifies every credential against the manifest (streaming: one file each or JSON Lines
  *    shards; `ValidationError` listing every bad one), unless `skipCheck`;
- * 4. if the root is already on chain (an earlier run died after sending, or a copy of the batch
- *    was anchored) by the batch's issuer, recovers the anchoring transaction and writes it into
- *    the manifest: no second transaction (`IssuerMismatchError` if another issuer anchored it);
+ * 4. if the batch's issuer already anchored the root (an earlier run died after sending, or a copy
+ *    of the batch was anchored), recovers the anchoring transaction and writes it into the
+ *    manifest: no second transaction (another issuer anchoring the same root is another batch;
+ *    an anchoring by a key since declared compromised is anchored again);
  * 5. otherwise checks that the key operates for the batch's issuer, simulates, sends
  *    `anchorBatch(root, leafCount, manifestDigest)`, waits for the receipt (`confirmations`) and
  *    writes `manifest.anchor = { txHash, blockNumber, anchoredAt }` atomically (temp file + rename).
@@ -221,9 +222,10 @@ async function anchorDirectory(
   // the anchoring): the batch then fails verification and is anchored again with a current key.
   let replacing: ManifestAnchor | undefined;
   if (manifest.anchor) {
-    const compromisedKey = await supersededBy(client, manifest, manifest.anchor);
+    const event = await recordedEvent(client, manifest, manifest.anchor);
+    const compromisedKey = await supersededBy(client, manifest, manifest.anchor, event);
     if (compromisedKey === null) {
-      await verifyRecordedAnchor(client, manifest, manifest.anchor);
+      await verifyRecordedAnchor(client, manifest, manifest.anchor, event);
       return done(manifest.anchor, "already-anchored");
     }
     // The chain may already hold the new anchoring (an interrupted run, another registrar): recover() records it.
@@ -367,7 +369,6 @@ async function anchorOfRecord(
   signer?: Address,
 ): Promise<ManifestAnchor> {
   const { root } = manifest;
-  if (!sameAddress(record.issuer, manifest.issuer)) throw new IssuerMismatchError(root, manifest.issuer as Address, record.issuer, "anchored");
   if (record.leafCount !== manifest.leafCount) throw new AnchorMismatchError(root, "leafCount", String(manifest.leafCount), String(record.leafCount));
   const event = await findAnchor(client, { registry: manifest.registry as Address, issuer: getAddress(manifest.issuer), root, ...(fromBlock !== undefined ? { fromBlock } : {}) });
   if (!event) {
@@ -384,37 +385,45 @@ async function anchorOfRecord(
   return { txHash: event.txHash, blockNumber: Number(event.blockNumber), anchoredAt: record.anchoredAt };
 }
 
-/**
- * The operator key of a recorded anchor when the issuer has since declared it compromised (since a
- * time at or before that anchoring), so that the batch is to be anchored again; null otherwise
- * (including when the recorded anchoring event is not found: {@link verifyRecordedAnchor} says so).
- */
-async function supersededBy(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<Address | null> {
-  const registry = manifest.registry as Address;
+/** The `BatchAnchored` event in the block a manifest records, or null when the chain has none there. */
+function recordedEvent(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<AnchorEvent | null> {
   const block = BigInt(recorded.blockNumber);
-  const event = await findAnchor(client, { registry, issuer: getAddress(manifest.issuer), root: manifest.root, fromBlock: block, toBlock: block });
+  const batch = { registry: manifest.registry as Address, issuer: getAddress(manifest.issuer), root: manifest.root };
+  return findAnchor(client, { ...batch, fromBlock: block, toBlock: block });
+}
+
+/**
+ * The operator key of a recorded anchor (its `event`) when the issuer has since declared it
+ * compromised (since a time at or before that anchoring), so that the batch is to be anchored
+ * again; null otherwise (including when the recorded event is not on chain: {@link verifyRecordedAnchor} says so).
+ */
+async function supersededBy(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor, event: AnchorEvent | null): Promise<Address | null> {
   if (!event || lower(event.txHash) !== lower(recorded.txHash)) return null;
-  const key = await getOperatorKey(client, { registry, key: event.operator });
+  const key = await getOperatorKey(client, { registry: manifest.registry as Address, key: event.operator });
   return key.compromisedSince !== 0 && key.compromisedSince <= recorded.anchoredAt ? event.operator : null;
 }
 
-/** Checks the anchor a manifest records against the chain (the root's record and the event in the recorded block); returns the record. */
-async function verifyRecordedAnchor(client: RegistryReadClient, manifest: BatchManifest, recorded: ManifestAnchor): Promise<BatchRecord> {
+/**
+ * Checks the anchor a manifest records against the chain: the batch's record (keyed by the
+ * manifest's issuer and root) and `event`, the anchoring event found in the recorded block.
+ */
+async function verifyRecordedAnchor(
+  client: RegistryReadClient,
+  manifest: BatchManifest,
+  recorded: ManifestAnchor,
+  event: AnchorEvent | null,
+): Promise<void> {
   const { root } = manifest;
   const registry = manifest.registry as Address;
   const issuer = getAddress(manifest.issuer);
   const record = await getBatch(client, { registry, issuer, root });
   if (!record) throw new AnchorMismatchError(root, "root", recorded.txHash, "none");
-  if (!sameAddress(record.issuer, manifest.issuer)) throw new IssuerMismatchError(root, manifest.issuer as Address, record.issuer, "anchored");
   if (record.anchoredAt !== recorded.anchoredAt) throw new AnchorMismatchError(root, "anchoredAt", String(recorded.anchoredAt), String(record.anchoredAt));
-  const block = BigInt(recorded.blockNumber);
-  const event = await findAnchor(client, { registry, issuer, root, fromBlock: block, toBlock: block });
   if (!event) {
     const actual = await findAnchor(client, { registry, issuer, root }).catch(() => null);
     throw new AnchorMismatchError(root, "blockNumber", String(recorded.blockNumber), actual ? String(actual.blockNumber) : "unknown");
   }
   if (lower(event.txHash) !== lower(recorded.txHash)) throw new AnchorMismatchError(root, "txHash", recorded.txHash, event.txHash);
-  return record;
 }
 
 /**
@@ -553,7 +562,6 @@ export async function batchStatus(
       blockNumber: event ? Number(event.blockNumber) : null,
       manifestDigest: event?.manifestDigest ?? null,
     };
-    if (!sameAddress(record.issuer, issuer)) problems.push(`anchored on chain by ${record.issuer}, not by the batch's issuer ${issuer}`);
     if (record.leafCount !== manifest.leafCount) problems.push(`${record.leafCount} leaves on chain, ${manifest.leafCount} in the manifest`);
     if (recorded && !event) problems.push(`the manifest's anchor (block ${recorded.blockNumber}, transaction ${recorded.txHash}) is not where the chain has it`);
     if (recorded && event && lower(event.txHash) !== lower(recorded.txHash)) problems.push(`anchored by transaction ${event.txHash}, the manifest says ${recorded.txHash}`);

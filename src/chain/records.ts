@@ -205,13 +205,12 @@ export interface RawStatusWord {
 export function statusOf(index: bigint, word: RawStatusWord): CredentialStatus {
   const bit = index & 0xffn;
   const has = (w: Numeric) => ((BigInt(w) >> bit) & 1n) === 1n;
-  const revocationPending = has(word.pending);
-  const hasPending = BigInt(word.pending) !== 0n || BigInt(word.pendingSince) !== 0n;
   return {
     index: Number(index),
     revoked: has(word.revoked),
-    revocationPending,
-    pending: hasPending && BigInt(word.pendingSince) !== 0n
+    revocationPending: has(word.pending),
+    // The word's latest pending group (statusWords leaves it out when void).
+    pending: BigInt(word.pendingSince) !== 0n
       ? {
           by: getAddress(word.pendingBy),
           at: Number(word.pendingSince),

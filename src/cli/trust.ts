@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { getAddress, isAddress, type Address } from "viem";
+import type { Address } from "viem";
 import { deploymentFile, type DeploymentRecord } from "../chain/deployments.js";
+import { readAddress } from "../credential/keccak.js";
 import { UsageError } from "./output.js";
 
 /**
@@ -43,21 +44,26 @@ export function parseCaip10(value: string, what: string): { chainId: number; reg
   if (!m) throw new UsageError(`${what} must be a CAIP-10 id eip155:<chainId>:<registry address>, got ${JSON.stringify(value)}.`);
   const chainId = Number(m[1]);
   if (!Number.isSafeInteger(chainId)) throw new UsageError(`${what}: chain id ${m[1]} is too large.`);
-  if (!isAddress(m[2]!, { strict: true }) && m[2] !== m[2]!.toLowerCase() && m[2] !== "0x" + m[2]!.slice(2).toUpperCase()) {
-    throw new UsageError(`${what}: ${m[2]} has a wrong EIP-55 checksum (a typo?).`);
+  return { chainId, registry: trustedAddress(m[2]!, `${what}:`) };
+}
+
+/**
+ * An address of a trust setting, checksummed, by the rules of every address credstack reads
+ * ({@link readAddress}): 0x + 40 hex digits, not the zero address, a right EIP-55 checksum when
+ * mixed case. `what` names the setting in the message.
+ */
+function trustedAddress(value: string, what: string): Address {
+  const address = readAddress(value);
+  if (address.ok) return address.address;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value) || /^0x0{40}$/.test(value)) {
+    throw new UsageError(`${what.replace(/:$/, "")} is not an address: ${JSON.stringify(value)}.`);
   }
-  return { chainId, registry: getAddress(m[2]!) };
+  throw new UsageError(`${what} ${value} has a ${address.reason}.`);
 }
 
 function parseAccreditors(values: readonly string[] | undefined, what: string): Address[] | undefined {
   if (!values || values.length === 0) return undefined;
-  return values.map((v) => {
-    if (!isAddress(v, { strict: false }) || /^0x0{40}$/.test(v)) throw new UsageError(`${what} is not an address: ${JSON.stringify(v)}.`);
-    if (v !== v.toLowerCase() && v.slice(2) !== v.slice(2).toUpperCase() && !isAddress(v, { strict: true })) {
-      throw new UsageError(`${what} ${v} has a wrong EIP-55 checksum (a typo?).`);
-    }
-    return getAddress(v);
-  });
+  return values.map((v) => trustedAddress(v, what));
 }
 
 /** The trust file's path. */
@@ -118,11 +124,11 @@ export async function loadTrust(
   const fromFile = await readTrustFile(trustFile());
   if (fromFile) return fromFile.map((e) => (accreditors ? { ...e, accreditors } : e));
   if (options.registry !== undefined && options.rpc !== undefined) {
-    if (!isAddress(options.registry, { strict: false })) throw new UsageError(`--registry is not an address: ${JSON.stringify(options.registry)}.`);
-    return [withAccreditors({ registry: getAddress(options.registry), source: "--registry" })];
+    return [withAccreditors({ registry: trustedAddress(options.registry, "--registry"), source: "--registry" })];
   }
   const record = await deployment();
-  if (record && LOOPBACK.includes(new URL(record.rpcUrl).hostname) && (options.registry === undefined || getAddress(options.registry) === record.registry)) {
+  const pinned = options.registry === undefined ? undefined : trustedAddress(options.registry, "--registry");
+  if (record && LOOPBACK.includes(new URL(record.rpcUrl).hostname) && (pinned === undefined || pinned === record.registry)) {
     return [withAccreditors({ chainId: record.chainId, registry: record.registry, rpc: record.rpcUrl, source: `the local development deployment (${deploymentFile()})` })];
   }
   throw new UsageError("No trusted registry: say which registry you trust.", {

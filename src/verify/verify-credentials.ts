@@ -222,7 +222,11 @@ export async function verifyCredentials(
 }
 
 /** What a report names as its trust anchor. */
-function trustedOf(registry: Address, chainId: number | undefined, accreditors: readonly Address[] | undefined): VerificationReport["trusted"] {
+function trustedOf(
+  registry: Address,
+  chainId: number | undefined,
+  accreditors: readonly Address[] | undefined,
+): NonNullable<VerificationReport["trusted"]> {
   return {
     registry,
     ...(chainId !== undefined ? { chainId } : {}),
@@ -244,9 +248,9 @@ async function runChainChecks(
     if (trust.chainId !== undefined && chainId !== trust.chainId) throw new WrongChainError(trust.chainId, chainId);
   } catch (error) {
     for (const p of intact) p.checks.push(...chainErrorChecks(error));
-    return trustedOf(registry, trust.chainId, accreditors)!;
+    return trustedOf(registry, trust.chainId, accreditors);
   }
-  const trusted = { chainId, registry, ...(accreditors ? { accreditors: accreditors.map((a) => getAddress(a)) } : {}) };
+  const trusted = { ...trustedOf(registry, chainId, accreditors), chainId };
   const wanted = new Map<string, BatchRef & { indices: Set<number> }>();
   const lookups: Pending[] = [];
   for (const p of intact) {
