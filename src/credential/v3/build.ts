@@ -30,6 +30,25 @@ export interface CredentialV3Input {
   issuedAt?: string;
   /** The credential's id; a random `urn:uuid:` when absent. */
   id?: string;
+  /**
+   * The issuer's DID in `issuer.id` (and the achievement's `creator.id`): a `did:key` or `did:web`
+   * whose Ed25519 key signs the credential (`eddsa-rdfc-2022`). Absent: the issuer account's
+   * did:pkh on the target chain. The registry still knows the issuer by its Ethereum account, which
+   * the Merkle proof names; see docs/spec.md.
+   */
+  issuerDid?: string;
+}
+
+/** `did:key:…` or `did:web:…` (the DID methods a v3 issuer may sign with). */
+export const SIGNING_DID = /^did:(key:z[1-9A-HJ-NP-Za-km-z]+|web:[A-Za-z0-9.%-]+(:[A-Za-z0-9._%-]+)*)$/;
+
+/** The issuer Profile of a v3 credential: v2's, under `issuerDid` when given. */
+export function issuerProfileV3(achievement: Achievement, chainId: number, issuerDid?: string) {
+  if (issuerDid !== undefined && !SIGNING_DID.test(issuerDid)) {
+    throw new ValidationError("issuer", [{ field: "issuerDid", message: `must be a did:key or did:web DID, got ${JSON.stringify(issuerDid)}` }]);
+  }
+  const profile = issuerProfile(achievement, chainId);
+  return issuerDid ? { ...profile, id: issuerDid } : profile;
 }
 
 /** The EU 2022 elements no standard term carries: credstack v3 context terms on the achievement. */
@@ -48,9 +67,9 @@ function extensionTerms(a: Achievement) {
  * to EQF, ECTS, ESCO and ELM concepts; `creditsAvailable`; the grading scale as a
  * `resultDescription`; further information as schema.org `url`) and the rest as credstack terms.
  */
-export function achievementV3(achievement: Achievement, chainId: number) {
+export function achievementV3(achievement: Achievement, chainId: number, issuerDid?: string) {
   return {
-    ...achievementCore(achievement, issuerProfile(achievement, chainId)),
+    ...achievementCore(achievement, issuerProfileV3(achievement, chainId, issuerDid)),
     alignment: achievementAlignments(achievement),
     resultDescription: [finalGradeDescription(achievement)],
     ...(achievement.furtherInformation ? { url: achievement.furtherInformation } : {}),
@@ -84,13 +103,13 @@ export function buildCredentialV3(input: CredentialV3Input) {
   } catch (error) {
     throw new ValidationError(`learner ${learner.id}`, [{ field: input.issuedAt ? "issuedAt" : "date", message: (error as Error).message }]);
   }
-  const achievementObject = achievementV3(achievement, target.chainId);
+  const achievementObject = achievementV3(achievement, target.chainId, input.issuerDid);
   const gradeDescription = achievementObject.resultDescription[0]!;
   return {
     "@context": [...V3_CONTEXT],
     id: input.id ?? `urn:uuid:${randomUUID()}`,
     type: ["VerifiableCredential", "OpenBadgeCredential"],
-    issuer: issuerProfile(achievement, target.chainId),
+    issuer: issuerProfileV3(achievement, target.chainId, input.issuerDid),
     validFrom,
     ...(achievement.validityMonths ? { validUntil: addMonths(validFrom, achievement.validityMonths) } : {}),
     name: achievement.title,
