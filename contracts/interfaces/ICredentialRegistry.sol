@@ -201,9 +201,9 @@ interface ICredentialRegistry {
      * `root` anchored by `issuer`, and answers whether the credential is anchored, in range, its
      * anchoring key not compromised, its issuer accredited at anchoring time up to the leaf's EQF
      * level, and the batch and credential neither revoked (final or pending) nor suspended.
-     * Until the leaf binds the issuer (credential format v3), a caller must not take `issuer` from an
-     * untrusted party: another accredited issuer can anchor a copy of a root, and its copy carries
-     * none of the original's revocations.
+     * The leaf binds `issuer` (format v3): another issuer's copy of the root never verifies a leaf
+     * of the original, so `issuer` may come from an untrusted party. Leaves of formats v1 and v2
+     * (no issuer) are not checked here; off-chain verifiers keep reading their batches.
      * @return state `Valid`, or the first reason it is not.
      * @return leaf The recomputed leaf.
      */
@@ -215,8 +215,9 @@ interface ICredentialRegistry {
     ) external view returns (CredentialState state, bytes32 leaf);
 
     /**
-     * @notice The leaf of a credential with public fields `fields`, bound to this registry and chain
-     * (see {CredentialLeaf}). Lets clients and contracts recompute a leaf before checking its proof.
+     * @notice The leaf of a credential of `issuer` with public fields `fields`, bound to this registry
+     * and chain (see {CredentialLeaf}). Lets clients and contracts recompute a leaf before checking
+     * its proof.
      */
-    function leafOf(CredentialLeaf.Fields calldata fields) external view returns (bytes32);
+    function leafOf(address issuer, CredentialLeaf.Fields calldata fields) external view returns (bytes32);
 }

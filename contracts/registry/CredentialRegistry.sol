@@ -215,7 +215,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         CredentialLeaf.Fields calldata fields,
         bytes32[] calldata proof
     ) external view returns (CredentialState state, bytes32 leaf) {
-        leaf = CredentialLeaf.hash(block.chainid, address(this), fields);
+        leaf = CredentialLeaf.hash(block.chainid, address(this), issuer, fields);
         BatchState storage b = _batches[issuer][root];
         if (b.packed == 0) return (CredentialState.NotAnchored, leaf);
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) return (CredentialState.InvalidProof, leaf);
@@ -223,8 +223,8 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     /// @inheritdoc ICredentialRegistry
-    function leafOf(CredentialLeaf.Fields calldata fields) external view returns (bytes32) {
-        return CredentialLeaf.hash(block.chainid, address(this), fields);
+    function leafOf(address issuer, CredentialLeaf.Fields calldata fields) external view returns (bytes32) {
+        return CredentialLeaf.hash(block.chainid, address(this), issuer, fields);
     }
 
     // ------------------------------------------------------------------ internal

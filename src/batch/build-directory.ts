@@ -8,7 +8,8 @@ import type { Achievement } from "../credential/schema.js";
 import { buildLayers, proofOf } from "./core.js";
 import type { AnchorTarget } from "./draft.js";
 import { BatchFileError } from "./files.js";
-import { BATCH_FORMAT, type BatchManifest, type Shard } from "./format.js";
+import { BATCH_FORMAT, CREDENTIAL_FORMAT_V3, type BatchManifest, type Shard } from "./format.js";
+import { credentialTemplateV3 } from "../credential/v3/template.js";
 import { achievementIdOf } from "./leaf.js";
 import { WorkerPool } from "./pool.js";
 import { splitRecords } from "./split-input.js";
@@ -39,6 +40,13 @@ export interface BuildDirectoryOptions {
   workers?: number;
   /** At most this many issues are reported (default 1,000); the count is exact. */
   maxIssues?: number;
+  /**
+   * Credential format (learners input): 3 (default) or 2 (frozen). Full-credential (JSON Lines)
+   * input takes v2-shaped credentials and builds a v2 batch.
+   */
+  format?: 2 | 3;
+  /** v3: the issuer's did:key or did:web in `issuer.id` (to sign exported credentials); default its did:pkh. */
+  issuerDid?: string;
   onProgress?: (progress: BuildProgress) => void;
 }
 
@@ -101,6 +109,9 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
   const shardSize = options.shardSize ?? 8192;
   if (!Number.isInteger(Math.log2(shardSize))) throw new RangeError("shardSize must be a power of two");
   const maxIssues = options.maxIssues ?? 1000;
+  const format: 2 | 3 = input === "learners" ? (options.format ?? 3) : 2;
+  if (input === "credentials" && options.format === 3) throw new CredstackError("Format v3 batches are built from a learners CSV; JSON Lines input builds v2 batches.");
+  if (format === 3 && options.issuerDid !== undefined) credentialTemplateV3(options.achievement!, options.target.chainId, options.issuerDid); // refuses a bad DID now
   const target = { chainId: options.target.chainId, registry: getAddress(options.target.registry) };
 
   const out = path.resolve(options.out);
@@ -178,7 +189,7 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
       const shard = shards++;
       const bytes = new Uint8Array(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
       const partFile = path.join(tmp, layout === "files" ? path.join("parts", `${shard}.part`) : shardPath(shard));
-      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, layout, partFile, maxIssues };
+      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, layout, format, issuerDid: options.issuerDid, partFile, maxIssues };
       count += chunk.records;
       const owned = chunk.bytes.byteOffset === 0 && chunk.bytes.byteLength === chunk.bytes.buffer.byteLength;
       const job = runner.run<DraftResult>(task, owned ? [chunk.bytes.buffer as ArrayBuffer] : []).then((result) => collect(shard, result));
@@ -220,7 +231,7 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
         Array.from({ length: shards }, (_, shard) => {
           const first = shard * shardSize;
           const n = Math.min(shardSize, count - first);
-          const task: WriteTask = { kind: "write", partFile: path.join(tmp, "parts", `${shard}.part`), first, count: n, root, layers: shared, dir: tmp };
+          const task: WriteTask = { kind: "write", partFile: path.join(tmp, "parts", `${shard}.part`), first, count: n, root, layers: shared, dir: tmp, format };
           return runner.run<void>(task).then(() => progress({ phase: "write", done: (written += n), fraction: written / count }));
         }),
       );
@@ -240,6 +251,8 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
       achievementId: achievementIdOf(achievementUri),
       achievement: achievementUri,
       created: new Date().toISOString(),
+      ...(format === 3 ? { credentialFormat: CREDENTIAL_FORMAT_V3 } : {}),
+      ...(format === 3 && layout === "shards" ? { shared: sharedOf(options.achievement!, target.chainId, options.issuerDid) } : {}),
       ...(layout === "files" ? { files: Array.from({ length: count }, (_, i) => credentialPath(i)) } : { shards: shardList }),
     };
     await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
@@ -273,4 +286,9 @@ export function assembleLayers(subtrees: readonly Uint8Array[][], shardSize: num
     layers.push(layer);
   }
   return [...layers, ...buildLayers(layers[height]!).slice(1)];
+}
+
+/** The `shared` parts of a v3 batch's manifest: its template's, as plain (unfrozen) JSON. */
+function sharedOf(achievement: Achievement, chainId: number, issuerDid?: string): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(credentialTemplateV3(achievement, chainId, issuerDid).shared)) as Record<string, unknown>;
 }

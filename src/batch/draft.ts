@@ -3,6 +3,7 @@ import { credentialFromTemplate, type CredentialTemplate } from "../credential/c
 import type { CredentialFacts } from "../credential/credential-schema.js";
 import { credentialDigest, newSaltSeed } from "../credential/disclosure.js";
 import type { Learner } from "../credential/schema.js";
+import { credentialFromTemplateV3, type CredentialTemplateV3 } from "../credential/v3/template.js";
 import { achievementIdOf, leafHashBytes, type LeafFields } from "./leaf.js";
 
 /** Where a batch will be anchored. */
@@ -59,4 +60,31 @@ export function draftLearner(template: CredentialTemplate, learner: Learner, ind
     awardedAt: Math.floor(Date.parse(credential.validFrom) / 1000),
   };
   return draftCredential(credential as unknown as Record<string, unknown>, facts, index, target, saltSeed);
+}
+
+/** Where a v3 batch will be anchored, and by which issuer account (its leaves bind it). */
+export interface AnchorTargetV3 extends AnchorTarget {
+  issuer: Address;
+}
+
+/**
+ * Builds and drafts one learner's v3 credential from a batch's v3 template: its identity salts and
+ * field salts derive from a fresh seed; its leaf binds the issuer. Check `learnerIssuesV3` first.
+ */
+export function draftLearnerV3(template: CredentialTemplateV3, learner: Learner, index: number, target: AnchorTargetV3, saltSeed: Hex = newSaltSeed()): Draft {
+  const credential = credentialFromTemplateV3(template, learner, saltSeed);
+  const { achievement } = template;
+  const leaf: LeafFields = {
+    chainId: target.chainId,
+    registry: target.registry,
+    issuer: target.issuer,
+    index,
+    achievementId: achievementIdCached(achievement.id),
+    creditsCenti: Math.round(achievement.workloadEcts * 100),
+    eqfLevel: achievement.eqfLevel,
+    awardedAt: Math.floor(Date.parse(credential.validFrom) / 1000),
+    holder: learner.wallet as Address,
+    credentialDigest: credentialDigest(credential, saltSeed, 2),
+  };
+  return { credential: credential as unknown as Record<string, unknown>, saltSeed, leaf, hash: leafHashBytes(leaf) };
 }

@@ -2,11 +2,15 @@ import { createReadStream } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import path from "node:path";
-import { learnerIdOf } from "../credential/credential-schema.js";
-import { credentialDigest } from "../credential/disclosure.js";
+import type { Hex } from "viem";
+import { hasLearnerId } from "../credential/credential-schema.js";
+import { credentialDigest, credentialDigestWithSalts } from "../credential/disclosure.js";
 import { CredstackError, ValidationError, type FieldIssue } from "../credential/errors.js";
 import { toFieldIssues } from "../credential/schema.js";
-import { credentialFileSchema, manifestSchema, schemeOf, type BatchManifest, type CredentialFile, type Shard } from "./format.js";
+import { CREDENTIAL_FORMAT_V3, credentialFileSchema, manifestSchema, schemeOf, type BatchManifest, type CredentialFile, type Shard } from "./format.js";
+import { recordFromVerifiableCredential, toVerifiableCredential } from "./v3/credential.js";
+import { MerkleProofError } from "./v3/merkle-proof.js";
+import { readShardsV3 } from "./v3/read-shards.js";
 import { leafHash } from "./leaf.js";
 import { MerkleBatchTree } from "./tree.js";
 import type { Batch } from "./build.js";
@@ -47,7 +51,9 @@ export async function writeBatch(batch: Batch, dir: string): Promise<void> {
   try {
     await mkdir(path.join(tmp, "credentials"), { recursive: true });
     for (let i = 0; i < batch.credentials.length; i++) {
-      await writeFile(path.join(tmp, files[i]!), JSON.stringify(batch.credentials[i], null, 2) + "\n");
+      const c = batch.credentials[i]!;
+      const out = c.format === CREDENTIAL_FORMAT_V3 ? toVerifiableCredential(c) : c;
+      await writeFile(path.join(tmp, files[i]!), JSON.stringify(out, null, 2) + "\n");
     }
     await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(batch.manifest, null, 2) + "\n");
     await rename(tmp, target);
@@ -71,17 +77,45 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
+/**
+ * A stored credential from its parsed JSON: a v1/v2 file (with `format`), or a bare v3 VC (its
+ * record, {@link recordFromVerifiableCredential}). Schema only; see {@link checkCredentialFile}.
+ */
+export function parseStoredCredential(json: unknown, location: string): CredentialFile {
+  if (json !== null && typeof json === "object" && !("format" in json)) {
+    try {
+      return recordFromVerifiableCredential(json as Record<string, unknown>, `credential ${location}`);
+    } catch (error) {
+      if (error instanceof MerkleProofError) throw new ValidationError(`credential ${location}`, [{ field: error.field, message: error.shortMessage }]);
+      throw error;
+    }
+  }
+  const result = credentialFileSchema.safeParse(json);
+  if (!result.success) throw new ValidationError(`credential ${location}`, toFieldIssues(result.error));
+  return result.data;
+}
+
 /** Reads and validates one credential file (schema only; see {@link checkCredentialFile}). */
 export async function readCredentialFile(file: string): Promise<CredentialFile> {
-  const result = credentialFileSchema.safeParse(await readJson(file));
-  if (!result.success) throw new ValidationError(`credential file ${file}`, toFieldIssues(result.error));
-  return result.data;
+  return parseStoredCredential(await readJson(file), `file ${file}`);
+}
+
+/** The digest of a credential from its salt seed (v1, v2) or its salts (v3). */
+function digestOf(c: CredentialFile): Hex {
+  if (c.format === CREDENTIAL_FORMAT_V3) return credentialDigestWithSalts(c.credential, Buffer.from(c.salts.slice(2), "hex"));
+  return credentialDigest(c.credential, c.saltSeed, schemeOf(c.format));
 }
 
 /** Recomputes a credential file's digest, leaf and proof; returns the problems found. */
 export function checkCredentialFile(c: CredentialFile): string[] {
   const problems: string[] = [];
-  if (credentialDigest(c.credential, c.saltSeed, schemeOf(c.format)) !== c.leaf.credentialDigest.toLowerCase()) problems.push("credential digest does not match the credential");
+  let digest: Hex | undefined;
+  try {
+    digest = digestOf(c);
+  } catch (error) {
+    problems.push(`credential digest: ${(error as Error).message}`);
+  }
+  if (digest !== undefined && digest !== c.leaf.credentialDigest.toLowerCase()) problems.push("credential digest does not match the credential");
   const leaf = leafHash(c.leaf);
   if (leaf !== c.proof.leaf.toLowerCase()) problems.push("leaf does not match the leaf fields");
   if (c.leaf.index !== c.proof.index) problems.push("leaf index and proof index differ");
@@ -112,9 +146,7 @@ function parseCredentialText(text: string, location: string): CredentialFile {
   } catch (cause) {
     throw new BatchFileError(`Not valid JSON: ${(cause as Error).message}`, location, cause);
   }
-  const result = credentialFileSchema.safeParse(json);
-  if (!result.success) throw new ValidationError(`credential ${location}`, toFieldIssues(result.error));
-  return result.data;
+  return parseStoredCredential(json, location);
 }
 
 /** A shard line's credential file, its proof joined with the shard's path to the batch root. */
@@ -133,6 +165,10 @@ export async function* readCredentials(dir: string, manifest: BatchManifest): As
       const location = manifest.files[index]!;
       yield { index, location, file: await readCredentialFile(path.join(dir, location)) };
     }
+    return;
+  }
+  if (manifest.credentialFormat === CREDENTIAL_FORMAT_V3) {
+    yield* readShardsV3(dir, manifest);
     return;
   }
   for (const shard of manifest.shards!) {
@@ -156,6 +192,9 @@ export async function* readCredentials(dir: string, manifest: BatchManifest): As
 /** Checks one stored credential against its batch manifest; returns the problems found. */
 function checkAgainstManifest(c: StoredCredential, manifest: BatchManifest): string[] {
   const problems = checkCredentialFile(c.file);
+  const v3 = c.file.format === CREDENTIAL_FORMAT_V3;
+  if (v3 !== (manifest.credentialFormat === CREDENTIAL_FORMAT_V3)) problems.push(`format ${c.file.format} differs from the batch's`);
+  if (c.file.format === CREDENTIAL_FORMAT_V3 && c.file.leaf.issuer.toLowerCase() !== manifest.issuer.toLowerCase()) problems.push("issuer differs from the manifest");
   if (c.file.leaf.index !== c.index) problems.push(`holds index ${c.file.leaf.index}, expected ${c.index}`);
   if (c.file.proof.root.toLowerCase() !== manifest.root.toLowerCase()) problems.push("proof root is not the batch root");
   if (c.file.leaf.chainId !== manifest.chainId || c.file.leaf.registry.toLowerCase() !== manifest.registry.toLowerCase()) problems.push("chain or registry differs from the manifest");
@@ -224,7 +263,7 @@ export async function extractCredential(dir: string, selector: CredentialSelecto
   const manifest = await readManifest(dir);
   const matches = (c: StoredCredential) => {
     if ("index" in selector) return c.index === selector.index;
-    if ("learnerId" in selector) return learnerIdOf(c.file.credential) === selector.learnerId;
+    if ("learnerId" in selector) return hasLearnerId(c.file.credential, selector.learnerId);
     return c.file.leaf.holder.toLowerCase() === selector.holder.toLowerCase();
   };
   let found: StoredCredential | undefined;
@@ -233,8 +272,13 @@ export async function extractCredential(dir: string, selector: CredentialSelecto
     if (manifest.files) found = { index: selector.index, location: manifest.files[selector.index]!, file: await readCredentialFile(path.join(dir, manifest.files[selector.index]!)) };
   }
   // A cheap text filter before parsing: scanning a million-line batch parses only the candidates.
-  const needle = "index" in selector ? undefined : "learnerId" in selector ? JSON.stringify(selector.learnerId) : selector.holder.slice(2).toLowerCase();
-  if (!found) {
+  const needle = "index" in selector || manifest.credentialFormat === CREDENTIAL_FORMAT_V3 ? undefined : "learnerId" in selector ? JSON.stringify(selector.learnerId) : selector.holder.slice(2).toLowerCase();
+  if (!found && manifest.shards && manifest.credentialFormat === CREDENTIAL_FORMAT_V3) {
+    // v3 shard lines hold no proof: read whole shards (the selected one only, by index).
+    const skip = "index" in selector ? selector.index - (selector.index % manifest.shards[0]!.count) : 0;
+    for await (const c of readShardsV3(dir, manifest, skip)) if (matches(c)) { found = c; break; }
+  }
+  if (!found && manifest.credentialFormat !== CREDENTIAL_FORMAT_V3) {
     const shards = manifest.shards ?? [];
     const inShard = "index" in selector ? shards.filter((s) => selector.index >= s.first && selector.index < s.first + s.count) : shards;
     for (const shard of inShard) {

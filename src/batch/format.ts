@@ -4,12 +4,23 @@ import type { DisclosureScheme } from "../credential/disclosure.js";
 
 /** Format tags. A loader refuses any other. */
 export const BATCH_FORMAT = "credstack-batch-v1";
-/** Credential files: v1 = disclosure scheme 1, v2 (written now) = disclosure scheme 2 (see credential/disclosure.ts). */
-export const CREDENTIAL_FORMAT = "credstack-credential-v2";
-export const CREDENTIAL_FORMATS = ["credstack-credential-v1", CREDENTIAL_FORMAT] as const;
+/**
+ * Credential formats. v1 and v2 (frozen) are credstack wrapper files `{format, credential, saltSeed,
+ * leaf, proof}` (disclosure scheme 1 and 2, see credential/disclosure.ts). v3 (written now) is a bare
+ * W3C VC 2.0 / OB 3.0 credential whose `proof` array holds its Merkle proof (docs/spec.md); the SDK
+ * handles it as a {@link CredentialRecordV3}, whose `format` is this tag.
+ */
+export const CREDENTIAL_FORMAT_V2 = "credstack-credential-v2";
+export const CREDENTIAL_FORMAT_V3 = "credstack-credential-v3";
+/** The format new batches are built in. */
+export const CREDENTIAL_FORMAT = CREDENTIAL_FORMAT_V3;
+/** The wrapper-file formats (v1, v2): files with a `format` tag and the salt seed. */
+export const CREDENTIAL_FORMATS = ["credstack-credential-v1", CREDENTIAL_FORMAT_V2] as const;
+/** Every format a verifier reads. */
+export const ALL_CREDENTIAL_FORMATS = [...CREDENTIAL_FORMATS, CREDENTIAL_FORMAT_V3] as const;
 
 /** The disclosure scheme of a credential file format. */
-export function schemeOf(format: (typeof CREDENTIAL_FORMATS)[number]): DisclosureScheme {
+export function schemeOf(format: (typeof ALL_CREDENTIAL_FORMATS)[number]): DisclosureScheme {
   return format === "credstack-credential-v1" ? 1 : 2;
 }
 
@@ -33,18 +44,42 @@ export const leafFieldsSchema = z
   })
   .strict();
 
-/** One learner's file: the credential, its salt seed, its leaf and its inclusion proof. */
-export const credentialFileSchema = z
+const inclusionSchema = z
+  .object({ leaf: hex32, index: z.number().int().nonnegative().max(2 ** 32 - 2), path: z.array(hex32).max(64), root: hex32 })
+  .strict();
+
+/** One learner's file of format v1/v2: the credential, its salt seed, its leaf and its inclusion proof. */
+export const legacyCredentialFileSchema = z
   .object({
     format: z.enum(CREDENTIAL_FORMATS),
     credential: z.record(z.unknown()),
     saltSeed: hex32,
     leaf: leafFieldsSchema,
-    proof: z.object({ leaf: hex32, index: z.number().int().nonnegative().max(2 ** 32 - 2), path: z.array(hex32).max(64), root: hex32 }).strict(),
+    proof: inclusionSchema,
   })
   .strict();
 
-export type CredentialFile = z.infer<typeof credentialFileSchema>;
+/**
+ * A v3 credential as the SDK handles it: the document (without `proof`), its field salts (16 bytes
+ * each, in sorted-pointer order, as hex), its leaf (which binds the issuer) and its inclusion proof.
+ * {@link toVerifiableCredential} turns it into the bare VC a learner receives; `readVerifiableCredential` back.
+ */
+export const credentialRecordV3Schema = z
+  .object({
+    format: z.literal(CREDENTIAL_FORMAT_V3),
+    credential: z.record(z.unknown()),
+    salts: z.string().regex(/^0x([0-9a-fA-F]{32})+$/, "expected 16-byte salts as 0x-hex") as unknown as z.ZodType<Hex>,
+    leaf: leafFieldsSchema.extend({ issuer: address }).strict(),
+    proof: inclusionSchema,
+  })
+  .strict();
+
+export const credentialFileSchema = z.union([legacyCredentialFileSchema, credentialRecordV3Schema]);
+
+export type LegacyCredentialFile = z.infer<typeof legacyCredentialFileSchema>;
+export type CredentialRecordV3 = z.infer<typeof credentialRecordV3Schema>;
+/** A credential of any format, as the SDK handles it. */
+export type CredentialFile = LegacyCredentialFile | CredentialRecordV3;
 
 /**
  * One JSON Lines shard of a large batch: `count` credential files, one per line, from index
@@ -81,6 +116,13 @@ export const manifestSchema = z
     achievementId: hex32,
     achievement: z.string().url(),
     created: z.string().datetime(),
+    /** The format of the batch's credentials: v3; absent in batches of v1/v2 files (their files say). */
+    credentialFormat: z.literal(CREDENTIAL_FORMAT_V3).optional(),
+    /**
+     * v3 shards: the parts every credential shares, by JSON Pointer (stored once here, not on every
+     * line; a line marks each with `null`).
+     */
+    shared: z.record(z.unknown()).optional(),
     /** Credential files, in index order, relative to the batch directory. */
     files: z.array(z.string().regex(/^credentials\/[0-9]+\.json$/)).optional(),
     /** JSON Lines shards, in index order, relative to the batch directory. */

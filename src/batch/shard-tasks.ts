@@ -1,14 +1,18 @@
 import { open, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import type { Address, Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import { credentialTemplate, type CredentialTemplate } from "../credential/credential.js";
 import { credentialFacts, credentialInputIssues, learnerIdOf, microCredentialSchema } from "../credential/credential-schema.js";
 import type { FieldIssue } from "../credential/errors.js";
 import { learnerSchema, toFieldIssues, type Achievement } from "../credential/schema.js";
 import { buildLayers } from "./core.js";
-import { draftCredential, draftLearner, type AnchorTarget, type Draft } from "./draft.js";
-import { CREDENTIAL_FORMAT } from "./format.js";
+import { draftCredential, draftLearner, draftLearnerV3, type AnchorTarget, type Draft } from "./draft.js";
+import { CREDENTIAL_FORMAT_V2, CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } from "./format.js";
+import type { LeafFields } from "./leaf.js";
+import { credentialTemplateV3, learnerIssuesV3, type CredentialTemplateV3 } from "../credential/v3/template.js";
+import { recordSalts, toVerifiableCredential } from "./v3/credential.js";
+import { shardLine } from "./v3/shard-lines.js";
 import { keccakReady } from "../credential/keccak.js";
 
 /**
@@ -38,6 +42,10 @@ export interface DraftTask {
   /** CSV columns, from the header. */
   columns?: string[];
   layout: "files" | "shards";
+  /** Credential format: 3 (learners input) or 2 (frozen; full-credential input is v2-shaped). */
+  format: 2 | 3;
+  /** v3: the issuer's did:key / did:web for `issuer.id` (default its did:pkh). */
+  issuerDid?: string;
   /** `files` layout: where the proof-less drafts go. `shards` layout: the shard file to write. */
   partFile: string;
   /** Issues to report at most (the count is always exact). */
@@ -57,13 +65,14 @@ export interface DraftResult {
   layers: Uint8Array[];
 }
 
-const templates = new Map<string, CredentialTemplate>();
-function templateFor(achievement: Achievement, chainId: number): CredentialTemplate {
-  const key = `${chainId}:${JSON.stringify(achievement)}`;
+const templates = new Map<string, CredentialTemplate | CredentialTemplateV3>();
+function templateFor(achievement: Achievement, chainId: number, format: 2 | 3, issuerDid?: string) {
+  const key = `${format}:${chainId}:${issuerDid ?? ""}:${JSON.stringify(achievement)}`;
   let template = templates.get(key);
   if (!template) {
     if (templates.size > 8) templates.clear();
-    templates.set(key, (template = credentialTemplate(achievement, chainId)));
+    template = format === 3 ? credentialTemplateV3(achievement, chainId, issuerDid) : credentialTemplate(achievement, chainId);
+    templates.set(key, template);
   }
   return template;
 }
@@ -111,7 +120,9 @@ function proofJson(layers: readonly Buffer[], position: number, index: number, r
   return `${json}],"root":"${root}"}}`;
 }
 
-const line = (d: Draft) => JSON.stringify({ format: CREDENTIAL_FORMAT, credential: d.credential, saltSeed: d.saltSeed, leaf: d.leaf });
+const line = (d: Draft) => JSON.stringify({ format: CREDENTIAL_FORMAT_V2, credential: d.credential, saltSeed: d.saltSeed, leaf: d.leaf });
+/** A v3 draft awaiting its proof (files layout): written in full, made a bare VC by {@link writeShard}. */
+const partLineV3 = (d: Draft) => JSON.stringify({ credential: d.credential, saltSeed: d.saltSeed, leaf: d.leaf });
 
 export async function draftShard(task: DraftTask): Promise<DraftResult> {
   await keccakReady;
@@ -125,13 +136,17 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
   // Each draft is serialised at once (its proof comes last): the shard holds strings, not objects.
   const lines: string[] = [];
   const leaves = new Uint8Array(task.records * 32);
+  const v3 = task.format === 3;
+  const toLine = !v3 ? line : task.layout === "shards" ? (d: Draft) => shardLine(d.credential, d.saltSeed) : partLineV3;
   const keep = (d: Draft) => {
     if (lines.length < task.records) leaves.set(d.hash, lines.length * 32);
-    lines.push(line(d));
+    lines.push(toLine(d));
   };
   let issuer: Address | undefined;
   let achievementUri: string | undefined;
-  const template = task.input === "learners" ? templateFor(task.achievement!, task.target.chainId) : undefined;
+  if (v3 && task.input !== "learners") throw new Error("format v3 batches are built from learners input");
+  const template = task.input === "learners" ? templateFor(task.achievement!, task.target.chainId, task.format, task.issuerDid) : undefined;
+  const targetV3 = v3 ? { ...task.target, issuer: getAddress(task.achievement!.awardingBody.address) } : undefined;
   const records = template ? parseCsvRecords(task, report) : jsonLines(task);
   const rows = records.map(([, row]) => row);
 
@@ -145,8 +160,16 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
         keys.push(null);
         return;
       }
+      if (targetV3) {
+        const problems = learnerIssuesV3(template as CredentialTemplateV3, parsed.data);
+        if (problems.length) {
+          report(problems.map((p) => ({ ...p, row })));
+          keys.push(null);
+          return;
+        }
+      }
       keys.push([parsed.data.id, parsed.data.wallet.toLowerCase()]);
-      keep(draftLearner(template, parsed.data, index, task.target));
+      keep(targetV3 ? draftLearnerV3(template as CredentialTemplateV3, parsed.data, index, targetV3) : draftLearner(template as CredentialTemplate, parsed.data, index, task.target));
       return;
     }
     let json: unknown;
@@ -193,6 +216,9 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
   const layers = buildLayers(leaves);
   if (task.layout === "files") {
     await writeFile(task.partFile, lines.join("\n"));
+  } else if (v3) {
+    // No proofs on v3 shard lines: readers recompute them from the shard's own leaves.
+    await writeFile(task.partFile, lines.join("\n") + "\n", { flag: "wx" });
   } else {
     const nodes = layers.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength));
     const shardRoot = `0x${nodes[nodes.length - 1]!.toString("hex")}`;
@@ -221,6 +247,8 @@ export interface WriteTask {
   layers: (SharedArrayBuffer | ArrayBuffer)[];
   /** Batch directory being written. */
   dir: string;
+  /** Credential format of the drafts (3: written as bare VCs). */
+  format: 2 | 3;
 }
 
 /** Path of credential `index` inside a batch directory (files layout). */
@@ -240,7 +268,11 @@ export async function writeShard(task: WriteTask): Promise<void> {
   for (let i = 0; i < lines.length; i++) {
     const index = task.first + i;
     const text = lines[i]!.slice(0, -1) + proofJson(layers, index, index, task.root);
-    await writeFile(path.join(task.dir, credentialPath(index)), JSON.stringify(JSON.parse(text), null, 2) + "\n");
+    const file = JSON.parse(text) as { credential: Record<string, unknown>; saltSeed: Hex; leaf: LeafFields; proof: CredentialRecordV3["proof"] };
+    const out = task.format === 3
+      ? toVerifiableCredential({ format: CREDENTIAL_FORMAT_V3, credential: file.credential, salts: recordSalts(file.credential, file.saltSeed), leaf: { ...file.leaf, issuer: file.leaf.issuer! }, proof: file.proof })
+      : file;
+    await writeFile(path.join(task.dir, credentialPath(index)), JSON.stringify(out, null, 2) + "\n");
   }
   await rm(task.partFile);
 }

@@ -1850,6 +1850,11 @@ export const credentialRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
         "components": [
           {
             "internalType": "uint256",

@@ -6,6 +6,7 @@ import { ValidationError, type FieldIssue } from "./errors.js";
 import { validateOpenBadgeCredential } from "./ob3-schema.js";
 import { STUDENT_ID_IDENTITY_TYPE } from "./credential.js";
 import { toFieldIssues } from "./schema.js";
+import { identityHash } from "./v3/identity.js";
 
 /**
  * The shape of a credstack micro-credential (an OB 3.0 `OpenBadgeCredential`), as {@link buildCredential}
@@ -98,6 +99,22 @@ export function credentialFacts(vc: MicroCredentialInput): CredentialFacts {
 export function learnerIdOf(vc: { credentialSubject?: unknown }): string | undefined {
   const identifiers = (vc.credentialSubject as { identifier?: { identityType?: string; identityHash?: string }[] } | undefined)?.identifier;
   return identifiers?.find((x) => x.identityType === STUDENT_ID_IDENTITY_TYPE || x.identityType === "studentId")?.identityHash;
+}
+
+/**
+ * Whether a credential names the learner with student number `id`: in plain text (v1, v2) or as a
+ * hashed OB 3.0 identity object (v3: `identityHash` = `sha256$` + hex SHA-256 of `id` and its salt).
+ */
+export function hasLearnerId(vc: { credentialSubject?: unknown }, id: string): boolean {
+  type Identity = { identityType?: unknown; identityHash?: unknown; hashed?: unknown; salt?: unknown };
+  const identifiers = (vc.credentialSubject as { identifier?: Identity[] } | undefined)?.identifier;
+  if (!Array.isArray(identifiers)) return false;
+  return identifiers.some((x) => {
+    if (x === null || typeof x !== "object") return false;
+    if (x.identityType !== STUDENT_ID_IDENTITY_TYPE && x.identityType !== "studentId") return false;
+    if (x.hashed !== true) return x.identityHash === id;
+    return typeof x.salt === "string" && x.identityHash === identityHash(id, x.salt);
+  });
 }
 
 /**

@@ -194,3 +194,55 @@ export function fieldDigests(document: unknown, seed: Hex, scheme: DisclosureSch
 export function credentialDigest(document: unknown, seed: Hex, scheme: DisclosureScheme = DISCLOSURE_SCHEME): Hex {
   return digestOfFieldDigests(fieldDigests(document, seed, scheme));
 }
+
+/**
+ * The fields of a format-v3 document (scheme 2's split: scalars, atomic subtrees, array elements
+ * whole), sorted by pointer in UTF-8 byte order: the order of the salts a v3 proof carries.
+ */
+export function sortedFields(document: unknown): Field[] {
+  const fields = toFields(document, 2).map((f) => ({ f, key: Buffer.from(f.pointer, "utf8") }));
+  fields.sort((a, b) => Buffer.compare(a.key, b.key));
+  return fields.map(({ f }) => f);
+}
+
+/** Bytes of one salt (128 bits). */
+export const SALT_BYTES = 16;
+
+/**
+ * The salts of every field of a v3 document, derived from `seed` as scheme 2 derives them, joined
+ * in {@link sortedFields} order (16 bytes each): what a v3 proof carries instead of the seed.
+ */
+export function saltsFromSeed(document: unknown, seed: Hex): Uint8Array {
+  const key = Buffer.from(seed.slice(2), "hex");
+  if (key.length !== 32) throw new RangeError("a salt seed is 32 bytes");
+  const fields = sortedFields(document);
+  const out = Buffer.alloc(fields.length * SALT_BYTES);
+  fields.forEach((f, i) => out.write(saltWithKey(key, f.pointer, 2).slice(2), i * SALT_BYTES, "hex"));
+  return out;
+}
+
+/**
+ * The digest of a v3 document from explicit salts (in {@link sortedFields} order): equal to
+ * `credentialDigest(document, seed, 2)` when `salts = saltsFromSeed(document, seed)`. Throws a
+ * RangeError when the salts are not one per field.
+ */
+export function credentialDigestWithSalts(document: unknown, salts: Uint8Array): Hex {
+  const fields = sortedFields(document);
+  if (salts.length !== fields.length * SALT_BYTES) {
+    throw new RangeError(`${salts.length / SALT_BYTES} salts for ${fields.length} fields`);
+  }
+  const hexSalts = Buffer.from(salts.buffer, salts.byteOffset, salts.byteLength);
+  return digestOfFieldDigests(
+    fields.map((f, i) => fieldDigest(`0x${hexSalts.toString("hex", i * SALT_BYTES, (i + 1) * SALT_BYTES)}`, f.pointer, f.value)),
+  );
+}
+
+/**
+ * A 128-bit salt for a purpose other than a field, derived from the seed (`label` never starts
+ * with `/`, so it is never a field's pointer): `SHA-256(seed ‖ UTF-8(label))[0..16]`, as 32 hex
+ * digits. v3 derives the salts of the hashed identity objects so (`#identity/name`, `#identity/studentId`).
+ */
+export function labelledSalt(seed: Hex, label: string): string {
+  if (label.startsWith("/") || label === "") throw new RangeError("a labelled salt's label is not a pointer");
+  return saltFor(seed, label, 2).slice(2);
+}

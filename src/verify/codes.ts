@@ -37,6 +37,7 @@ export const VERIFICATION_CODES = {
   "CS-FORMAT-STRUCTURE": { check: "format", status: "INVALID" },
   "CS-FORMAT-EU-ELEMENTS": { check: "format", status: "INVALID" },
   "CS-FORMAT-OB3-SCHEMA": { check: "format", status: "INVALID" },
+  "CS-FORMAT-MERKLE-PROOF": { check: "format", status: "INVALID" }, // v3: no credstack-merkle-2026 proof, or a malformed one
   "CS-FORMAT-DUPLICATE-KEY": { check: "format", status: "INVALID" }, // an object names a key twice (JSON.parse would keep the last)
   "CS-FORMAT-TOO-DEEP": { check: "format", status: "INVALID" }, // nesting beyond MAX_JSON_DEPTH (32)
   "CS-FORMAT-TOO-MANY-VALUES": { check: "format", status: "INVALID" }, // more than MAX_JSON_VALUES (2,000) values

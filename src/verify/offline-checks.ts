@@ -1,10 +1,11 @@
 import type { Hex } from "viem";
 import { checksumAddress } from "../credential/keccak.js";
-import { credentialFileSchema, CREDENTIAL_FORMATS, schemeOf, type CredentialFile } from "../batch/format.js";
+import { CREDENTIAL_FORMAT_V3, CREDENTIAL_FORMATS, legacyCredentialFileSchema, schemeOf, type CredentialFile } from "../batch/format.js";
 import { achievementIdOf, leafHash } from "../batch/leaf.js";
 import { MerkleBatchTree } from "../batch/tree.js";
 import { microCredentialSchema, credentialFacts, type CredentialFacts, type MicroCredentialInput } from "../credential/credential-schema.js";
-import { credentialDigest } from "../credential/disclosure.js";
+import { credentialDigest, credentialDigestWithSalts } from "../credential/disclosure.js";
+import { checkFormatV3, verifiableCredentialOfRecord } from "./format-v3.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { scanJson } from "../credential/json-shape.js";
 import { toFieldIssues } from "../credential/schema.js";
@@ -34,16 +35,28 @@ export const MAX_JSON_DEPTH = 32;
  */
 export const MAX_JSON_VALUES = 2000;
 
-/** A credential file that passed the format check, with what the other checks need. */
+/** What the checks read of a credential document, whatever its format. */
+export interface CheckedDocument {
+  id: string;
+  name: string;
+  issuer: { id: string; name: string; address: { addressCountryCode: string; addressRegion?: unknown } };
+  validFrom: string;
+  validUntil?: string;
+}
+
+/** A credential that passed the format check, with what the other checks need. */
 export interface ParsedCredential {
   /** The leaf hash of `file.leaf`, computed once by {@link checkIntegrity}. */
   leafHash?: Hex;
-  /** The file as parsed from JSON: what the digest is computed over. */
+  /** The credential document as parsed from JSON: what the digest is computed over. */
   raw: { credential: Record<string, unknown> };
+  /** The credential file (v1, v2) or the record of the v3 credential. */
   file: CredentialFile;
-  vc: MicroCredentialInput;
+  vc: CheckedDocument;
   facts: CredentialFacts;
   summary: CredentialSummary;
+  /** v3: why the proof's salts do not fit the document's fields (a field added or removed). */
+  saltsMismatch?: string;
 }
 
 /** What {@link checkFormat} accepts: JSON text, its bytes, or an already parsed value. */
@@ -130,19 +143,24 @@ export function checkFormat(
     return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };
   }
   const format = (value as { format?: unknown }).format;
+  if (format === undefined && "@context" in value) return checkFormatV3(value as Record<string, unknown>);
+  if (format === CREDENTIAL_FORMAT_V3) {
+    const { vc, check: failed } = verifiableCredentialOfRecord(value);
+    return failed ? { check: failed } : checkFormatV3(vc!);
+  }
   if (!(CREDENTIAL_FORMATS as readonly unknown[]).includes(format)) {
     return {
       check: check(
         "format",
         "CS-FORMAT-UNKNOWN-VERSION",
         format === undefined
-          ? `Not a credstack credential file: no "format" (expected one of ${CREDENTIAL_FORMATS.join(", ")}).`
+          ? `Not a credstack credential: neither a v3 credential (a VC with "@context") nor a credential file with "format" (one of ${CREDENTIAL_FORMATS.join(", ")}).`
           : `Unknown credential file format ${JSON.stringify(format)?.slice(0, 80)} (this verifier reads ${CREDENTIAL_FORMATS.join(", ")}).`,
         { format: typeof format === "string" ? format.slice(0, 80) : null },
       ),
     };
   }
-  const file = credentialFileSchema.safeParse(value);
+  const file = legacyCredentialFileSchema.safeParse(value);
   if (!file.success) {
     const issues = toFieldIssues(file.error);
     return { check: check("format", "CS-FORMAT-STRUCTURE", `Malformed credential file: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }) };
@@ -213,9 +231,14 @@ const leafOf = (p: ParsedCredential): Hex => (p.leafHash ??= leafHash(p.file.lea
  */
 export function checkIntegrity(p: ParsedCredential): Check {
   const { file, facts } = p;
+  if (p.saltsMismatch !== undefined) {
+    return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", `The proof's salts do not fit the credential's fields (${p.saltsMismatch}): a field was added or removed.`);
+  }
   let digest: Hex;
   try {
-    digest = credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format));
+    digest = file.format === CREDENTIAL_FORMAT_V3
+      ? credentialDigestWithSalts(p.raw.credential, Buffer.from(file.salts.slice(2), "hex"))
+      : credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format));
   } catch {
     // Only values JSON cannot represent get here (a number such as 1e999 parses to Infinity).
     return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential holds a value with no canonical JSON form (e.g. a number out of range): it cannot match its digest.");
@@ -226,7 +249,9 @@ export function checkIntegrity(p: ParsedCredential): Check {
       actual: digest,
     });
   }
-  const issuerChain = Number(p.vc.issuer.id.split(":")[3]);
+  // A did:pkh issuer names its chain and account: the leaf's (v3: the proof's issuer account).
+  const pkh = /^did:pkh:eip155:([0-9]+):(0x[0-9a-fA-F]{40})$/.exec(p.vc.issuer.id);
+  const issuerChain = pkh ? Number(pkh[1]) : file.leaf.chainId;
   const expected: [field: string, leafValue: string | number, credentialValue: string | number][] = [
     ["holder", file.leaf.holder, facts.holder],
     ["achievementId", file.leaf.achievementId, achievementId(facts.achievementUri)],
@@ -235,6 +260,7 @@ export function checkIntegrity(p: ParsedCredential): Check {
     ["awardedAt", file.leaf.awardedAt, facts.awardedAt],
     ["chainId", file.leaf.chainId, facts.chainId],
     ["chainId", file.leaf.chainId, issuerChain],
+    ...(file.format === CREDENTIAL_FORMAT_V3 && pkh ? [["issuer", file.leaf.issuer, pkh[2]!] as [string, string, string]] : []),
   ];
   const wrong = expected.filter(([, a, b]) => (typeof a === "string" && typeof b === "string" ? !sameHex(a, b) : a !== b));
   if (wrong.length > 0) {
@@ -243,7 +269,10 @@ export function checkIntegrity(p: ParsedCredential): Check {
   }
   const leaf = leafOf(p);
   if (!sameHex(leaf, file.proof.leaf)) {
-    return check("integrity", "CS-INTEGRITY-LEAF-MISMATCH", "The leaf fields (chain, registry, index, …) do not hash to the proof's leaf.", { expected: file.proof.leaf, actual: leaf });
+    const message = file.format === CREDENTIAL_FORMAT_V3
+      ? "The credential's fields, salts and public facts do not hash to the leaf its proof names: the credential was altered."
+      : "The leaf fields (chain, registry, index, …) do not hash to the proof's leaf.";
+    return check("integrity", "CS-INTEGRITY-LEAF-MISMATCH", message, { expected: file.proof.leaf, actual: leaf });
   }
   return check("integrity", "CS-INTEGRITY-VALID", "Fields and salts give the digest; the digest and the public fields give the leaf.");
 }

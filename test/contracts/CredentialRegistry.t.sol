@@ -301,7 +301,7 @@ contract CredentialRegistryFuzzTest is RegistryFixture {
     /// The safe check recomputes the leaf: a changed public field, a wrong proof, another issuer's
     /// name or an EQF level above the accreditation never pass.
     function testFuzz_checkCredentialRecomputesTheLeaf(uint256 field, uint256 value) public {
-        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(6, 6);
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(ISSUER_B, 6, 6);
         vm.prank(OPERATOR_B); // issuer B: EQF ≤ 6
         registry.anchorBatch(root, 2, bytes32(0));
         assertTrue(_state(ISSUER_B, root, f0, p0) == ICredentialRegistry.CredentialState.Valid, "genuine");
@@ -322,7 +322,7 @@ contract CredentialRegistryFuzzTest is RegistryFixture {
 
     /// A batch whose EQF level exceeds what the issuer was accredited for fails the safe check.
     function test_checkCredentialEqfAboveAccreditation() public {
-        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(7, 7);
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(ISSUER_B, 7, 7);
         vm.prank(OPERATOR_B); // issuer B: EQF ≤ 6
         registry.anchorBatch(root, 2, bytes32(0));
         assertTrue(_state(ISSUER_B, root, f0, p0) == ICredentialRegistry.CredentialState.EqfAboveAccreditation, "EQF");
@@ -341,5 +341,27 @@ contract CredentialRegistryFuzzTest is RegistryFixture {
             ? ICredentialRegistry.CredentialState.IssuerNotAccredited
             : ICredentialRegistry.CredentialState.Valid;
         assertTrue(_state(ISSUER_A, root, f0, p0) == expected, "accreditation at anchoring time");
+    }
+
+    /// The leaf binds its issuer: another issuer that anchors a copy of a root (front-running, or a
+    /// copy made to dodge the original's revocations) never verifies the original's credentials
+    /// under its own name, and the original's revocations hold.
+    function testFuzz_copiedRootVerifiesNothing(uint256 seed, bool revokeOriginal) public {
+        (bytes32 root, CredentialLeaf.Fields memory f0, , bytes32[] memory p0, ) = _pairBatch(6, seed);
+        vm.prank(OPERATOR_B);
+        registry.anchorBatch(root, 2, bytes32(0)); // the copier first
+        vm.prank(OPERATOR_A);
+        registry.anchorBatch(root, 2, bytes32(0));
+        if (revokeOriginal) {
+            (uint256[] memory words, uint256[] memory masks) = _one(0);
+            vm.prank(ISSUER_A);
+            registry.revokeCredentials(root, words, masks, 1);
+        }
+        ICredentialRegistry.CredentialState original = revokeOriginal
+            ? ICredentialRegistry.CredentialState.Revoked
+            : ICredentialRegistry.CredentialState.Valid;
+        assertTrue(_state(ISSUER_A, root, f0, p0) == original, "the original's state");
+        assertTrue(_state(ISSUER_B, root, f0, p0) == ICredentialRegistry.CredentialState.InvalidProof, "copy: no leaf of A");
+        assertTrue(registry.leafOf(ISSUER_A, f0) != registry.leafOf(ISSUER_B, f0), "leaves differ by issuer");
     }
 }

@@ -77,24 +77,34 @@ abstract contract RegistryFixture is CheatcodeTest {
         (state, ) = registry.checkCredential(issuer, root, f, proof);
     }
 
-    function _leaf(CredentialLeaf.Fields memory f) internal view returns (bytes32) {
-        return registry.leafOf(f);
+    /// @dev The leaf of `f` issued by `issuer`.
+    function _leaf(address issuer, CredentialLeaf.Fields memory f) internal view returns (bytes32) {
+        return registry.leafOf(issuer, f);
     }
 
     function _hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
         return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
     }
 
-    /// @dev A two-leaf batch: its root and each leaf's one-element proof.
+    /// @dev A two-leaf batch of ISSUER_A: its root and each leaf's one-element proof.
     function _pairBatch(uint8 eqf, uint256 seed)
+        internal
+        view
+        returns (bytes32 root, CredentialLeaf.Fields memory f0, CredentialLeaf.Fields memory f1, bytes32[] memory p0, bytes32[] memory p1)
+    {
+        return _pairBatch(ISSUER_A, eqf, seed);
+    }
+
+    /// @dev A two-leaf batch of `issuer`: its root and each leaf's one-element proof.
+    function _pairBatch(address issuer, uint8 eqf, uint256 seed)
         internal
         view
         returns (bytes32 root, CredentialLeaf.Fields memory f0, CredentialLeaf.Fields memory f1, bytes32[] memory p0, bytes32[] memory p1)
     {
         f0 = _fields(0, eqf, seed);
         f1 = _fields(1, eqf, seed);
-        bytes32 l0 = _leaf(f0);
-        bytes32 l1 = _leaf(f1);
+        bytes32 l0 = _leaf(issuer, f0);
+        bytes32 l1 = _leaf(issuer, f1);
         root = _hashPair(l0, l1);
         p0 = new bytes32[](1);
         p0[0] = l1;

@@ -1,0 +1,89 @@
+import { credentialRecordV3Schema } from "../batch/format.js";
+import { recordOf, splitVerifiableCredential, toVerifiableCredential, type SplitCredential } from "../batch/v3/credential.js";
+import { MerkleProofError } from "../batch/v3/merkle-proof.js";
+import { checksumAddress } from "../credential/keccak.js";
+import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
+import { toFieldIssues } from "../credential/schema.js";
+import { credentialFactsV3, microCredentialV3Schema } from "../credential/v3/facts.js";
+import { ValidationError, type FieldIssue } from "../credential/errors.js";
+import { check, type Check, type CredentialSummary } from "./report.js";
+import type { ParsedCredential } from "./offline-checks.js";
+
+/**
+ * The format check of a v3 credential: a bare W3C VC 2.0 / OB 3.0 credential with a
+ * `credstack-merkle-2026` proof (or the SDK's record of one). Pure; never throws.
+ */
+
+const issuesText = (issues: readonly FieldIssue[], max = 5) =>
+  issues.slice(0, max).map((i) => `${i.field || "(root)"}: ${i.message}`).join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
+
+/** A v3 credential given as the SDK's record (`format: "credstack-credential-v3"`): its bare VC, or a failed check. */
+export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<string, unknown>; check?: Check } {
+  const record = credentialRecordV3Schema.safeParse(value);
+  if (!record.success) {
+    const issues = toFieldIssues(record.error);
+    return { check: check("format", "CS-FORMAT-STRUCTURE", `Malformed credential record: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }) };
+  }
+  return { vc: toVerifiableCredential(record.data) as Record<string, unknown> };
+}
+
+/** Checks a bare v3 VC: its Merkle proof, the formal OB 3.0 schema, the EU elements; builds what the other checks need. */
+export function checkFormatV3(vc: Record<string, unknown>): { check: Check; parsed?: ParsedCredential } {
+  let split: SplitCredential;
+  try {
+    split = splitVerifiableCredential(vc);
+  } catch (error) {
+    if (!(error instanceof MerkleProofError)) throw error;
+    return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
+  }
+  const schemaIssues = validateOpenBadgeCredential(vc);
+  if (schemaIssues.length > 0) {
+    const message = `The credential does not conform to the Open Badges 3.0 schema: ${issuesText(schemaIssues)}.`;
+    return { check: check("format", "CS-FORMAT-OB3-SCHEMA", message, { issues: schemaIssues.slice(0, 20) }) };
+  }
+  const parsed = microCredentialV3Schema.safeParse(split.document);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    const message = `The credential lacks required EU elements or has malformed ones: ${issuesText(issues)}.`;
+    return { check: check("format", "CS-FORMAT-EU-ELEMENTS", message, { issues: issues.slice(0, 20) }) };
+  }
+  const doc = parsed.data;
+  const unreadable = (["validFrom", "validUntil"] as const).filter((k) => doc[k] !== undefined && !Number.isFinite(Date.parse(doc[k]!)));
+  if (unreadable.length > 0) {
+    const message = `The credential's ${unreadable.join(" and ")} ${unreadable.length === 1 ? "is not a date" : "are not dates"}.`;
+    return { check: check("format", "CS-FORMAT-EU-ELEMENTS", message, { issues: unreadable.map((k) => ({ field: k, message: "not a date" })) }) };
+  }
+  const { merkle } = split;
+  let file;
+  let saltsMismatch: string | undefined;
+  try {
+    file = recordOf(split.document, merkle);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // Salts not one per field: a field was added or removed. The integrity check says so.
+    saltsMismatch = error.issues[0]?.message ?? "salts do not match the fields";
+    file = recordOf(split.document, merkle, "credential", true);
+  }
+  const facts = { ...credentialFactsV3(doc), issuer: merkle.issuer };
+  const summary: CredentialSummary = {
+    id: doc.id,
+    title: doc.name,
+    issuer: { name: doc.issuer.name, address: merkle.issuer },
+    holder: facts.holder,
+    validFrom: doc.validFrom,
+    ...(doc.validUntil ? { validUntil: doc.validUntil } : {}),
+    chainId: merkle.chainId,
+    registry: checksumAddress(merkle.registry),
+    root: merkle.root,
+    index: merkle.index,
+  };
+  const achievement = doc.credentialSubject.achievement;
+  const others = split.otherProofs.length;
+  const message =
+    `Open Badges 3.0 credential (format v3) with every EU element (${doc.credentialSubject.creditsEarned} ECTS, EQF ${facts.eqfLevel}: ` +
+    `${achievement.name}) and a credstack Merkle proof${others ? `; ${others} other proof${others > 1 ? "s" : ""} not checked here` : ""}.`;
+  return {
+    check: check("format", "CS-FORMAT-VALID", message),
+    parsed: { raw: { credential: split.document }, file, vc: doc, facts, summary, ...(saltsMismatch ? { saltsMismatch } : {}) },
+  };
+}
