@@ -4,7 +4,7 @@
  * `{ task, n, seconds, maxRssMiB, check }`. Inputs are prepared before the clock starts.
  */
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3";
@@ -32,11 +32,20 @@ function leaves(count: number): Uint8Array[] {
   return out;
 }
 
-async function measure(run: () => Promise<string> | string): Promise<void> {
+async function measure(run: () => Promise<string> | string, extra: () => Record<string, unknown> = () => ({})): Promise<void> {
   const start = performance.now();
   const check = await run();
   const seconds = (performance.now() - start) / 1000;
-  console.log(JSON.stringify({ task, n, seconds, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), check }));
+  console.log(JSON.stringify({ task, n, seconds, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), check, ...extra() }));
+}
+
+/** Bytes of every file under `dir` (what a batch costs on disk). */
+async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
 }
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
@@ -104,13 +113,22 @@ switch (task) {
     const achievement = parseAchievement(JSON.parse(readFileSync("seeds/courses/smart-contract-security.json", "utf8")));
     const dir = await mkdtemp(path.join(os.tmpdir(), "credstack-bench-"));
     try {
+      const format = process.env.BENCH_FORMAT === "2" ? 2 : 3;
+      let bytes = 0;
       await measure(async () => {
-        const m = await buildBatchDirectory({ achievement, learnersCsv: csv!, out: path.join(dir, "batch"), target: { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" } });
-        return `${m.root} (${m.shards ? `${m.shards.length} shards` : `${m.files!.length} files`})`;
-      });
+        const m = await buildBatchDirectory({ achievement, learnersCsv: csv!, out: path.join(dir, "batch"), target: { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" }, format });
+        bytes = await directoryBytes(path.join(dir, "batch"));
+        return `${m.root} (v${format}, ${m.shards ? `${m.shards.length} shards` : `${m.files!.length} files`}, ${bytes} bytes)`;
+      }, () => ({ bytes, bytesPerCredential: Math.round(bytes / n) }));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    break;
+  }
+  case "sign": {
+    const { benchSign } = await import("./bench-sign.js");
+    const r = await benchSign(n);
+    console.log(JSON.stringify({ task, n, seconds: r.signSeconds + r.verifySeconds, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), check: `${r.verified}/${n} verified`, rates: { sign: r.signaturesPerSecond, verify: r.verificationsPerSecond } }));
     break;
   }
   case "build:openattestation": {

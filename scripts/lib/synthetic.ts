@@ -7,7 +7,8 @@ import { once } from "node:events";
  */
 export async function writeSyntheticLearnersCsv(file: string, n: number): Promise<void> {
   const out = createWriteStream(file);
-  const grades = ["A", "B", "C", "Pass", "9.5", "8"];
+  // On the seed course's scale (Dutch 1–10): a v3 credential refuses a grade off its course's scale.
+  const grades = ["8", "6.5", "9.5", "7", "5.5", "10"];
   out.write("id,name,wallet,grade,date\n");
   for (let i = 0; i < n; i++) {
     const wallet = `0xc${(i + 1).toString(16).padStart(39, "0")}`;

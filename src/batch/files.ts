@@ -294,9 +294,9 @@ export async function extractCredential(dir: string, selector: CredentialSelecto
       }
       if (found) break;
     }
-    if (!found && manifest.files) {
-      for await (const c of readCredentials(dir, manifest)) if (matches(c)) { found = c; break; }
-    }
+  }
+  if (!found && manifest.files) {
+    for await (const c of readCredentials(dir, manifest)) if (matches(c)) { found = c; break; }
   }
   if (!found) throw new CredentialNotFoundError(dir, selector);
   const problems = checkAgainstManifest(found, manifest);

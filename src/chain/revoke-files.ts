@@ -1,6 +1,7 @@
 import path from "node:path";
 import { getAddress, type Address, type Hex } from "viem";
 import { checkCredentialFile, readCredentialFile, readManifest } from "../batch/files.js";
+import { CREDENTIAL_FORMAT_V3 } from "../batch/format.js";
 import { ValidationError, type FieldIssue } from "../credential/errors.js";
 import { credentialFacts, type MicroCredentialInput } from "../credential/credential-schema.js";
 import {
@@ -75,7 +76,7 @@ export async function revokeFromFiles(
     if (options.registry && registry !== getAddress(options.registry)) throw new RegistryMismatchError(registry, options.registry, { source: `The credential ${file}` });
     if (issues.length) continue;
     const root = credential.proof.root.toLowerCase() as Hex;
-    const issuer = credentialFacts(credential.credential as MicroCredentialInput).issuer;
+    const issuer = credential.format === CREDENTIAL_FORMAT_V3 ? credential.leaf.issuer : credentialFacts(credential.credential as MicroCredentialInput).issuer;
     const key = `${credential.leaf.chainId}:${registry}:${issuer}:${root}`;
     const group = groups.get(key) ?? { root, registry, issuer, chainId: credential.leaf.chainId, indices: new Set<number>(), files: [] };
     group.indices.add(credential.leaf.index);

@@ -104,6 +104,19 @@ export function program(): Command {
     .description("remove an operator key (signed by the issuer's key); what it anchored stays valid")
     .action(run(async () => (await import("./commands/issuer.js")).operatorRemove));
 
+  const signingKey = issuer.command("signing-key").description("Ed25519 keys that sign exported v3 credentials (eddsa-rdfc-2022)");
+  signingKey
+    .command("create")
+    .description("create a signing key file (0600); its DID goes into issuer.id (batch build --issuer-did)")
+    .requiredOption("--out <file>", "the key file to create (must not exist)")
+    .option("--did <did:web:…>", "the issuer's did:web DID (default: the key's own did:key)")
+    .action(run(async () => (await import("./commands/signing-key.js")).create));
+  signingKey
+    .command("did-document <file>")
+    .description("the DID document (public key only) a did:web issuer publishes at /.well-known/did.json")
+    .option("--out <file>", "write it to this file (default: stdout)")
+    .action(run(async () => (await import("./commands/signing-key.js")).didDocument));
+
   // ------------------------------------------------------------------ batch
   const batch = cli.command("batch").description("build, anchor and inspect credential batches");
   batch
@@ -115,6 +128,8 @@ export function program(): Command {
     .requiredOption("--out <dir>", "the batch directory to create (must not exist)")
     .addOption(new Option("--layout <layout>", "files: one file per credential; shards: JSON Lines shards").choices(["auto", "files", "shards"]).default("auto"))
     .option("--chain-id <id>", "chain the batch is for (default: the --rpc node's, or the local deployment's)")
+    .addOption(new Option("--format <n>", "credential format: 3 (bare VC 2.0 / OB 3.0 with a Merkle proof) or 2 (frozen)").choices(["2", "3"]).default("3"))
+    .option("--issuer-did <did>", "v3: the issuer's did:key or did:web in issuer.id, to sign exported credentials (default: its did:pkh)")
     .action(run(async () => (await import("./commands/batch.js")).build));
   batch
     .command("anchor <dir>")
@@ -131,11 +146,12 @@ export function program(): Command {
     .action(run(async () => (await import("./commands/batch.js")).status));
   batch
     .command("extract <dir>")
-    .description("extract one learner's credential file (with its proof) from a batch")
+    .description("extract one learner's credential (v3: the bare VC with its Merkle proof) from a batch")
     .option("--learner <id>", "by learner (student) id")
     .option("--holder <address>", "by holder wallet address")
     .option("--index <n>", "by index in the batch")
     .option("--out <file>", "write it to this file (default: stdout)")
+    .option("--sign <key-file>", "v3: add the issuer's eddsa-rdfc-2022 signature (key from `issuer signing-key create`)")
     .action(run(async () => (await import("./commands/batch.js")).extract));
 
   // ------------------------------------------------------------------ verify

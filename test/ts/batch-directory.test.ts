@@ -8,8 +8,8 @@ import { MerkleTree } from "merkletreejs";
 import { encodeAbiParameters, getAddress, keccak256, type Hex } from "viem";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { checkBatch, checkCredentialFile, CredentialNotFoundError, extractCredential, loadBatch, readCredentials, readManifest } from "../../src/batch/files.js";
-import { CREDENTIAL_FORMAT } from "../../src/batch/format.js";
-import { encodeLeaf, LEAF_ABI, LEAF_TAG, type LeafFields } from "../../src/batch/leaf.js";
+import { CREDENTIAL_FORMAT, CREDENTIAL_FORMAT_V2, CREDENTIAL_FORMAT_V3 } from "../../src/batch/format.js";
+import { encodeLeaf, LEAF_ABI, LEAF_ABI_V3, LEAF_TAG, LEAF_TAG_V3, type LeafFields } from "../../src/batch/leaf.js";
 import { ValidationError } from "../../src/credential/errors.js";
 import { checksumAddress } from "../../src/credential/keccak.js";
 import { writeSyntheticLearnersCsv } from "../../scripts/lib/synthetic.js";
@@ -82,13 +82,17 @@ describe("buildBatchDirectory (streaming builder)", () => {
     }
   });
 
-  it("refuses a shard whose line was tampered with, naming the shard and line", async () => {
+  it("refuses a shard whose line was tampered with, naming the shard and line (v2)", async () => {
+    // Pinned to format 2: v2 shard lines are whole credential files (leaf and proof on each line),
+    // so the reader names the one line whose digest no longer matches. Proves v2 batches keep checking.
     const csv = path.join(dir, "learners.csv");
     await writeSyntheticLearnersCsv(csv, 10);
     const out = path.join(dir, "batch");
-    const manifest = await buildBatchDirectory({ achievement: course(), learnersCsv: csv, out, target, layout: "shards", shardSize: 4, workers: 0 });
+    const manifest = await buildBatchDirectory({ achievement: course(), learnersCsv: csv, out, target, layout: "shards", shardSize: 4, workers: 0, format: 2 });
+    expect(manifest.credentialFormat).to.equal(undefined);
     const file = path.join(out, manifest.shards![1]!.file);
     const lines = (await readFile(file, "utf8")).split("\n");
+    expect(lines[2]).to.include('"Learner 7"');
     lines[2] = lines[2]!.replace('"Learner 7"', '"Learner 8"');
     await writeFile(file, lines.join("\n"));
     try {
@@ -100,18 +104,45 @@ describe("buildBatchDirectory (streaming builder)", () => {
     }
   });
 
+  it("refuses a v3 shard whose line was tampered with, naming the shard's lines", async () => {
+    const csv = path.join(dir, "learners.csv");
+    await writeSyntheticLearnersCsv(csv, 10);
+    const out = path.join(dir, "batch");
+    const manifest = await buildBatchDirectory({ achievement: course(), learnersCsv: csv, out, target, layout: "shards", shardSize: 4, workers: 0 });
+    expect(manifest.credentialFormat).to.equal(CREDENTIAL_FORMAT_V3);
+    const file = path.join(out, manifest.shards![1]!.file);
+    const lines = (await readFile(file, "utf8")).split("\n");
+    // Learner 7's grade (names are hashed identity objects in v3: change the result instead).
+    expect(lines[2]).to.include('"value":"8"');
+    lines[2] = lines[2]!.replace('"value":"8"', '"value":"9.5"');
+    await writeFile(file, lines.join("\n"));
+    try {
+      await checkBatch(out);
+      expect.fail("should refuse");
+    } catch (error) {
+      expect(error).to.be.instanceOf(ValidationError);
+      // v3 lines carry no leaf or proof: the reader recomputes the shard's subtree, whose root is no
+      // longer the manifest's, so every line of that shard (and only that shard) is refused.
+      expect((error as ValidationError).issues).to.deep.equal(
+        [1, 2, 3, 4].map((line) => ({ field: `shards/000001.jsonl:${line}`, row: 3 + line, message: "proof root is not the batch root" })),
+      );
+    }
+  });
+
   it("fails the whole build on bad rows, listing every bad row and field, and writes nothing", async () => {
     const csv = path.join(dir, "learners.csv");
     await writeFile(
       csv,
       [
         "id,name,wallet,grade,date",
-        "S1,Ada,0x1111111111111111111111111111111111111111,A,2026-06-01",
-        "S2,Bob,0xnot-an-address,B,2026-06-01",
-        "S3,Cy,0x3333333333333333333333333333333333333333,C,2026-13-45",
-        "S1,Dee,0x4444444444444444444444444444444444444444,A,2026-06-01",
-        "S5,Eve,0x1111111111111111111111111111111111111111,A,2026-06-01",
-        "S6,,0x6666666666666666666666666666666666666666,A,2026-06-01",
+        // Grades on the course's 1–10 scale (v3 refuses others: row 7).
+        "S1,Ada,0x1111111111111111111111111111111111111111,8,2026-06-01",
+        "S2,Bob,0xnot-an-address,7,2026-06-01",
+        "S3,Cy,0x3333333333333333333333333333333333333333,6,2026-13-45",
+        "S1,Dee,0x4444444444444444444444444444444444444444,8,2026-06-01",
+        "S5,Eve,0x1111111111111111111111111111111111111111,8,2026-06-01",
+        "S6,,0x6666666666666666666666666666666666666666,8,2026-06-01",
+        "S7,Fay,0x7777777777777777777777777777777777777777,Pass,2026-06-01",
       ].join("\n"),
     );
     const out = path.join(dir, "batch");
@@ -121,7 +152,7 @@ describe("buildBatchDirectory (streaming builder)", () => {
     } catch (error) {
       expect(error).to.be.instanceOf(ValidationError);
       const issues = (error as ValidationError).issues.map((i) => `${i.row}:${i.field}`).sort();
-      expect(issues).to.deep.equal(["2:wallet", "3:date", "4:id", "5:wallet", "6:name"]);
+      expect(issues).to.deep.equal(["2:wallet", "3:date", "4:id", "5:wallet", "6:name", "7:grade"]);
     }
     expect(await readdir(dir)).to.deep.equal(["learners.csv"]);
   });
@@ -138,17 +169,27 @@ describe("buildBatchDirectory (streaming builder)", () => {
   });
 
   it("builds from JSON Lines of full credentials, and names bad lines", async () => {
+    // Pinned to format 2: JSON Lines input takes v2-shaped credentials (with euMicroCredential) and builds v2 batches.
     const first = path.join(dir, "first");
-    await buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: first, target });
+    await buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: first, target, format: 2 });
     const { list } = await allCredentials(first);
     const jsonl = path.join(dir, "credentials.jsonl");
     await writeFile(jsonl, list.map((c) => JSON.stringify(c.file.credential)).join("\n\n") + "\n");
     const out = path.join(dir, "again");
     const manifest = await buildBatchDirectory({ credentialsJsonl: jsonl, out, target });
     expect(manifest.leafCount).to.equal(5);
+    expect(manifest.credentialFormat).to.equal(undefined);
     expect(manifest.issuer).to.equal(getAddress(course().awardingBody.address));
     const again = await allCredentials(out);
     expect(again.list.map((c) => c.file.credential)).to.deep.equal(list.map((c) => c.file.credential));
+    expect(again.list.every((c) => c.file.format === CREDENTIAL_FORMAT_V2)).to.equal(true);
+    // v3 batches are built from a learners CSV only.
+    try {
+      await buildBatchDirectory({ credentialsJsonl: jsonl, out: path.join(dir, "v3"), target, format: 3 });
+      expect.fail("should refuse");
+    } catch (error) {
+      expect((error as Error).message).to.equal("Format v3 batches are built from a learners CSV; JSON Lines input builds v2 batches.");
+    }
 
     const bad = list.map((c) => structuredClone(c.file.credential) as Record<string, any>);
     delete bad[1]!.credentialSubject.achievement.euMicroCredential.qualityAssurance;
@@ -197,6 +238,14 @@ describe("leaf encoding and addresses (fast paths)", () => {
     fc.assert(
       fc.property(fc.record({ chainId: fc.integer({ min: 1, max: 2 ** 53 - 1 }), registry: address, index: fc.nat({ max: 2 ** 32 - 1 }), achievementId: hex32, creditsCenti: fc.nat({ max: 2 ** 32 - 1 }), eqfLevel: fc.integer({ min: 1, max: 8 }), awardedAt: fc.nat({ max: 2 ** 40 - 1 }), holder: address, credentialDigest: hex32 }), (f: LeafFields) => {
         const viemEncoding = encodeAbiParameters(LEAF_ABI, [LEAF_TAG, BigInt(f.chainId), f.registry, BigInt(f.index), f.achievementId, f.creditsCenti, f.eqfLevel, f.awardedAt, f.holder, f.credentialDigest]);
+        return encodeLeaf(f) === viemEncoding;
+      }),
+    );
+  });
+  it("encodeLeaf of a v3 leaf (with its issuer) equals viem's encodeAbiParameters of the v3 leaf ABI", () => {
+    fc.assert(
+      fc.property(fc.record({ chainId: fc.integer({ min: 1, max: 2 ** 53 - 1 }), registry: address, issuer: address, index: fc.nat({ max: 2 ** 32 - 1 }), achievementId: hex32, creditsCenti: fc.nat({ max: 2 ** 32 - 1 }), eqfLevel: fc.integer({ min: 1, max: 8 }), awardedAt: fc.nat({ max: 2 ** 40 - 1 }), holder: address, credentialDigest: hex32 }), (f: LeafFields & { issuer: Hex }) => {
+        const viemEncoding = encodeAbiParameters(LEAF_ABI_V3, [LEAF_TAG_V3, BigInt(f.chainId), f.registry, f.issuer, BigInt(f.index), f.achievementId, f.creditsCenti, f.eqfLevel, f.awardedAt, f.holder, f.credentialDigest]);
         return encodeLeaf(f) === viemEncoding;
       }),
     );

@@ -8,6 +8,7 @@ import { keccak256 as keccak, bytesToHex, getAddress, type Hex } from "viem";
 import { network } from "hardhat";
 import { buildBatch, manifestDigest } from "../../src/batch/build.js";
 import { loadBatch, writeBatch, BatchFileError } from "../../src/batch/files.js";
+import { CREDENTIAL_FORMAT_V3 } from "../../src/batch/format.js";
 import { leafHash } from "../../src/batch/leaf.js";
 import { operatorConsentTypedData } from "../../src/chain/actions/index.js";
 import { MerkleBatchTree, DuplicateLeafError } from "../../src/batch/tree.js";
@@ -90,22 +91,27 @@ describe("batches", () => {
     expect(batch.manifest.issuer).to.equal(getAddress(issuer!.account.address));
     await registry.write.anchorBatch([batch.manifest.root, batch.manifest.leafCount, manifestDigest(batch.manifest)], { account: operator!.account });
     for (const c of batch.credentials) {
+      // Format v3 (the default): the leaf binds the issuer, given apart from the fields.
+      expect(c.format).to.equal(CREDENTIAL_FORMAT_V3);
       const fields = { ...c.leaf, index: BigInt(c.leaf.index) };
-      const onChainLeaf = await registry.read.leafOf([fields]);
+      const onChainLeaf = await registry.read.leafOf([issuer!.account.address, fields]);
       expect(onChainLeaf).to.equal(c.proof.leaf);
       expect(await registry.read.checkCredential([issuer!.account.address, batch.manifest.root, fields, c.proof.path])).to.deep.equal([
         CredentialState.Valid,
         c.proof.leaf,
       ]);
-      // Under another issuer (batches are keyed by issuer and root) it is not anchored.
-      const [state] = await registry.read.checkCredential([operator!.account.address, batch.manifest.root, fields, c.proof.path]);
+      // Under another issuer (batches are keyed by issuer and root) it is not anchored, and its leaf is another.
+      const [state, otherLeaf] = await registry.read.checkCredential([operator!.account.address, batch.manifest.root, fields, c.proof.path]);
       expect(state).to.equal(CredentialState.NotAnchored);
+      expect(otherLeaf).to.not.equal(c.proof.leaf);
     }
     // Bound to its registry: the same fields under another registry give another leaf.
     const c0 = batch.credentials[0]!;
     expect(leafHash({ ...c0.leaf, registry: admin!.account.address })).to.not.equal(c0.proof.leaf);
     expect(leafHash({ ...c0.leaf, chainId: 1 })).to.not.equal(c0.proof.leaf);
     expect(leafHash({ ...c0.leaf, index: 1 })).to.not.equal(c0.proof.leaf);
+    // Bound to its issuer (v3).
+    expect(leafHash({ ...c0.leaf, issuer: getAddress(operator!.account.address) })).to.not.equal(c0.proof.leaf);
   });
 
   it("writes a batch directory atomically, refuses to overwrite it, and loads it back", async () => {
@@ -125,19 +131,30 @@ describe("batches", () => {
   });
 
   it("refuses a batch whose files were tampered with, naming the file", async () => {
-    const out = path.join(dir, "batch");
-    const batch = buildBatch(course(), learners(), { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
-    await writeBatch(batch, out);
-    const file = path.join(out, batch.manifest.files![2]!);
-    const json = JSON.parse(await readFile(file, "utf8"));
-    json.credential.credentialSubject.result[0].value = "10";
-    await writeFile(file, JSON.stringify(json));
-    try {
-      await loadBatch(out);
-      expect.fail("should refuse");
-    } catch (error) {
-      expect(error).to.be.instanceOf(ValidationError);
-      expect((error as ValidationError).issues[0]).to.deep.include({ field: batch.manifest.files![2], row: 2, message: "credential digest does not match the credential" });
+    // v3 (the default) and v2 (pinned with format: 2, to prove v2 batches keep loading and checking).
+    const cases = [
+      // v3 files are bare VCs: the record's digest and leaf fields are recomputed from the document,
+      // so an altered field shows as a leaf that is not the proof's.
+      { format: 3, subject: (json: any) => json.credentialSubject, message: "leaf does not match the leaf fields" },
+      // v2 wrapper files carry their leaf fields, digest included.
+      { format: 2, subject: (json: any) => json.credential.credentialSubject, message: "credential digest does not match the credential" },
+    ] as const;
+    for (const { format, subject, message } of cases) {
+      const out = path.join(dir, `batch-v${format}`);
+      const batch = buildBatch(course(), learners(), { chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" }, { format });
+      await writeBatch(batch, out);
+      const file = path.join(out, batch.manifest.files![2]!);
+      const json = JSON.parse(await readFile(file, "utf8"));
+      expect(subject(json).result[0].value, `v${format}`).to.equal("9.0");
+      subject(json).result[0].value = "10";
+      await writeFile(file, JSON.stringify(json));
+      try {
+        await loadBatch(out);
+        expect.fail("should refuse");
+      } catch (error) {
+        expect(error, `v${format}`).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).issues[0], `v${format}`).to.deep.include({ field: batch.manifest.files![2], row: 2, message });
+      }
     }
   });
 

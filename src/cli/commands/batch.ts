@@ -3,6 +3,9 @@ import path from "node:path";
 import { getAddress, type Address } from "viem";
 import { buildBatchDirectory } from "../../batch/build-directory.js";
 import { extractCredential, readManifest, writeFileAtomic, type CredentialSelector } from "../../batch/files.js";
+import { CREDENTIAL_FORMAT_V3 } from "../../batch/format.js";
+import { toVerifiableCredential } from "../../batch/v3/credential.js";
+import { loadIssuerKey, signCredential } from "../../credential/sign/index.js";
 import { nodeChainId } from "../../chain/actions/index.js";
 import { anchorBatchDirectory, batchStatus, type AnchorProgress, type BatchStatusReport } from "../../chain/anchor-directory.js";
 import type { DeploymentRecord } from "../../chain/deployments.js";
@@ -59,7 +62,16 @@ function fromBlockOf(option: string | undefined, deployment: DeploymentRecord | 
  * else from the --rpc node / the local deployment.
  */
 export async function build(
-  options: { achievement?: string; learners?: string; credentials?: string; out: string; layout: "auto" | "files" | "shards"; chainId?: string },
+  options: {
+    achievement?: string;
+    learners?: string;
+    credentials?: string;
+    out: string;
+    layout: "auto" | "files" | "shards";
+    chainId?: string;
+    format?: "2" | "3";
+    issuerDid?: string;
+  },
   globals: GlobalOptions,
   out: Output,
 ): Promise<void> {
@@ -71,6 +83,11 @@ export async function build(
     if (file !== undefined) await requirePath(file, "file", what);
   }
   await requireAbsent(options.out, "The output directory");
+  const format = options.format === "2" ? 2 : 3;
+  if (options.credentials !== undefined && options.format === "3" && process.argv.includes("--format")) {
+    throw new UsageError("--credentials builds a v2 batch (JSON Lines input takes v2-shaped credentials); drop --format 3.");
+  }
+  if (options.issuerDid !== undefined && (format !== 3 || options.credentials !== undefined)) throw new UsageError("--issuer-did is for v3 batches built from --achievement and --learners.");
 
   let achievement;
   if (options.achievement !== undefined) {
@@ -120,6 +137,7 @@ export async function build(
     out: options.out,
     target: { chainId, registry },
     layout: options.layout,
+    ...(achievement ? { format, ...(options.issuerDid !== undefined ? { issuerDid: options.issuerDid } : {}) } : {}),
     onProgress: (p) => progress?.bar(p.phase === "draft" ? "building" : "writing ", p.fraction, p.phase === "write" ? `${p.done.toLocaleString("en")} credentials` : ""),
   }).finally(() => progress?.clear());
   const layout = manifest.files ? "files" : "shards";
@@ -256,7 +274,7 @@ function batchState(c: NonNullable<BatchStatusReport["onChain"]>): string {
 
 /** `credstack batch extract <dir> (--learner <id> | --holder <addr> | --index <n>) [--out <file>]`. */
 export async function extract(
-  options: { args: [string]; learner?: string; holder?: string; index?: string; out?: string },
+  options: { args: [string]; learner?: string; holder?: string; index?: string; out?: string; sign?: string },
   _globals: GlobalOptions,
   out: Output,
 ): Promise<void> {
@@ -271,12 +289,17 @@ export async function extract(
       : options.holder !== undefined
         ? { holder: parseAddress(options.holder, "--holder") }
         : { index: parseInteger(options.index!, "--index", 0, 2 ** 32 - 1) };
+  if (options.sign !== undefined) await requirePath(options.sign, "file", "The signing key file");
+  const key = options.sign !== undefined ? await loadIssuerKey(options.sign) : undefined;
   const file = await extractCredential(dir, selector);
-  const text = JSON.stringify(file, null, 2) + "\n";
+  if (key && file.format !== CREDENTIAL_FORMAT_V3) throw new UsageError(`--sign signs v3 credentials; this batch holds ${file.format} files.`);
+  let document: unknown = file.format === CREDENTIAL_FORMAT_V3 ? toVerifiableCredential(file) : file;
+  if (key) document = await signCredential({ credential: document as { issuer: { id: string } }, key });
+  const text = JSON.stringify(document, null, 2) + "\n";
   if (options.out === undefined) return out.raw(text);
   await writeFileAtomic(options.out, text);
   const outFile = path.resolve(options.out);
-  await out.result(`Extracted credential ${file.leaf.index} (holder ${file.leaf.holder}) to ${rel(outFile)}`, {
+  await out.result(`Extracted credential ${file.leaf.index} (holder ${file.leaf.holder})${key ? `, signed by ${key.controller},` : ""} to ${rel(outFile)}`, {
     out: outFile,
     index: file.leaf.index,
     holder: file.leaf.holder,

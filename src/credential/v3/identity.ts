@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { ValidationError } from "../errors.js";
 import { STUDENT_ID_IDENTITY_TYPE } from "../credential.js";
 
@@ -37,7 +37,7 @@ export function newIdentitySalts(): IdentitySalts {
  * identityHash("S1001", "9f1c…"); // "sha256$" + hex(sha256(utf8("S1001" + "9f1c…")))
  */
 export function identityHash(identifier: string, salt: string): string {
-  return `sha256$${createHash("sha256").update(identifier + salt, "utf8").digest("hex")}`;
+  return `sha256$${hash("sha256", identifier + salt, "hex")}`;
 }
 
 /** A hashed identity object of `identifier` (type `identityType`) with its salt. */
