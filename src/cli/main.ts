@@ -162,6 +162,7 @@ export function program(): Command {
     .option("--at <time>", "verification time for the validity window: ISO 8601 or unix seconds (default: now)")
     .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (repeatable; with --rpc)", collect, [])
     .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
+    .option("--did-document <file>", "the DID document of a did:web issuer, to check its signatures offline (repeatable)", collect, [])
     .addHelpText(
       "after",
       "\nTrust: --trust, else CREDSTACK_TRUST, else ~/.config/credstack/trust.json (CREDSTACK_TRUST_FILE), else --rpc with --registry,\n" +

@@ -46,6 +46,7 @@ export const VERIFICATION_CODES = {
   "CS-INTEGRITY-DIGEST-MISMATCH": { check: "integrity", status: "INVALID" },
   "CS-INTEGRITY-FACTS-MISMATCH": { check: "integrity", status: "INVALID" },
   "CS-INTEGRITY-LEAF-MISMATCH": { check: "integrity", status: "INVALID" },
+  "CS-INTEGRITY-SIGNATURE-INVALID": { check: "integrity", status: "INVALID" }, // v3: the issuer's eddsa-rdfc-2022 signature does not verify
   // inclusion: leaf + path → root
   "CS-INCLUSION-VALID": { check: "inclusion", status: "VALID" },
   "CS-INCLUSION-INDEX-MISMATCH": { check: "inclusion", status: "INVALID" },

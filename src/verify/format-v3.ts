@@ -14,6 +14,10 @@ import type { ParsedCredential } from "./offline-checks.js";
  * `credstack-merkle-2026` proof (or the SDK's record of one). Pure; never throws.
  */
 
+/** An issuer signature credstack checks (`verifyCredentials`, with `@digitalbazaar/vc`). */
+export const isEddsaProof = (p: unknown): boolean =>
+  p !== null && typeof p === "object" && (p as { type?: unknown }).type === "DataIntegrityProof" && (p as { cryptosuite?: unknown }).cryptosuite === "eddsa-rdfc-2022";
+
 const issuesText = (issues: readonly FieldIssue[], max = 5) =>
   issues.slice(0, max).map((i) => `${i.field || "(root)"}: ${i.message}`).join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
 
@@ -78,12 +82,22 @@ export function checkFormatV3(vc: Record<string, unknown>): { check: Check; pars
     index: merkle.index,
   };
   const achievement = doc.credentialSubject.achievement;
-  const others = split.otherProofs.length;
+  const signatures = split.otherProofs.filter(isEddsaProof).length;
+  const others = split.otherProofs.length - signatures;
   const message =
     `Open Badges 3.0 credential (format v3) with every EU element (${doc.credentialSubject.creditsEarned} ECTS, EQF ${facts.eqfLevel}: ` +
-    `${achievement.name}) and a credstack Merkle proof${others ? `; ${others} other proof${others > 1 ? "s" : ""} not checked here` : ""}.`;
+    `${achievement.name}) and a credstack Merkle proof${signatures ? " and an issuer signature (eddsa-rdfc-2022)" : ""}` +
+    `${others ? `; ${others} proof${others > 1 ? "s" : ""} of other cryptosuites not checked` : ""}.`;
   return {
     check: check("format", "CS-FORMAT-VALID", message),
-    parsed: { raw: { credential: split.document }, file, vc: doc, facts, summary, ...(saltsMismatch ? { saltsMismatch } : {}) },
+    parsed: {
+      raw: { credential: split.document },
+      file,
+      vc: doc,
+      facts,
+      summary,
+      ...(saltsMismatch ? { saltsMismatch } : {}),
+      ...(split.otherProofs.some(isEddsaProof) ? { signed: vc } : {}),
+    },
   };
 }

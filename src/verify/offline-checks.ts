@@ -57,6 +57,8 @@ export interface ParsedCredential {
   summary: CredentialSummary;
   /** v3: why the proof's salts do not fit the document's fields (a field added or removed). */
   saltsMismatch?: string;
+  /** v3 with an issuer signature: the credential as given (its proofs too), for the signature check. */
+  signed?: Record<string, unknown>;
 }
 
 /** What {@link checkFormat} accepts: JSON text, its bytes, or an already parsed value. */

@@ -19,6 +19,8 @@ export interface Pending {
   subject?: ChainSubject;
   /** The offline checks passed: the chain checks may run. */
   intact: boolean;
+  /** An intact v3 credential with an issuer signature: the whole credential, for the (async) signature check. */
+  signed?: Record<string, unknown>;
 }
 
 const isSourced = (x: unknown): x is { source: string; input: CredentialInput; size?: number } =>
@@ -36,7 +38,7 @@ export function offlineChecks(item: VerifyInput, at: number, maxBytes: number): 
     const intact = integrity.status === "VALID" && inclusion.status === "VALID";
     const checks = [format.check, integrity, inclusion];
     if (intact) checks.push(checkValidity(p, at));
-    return { source, checks, summary: p.summary, ...(intact ? { subject: subjectOf(p) } : {}), intact };
+    return { source, checks, summary: p.summary, ...(intact ? { subject: subjectOf(p) } : {}), ...(intact && p.signed ? { signed: p.signed } : {}), intact };
   } catch (error) {
     // A bug, not the credential's fault: report it as an error of the check that was running.
     return { source, checks: [check("format", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`)], intact: false };

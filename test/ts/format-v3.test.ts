@@ -22,7 +22,8 @@ import { credentialDigest, newSaltSeed, saltsFromSeed } from "../../src/credenti
 import { documentLoader, expandSafe } from "../../src/credential/jsonld.js";
 import { validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
 import { parseAchievement } from "../../src/credential/schema.js";
-import { createIssuerKey, signCredential } from "../../src/credential/sign/index.js";
+import { createIssuerKey, didWebDocument, signCredential } from "../../src/credential/sign/index.js";
+import { verifyCredential } from "../../src/verify/index.js";
 import { buildCredentialV3 } from "../../src/credential/v3/build.js";
 import { credentialFromTemplateV3, credentialTemplateV3, identitySaltsFromSeed } from "../../src/credential/v3/template.js";
 import { checkFormat, checkIntegrity, checkInclusion } from "../../src/verify/offline-checks.js";
@@ -123,6 +124,34 @@ describe("credential format v3", () => {
       const bad = await vcLib.verifyCredential({ credential: tampered, suite: new DataIntegrityProof({ cryptosuite }), documentLoader: loader, now: NOW });
       expect(bad.verified).to.equal(false);
       expect(offline(tampered)).to.deep.equal(["CS-FORMAT-VALID", "CS-INTEGRITY-LEAF-MISMATCH"]);
+    });
+
+    it("the credstack verifier checks the signature too: verified, tampered (INVALID), did:web without its document (said)", async () => {
+      const codes = (r: { checks: { code: string }[] }) => r.checks.map((c) => c.code);
+      const key = await createIssuerKey();
+      const record = buildBatch(course(), learners(), target, { issuerDid: key.controller }).credentials[0] as CredentialRecordV3;
+      const signed = (await signCredential({ credential: toVerifiableCredential(record), key })) as Vc;
+      const ok = await verifyCredential(JSON.stringify(signed), { offline: true, at: NOW });
+      expect(ok.status).to.equal("VALID");
+      expect(ok.checks[1]!.details).to.deep.include({ signature: "verified", signer: key.controller });
+
+      const forged = clone(signed);
+      forged.proof[1].proofValue = `${forged.proof[1].proofValue.slice(0, -4)}AAAA`;
+      const bad = await verifyCredential(JSON.stringify(forged), { offline: true, at: NOW });
+      expect(bad.status).to.equal("INVALID");
+      expect(codes(bad).slice(0, 3)).to.deep.equal(["CS-FORMAT-VALID", "CS-INTEGRITY-SIGNATURE-INVALID", "CS-SKIPPED-PRECONDITION"]);
+      const skipped = await verifyCredential(JSON.stringify(forged), { offline: true, at: NOW, signatures: false });
+      expect(skipped.status, "signatures: false skips the check").to.equal("VALID");
+
+      const web = await createIssuerKey({ did: "did:web:uni.example" });
+      const webRecord = buildBatch(course(), learners(), target, { issuerDid: web.controller }).credentials[0] as CredentialRecordV3;
+      const webSigned = JSON.stringify(await signCredential({ credential: toVerifiableCredential(webRecord), key: web }));
+      const unchecked = await verifyCredential(webSigned, { offline: true, at: NOW });
+      expect(unchecked.status).to.equal("VALID");
+      expect(unchecked.checks[1]!.details).to.deep.include({ signature: "unchecked" });
+      expect(unchecked.checks[1]!.message).to.match(/not checked: the DID document of did:web:uni\.example was not given/);
+      const checked = await verifyCredential(webSigned, { offline: true, at: NOW, didDocuments: { [web.controller]: didWebDocument(web) } });
+      expect(checked.checks[1]!.details).to.deep.include({ signature: "verified", signer: "did:web:uni.example" });
     });
 
     it("a batch built for a malformed issuer DID is refused before anything is built", () => {

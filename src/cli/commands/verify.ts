@@ -1,5 +1,9 @@
+import { readFile } from "node:fs/promises";
 import { createPublicClient, http } from "viem";
 import type { RegistryReadClient } from "../../chain/actions/index.js";
+import { isMerkleProof, readMerkleProof } from "../../batch/v3/merkle-proof.js";
+import { ValidationError } from "../../credential/errors.js";
+import type { DidDocuments } from "../../credential/sign/index.js";
 import { check, completeChecks } from "../../verify/report.js";
 import { formatReport, formatSummary, readCredentialFile, verifyCredentials, type VerificationReport, type VerifyInput } from "../../verify/index.js";
 import { localDeployment, parseTime, type GlobalOptions } from "../context.js";
@@ -11,7 +15,12 @@ function namedRegistry(input: VerifyInput): string | undefined {
   try {
     const raw = (input as { input?: unknown }).input;
     const text = typeof raw === "string" ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "";
-    const leaf = (JSON.parse(text) as { leaf?: { chainId?: unknown; registry?: unknown } }).leaf;
+    const json = JSON.parse(text) as { leaf?: { chainId?: unknown; registry?: unknown }; proof?: unknown };
+    if (Array.isArray(json.proof)) {
+      const merkle = readMerkleProof(json.proof.find(isMerkleProof)); // v3: the Merkle proof names them
+      return `${merkle.chainId}:${merkle.registry.toLowerCase()}`;
+    }
+    const leaf = json.leaf;
     return typeof leaf?.registry === "string" ? `${String(leaf.chainId)}:${leaf.registry.toLowerCase()}` : undefined;
   } catch {
     return undefined;
@@ -25,7 +34,7 @@ function namedRegistry(input: VerifyInput): string | undefined {
  * from flags, the environment or the user's home, never from the working directory (../trust.ts).
  */
 export async function verify(
-  options: { args: [string[]]; offline?: boolean; at?: string; trust?: string[]; accreditor?: string[] },
+  options: { args: [string[]]; offline?: boolean; at?: string; trust?: string[]; accreditor?: string[]; didDocument?: string[] },
   globals: GlobalOptions,
   out: Output,
 ): Promise<number> {
@@ -65,13 +74,14 @@ export async function verify(
     const entry = trust.length <= 1 ? trust[0] : (byName.get(namedRegistry(input) ?? "") ?? trust[0]);
     groups.set(entry, [...(groups.get(entry) ?? []), i]);
   });
+  const didDocuments = await readDidDocuments(options.didDocument ?? []);
   const verified: VerificationReport[] = new Array(toVerify.length);
   for (const [entry, indices] of groups) {
     const reports = await verifyCredentials(
       indices.map((i) => toVerify[i]!),
       entry
-        ? { client: clientFor(entry), registry: entry.registry, chainId: entry.chainId, accreditors: entry.accreditors, at }
-        : { at, offline: true },
+        ? { client: clientFor(entry), registry: entry.registry, chainId: entry.chainId, accreditors: entry.accreditors, at, didDocuments }
+        : { at, offline: true, didDocuments },
     );
     indices.forEach((i, k) => (verified[i] = reports[k]!));
   }
@@ -88,4 +98,21 @@ export async function verify(
     reports,
   });
   return summary.error > 0 ? EXIT.environment : summary.invalid > 0 ? EXIT.rejected : EXIT.ok;
+}
+
+/** `--did-document` files: did:web DID documents by their `id` (a typed error naming a bad file). */
+async function readDidDocuments(files: readonly string[]): Promise<DidDocuments> {
+  const documents: Record<string, object> = {};
+  for (const file of files) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, "utf8"));
+    } catch (error) {
+      throw new ValidationError(`DID document ${file}`, [{ field: "(file)", message: `not readable JSON: ${(error as Error).message.split("\n")[0]}` }]);
+    }
+    const id = (json as { id?: unknown } | null)?.id;
+    if (typeof id !== "string" || !id.startsWith("did:web:")) throw new ValidationError(`DID document ${file}`, [{ field: "id", message: "expected a did:web DID" }]);
+    documents[id] = json as object;
+  }
+  return documents;
 }
