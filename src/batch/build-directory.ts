@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parse as parseSync } from "csv-parse/sync";
@@ -10,6 +10,7 @@ import type { AnchorTarget } from "./draft.js";
 import { BatchFileError } from "./files.js";
 import { BATCH_FORMAT, CREDENTIAL_FORMAT_V3, type BatchManifest, type Shard } from "./format.js";
 import { credentialTemplateV3 } from "../credential/v3/template.js";
+import { sharedPartsOf } from "./v3/jsonl.js";
 import { achievementIdOf } from "./leaf.js";
 import { WorkerPool } from "./pool.js";
 import { splitRecords } from "./split-input.js";
@@ -41,8 +42,8 @@ export interface BuildDirectoryOptions {
   /** At most this many issues are reported (default 1,000); the count is exact. */
   maxIssues?: number;
   /**
-   * Credential format (learners input): 3 (default) or 2 (frozen). Full-credential (JSON Lines)
-   * input takes v2-shaped credentials and builds a v2 batch.
+   * Credential format: 3 (default) or 2 (frozen). JSON Lines input: by default the format of its
+   * first credential (v2-shaped lines carry `euMicroCredential`; v3 lines are bare VCs without proof).
    */
   format?: 2 | 3;
   /** v3: the issuer's did:key or did:web in `issuer.id` (to sign exported credentials); default its did:pkh. */
@@ -109,8 +110,11 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
   const shardSize = options.shardSize ?? 8192;
   if (!Number.isInteger(Math.log2(shardSize))) throw new RangeError("shardSize must be a power of two");
   const maxIssues = options.maxIssues ?? 1000;
-  const format: 2 | 3 = input === "learners" ? (options.format ?? 3) : 2;
-  if (input === "credentials" && options.format === 3) throw new CredstackError("Format v3 batches are built from a learners CSV; JSON Lines input builds v2 batches.");
+  if (input === "credentials" && options.issuerDid !== undefined) throw new CredstackError("issuerDid is for learners input: JSON Lines credentials name their issuer themselves.");
+  // JSON Lines input: the format of its first credential (v2-shaped lines carry `euMicroCredential`).
+  const firstLine = input === "credentials" ? await firstJsonLine(source) : undefined;
+  const format: 2 | 3 = options.format ?? (firstLine !== undefined && isV2Shaped(firstLine) ? 2 : 3);
+  const shared = input === "credentials" && format === 3 && firstLine !== null && typeof firstLine === "object" ? sharedPartsOf(firstLine as Record<string, unknown>) : undefined;
   if (format === 3 && options.issuerDid !== undefined) credentialTemplateV3(options.achievement!, options.target.chainId, options.issuerDid); // refuses a bad DID now
   const target = { chainId: options.target.chainId, registry: getAddress(options.target.registry) };
 
@@ -148,7 +152,8 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
       const row = result.rows[i]!;
       const [id, holder] = key;
       const idRow = ids.get(id);
-      if (idRow !== undefined) add({ field: input === "learners" ? "id" : "credentialSubject.identifier", row, message: `duplicate learner id (also row ${idRow})` });
+      const byCredentialId = id.startsWith("id "); // v3 JSON Lines: learner ids are hashed, credential ids are unique
+      if (idRow !== undefined) add({ field: input === "learners" ? "id" : byCredentialId ? "id" : "credentialSubject.identifier", row, message: `duplicate ${byCredentialId ? "credential" : "learner"} id (also row ${idRow})` });
       else ids.set(id, row);
       const holderRow = holders.get(holder);
       if (holderRow !== undefined) add({ field: input === "learners" ? "wallet" : "credentialSubject.id", row, message: `duplicate wallet (also row ${holderRow})` });
@@ -189,7 +194,7 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
       const shard = shards++;
       const bytes = new Uint8Array(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
       const partFile = path.join(tmp, layout === "files" ? path.join("parts", `${shard}.part`) : shardPath(shard));
-      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, layout, format, issuerDid: options.issuerDid, partFile, maxIssues };
+      const task: DraftTask = { kind: "draft", input, achievement: options.achievement, target, first: count, bytes, records: chunk.records, firstLine: chunk.firstLine, columns, layout, format, issuerDid: options.issuerDid, ...(shared ? { shared } : {}), partFile, maxIssues };
       count += chunk.records;
       const owned = chunk.bytes.byteOffset === 0 && chunk.bytes.byteLength === chunk.bytes.buffer.byteLength;
       const job = runner.run<DraftResult>(task, owned ? [chunk.bytes.buffer as ArrayBuffer] : []).then((result) => collect(shard, result));
@@ -252,7 +257,7 @@ export async function buildBatchDirectory(options: BuildDirectoryOptions): Promi
       achievement: achievementUri,
       created: new Date().toISOString(),
       ...(format === 3 ? { credentialFormat: CREDENTIAL_FORMAT_V3 } : {}),
-      ...(format === 3 && layout === "shards" ? { shared: sharedOf(options.achievement!, target.chainId, options.issuerDid) } : {}),
+      ...(format === 3 && layout === "shards" ? { shared: shared ?? sharedOf(options.achievement!, target.chainId, options.issuerDid) } : {}),
       ...(layout === "files" ? { files: Array.from({ length: count }, (_, i) => credentialPath(i)) } : { shards: shardList }),
     };
     await writeFile(path.join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
@@ -286,6 +291,27 @@ export function assembleLayers(subtrees: readonly Uint8Array[][], shardSize: num
     layers.push(layer);
   }
   return [...layers, ...buildLayers(layers[height]!).slice(1)];
+}
+
+/** The first credential of a JSON Lines file, parsed (undefined when it is not JSON: the drafting reports that). */
+async function firstJsonLine(file: string): Promise<unknown> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const line = buffer.toString("utf8", 0, bytesRead).split("\n").find((l) => l.trim() !== "");
+    return line === undefined ? undefined : JSON.parse(line);
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether a credential has v2's shape (the EU elements in `euMicroCredential`). */
+function isV2Shaped(credential: unknown): boolean {
+  const achievement = (credential as { credentialSubject?: { achievement?: Record<string, unknown> } } | null)?.credentialSubject?.achievement;
+  return achievement !== null && typeof achievement === "object" && "euMicroCredential" in achievement;
 }
 
 /** The `shared` parts of a v3 batch's manifest: its template's, as plain (unfrozen) JSON. */

@@ -12,7 +12,8 @@ import { CREDENTIAL_FORMAT_V2, CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } f
 import type { LeafFields } from "./leaf.js";
 import { credentialTemplateV3, learnerIssuesV3, type CredentialTemplateV3 } from "../credential/v3/template.js";
 import { recordSalts, toVerifiableCredential } from "./v3/credential.js";
-import { shardLine } from "./v3/shard-lines.js";
+import { draftJsonLineV3, sharedCanonical } from "./v3/jsonl.js";
+import { shardLine, shardLineMatching } from "./v3/shard-lines.js";
 import { keccakReady } from "../credential/keccak.js";
 
 /**
@@ -46,6 +47,8 @@ export interface DraftTask {
   format: 2 | 3;
   /** v3: the issuer's did:key / did:web for `issuer.id` (default its did:pkh). */
   issuerDid?: string;
+  /** v3 full-credential input: the batch's shared parts (from its first credential), stored once. */
+  shared?: Record<string, unknown>;
   /** `files` layout: where the proof-less drafts go. `shards` layout: the shard file to write. */
   partFile: string;
   /** Issues to report at most (the count is always exact). */
@@ -137,16 +140,17 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
   const lines: string[] = [];
   const leaves = new Uint8Array(task.records * 32);
   const v3 = task.format === 3;
-  const toLine = !v3 ? line : task.layout === "shards" ? (d: Draft) => shardLine(d.credential, d.saltSeed) : partLineV3;
+  const canon = v3 && task.input === "credentials" ? sharedCanonical(task.shared ?? {}) : undefined;
+  const v3Line = canon ? (d: Draft) => shardLineMatching(d.credential, d.saltSeed, canon) : (d: Draft) => shardLine(d.credential, d.saltSeed);
+  const toLine = !v3 ? line : task.layout === "shards" ? v3Line : partLineV3;
   const keep = (d: Draft) => {
     if (lines.length < task.records) leaves.set(d.hash, lines.length * 32);
     lines.push(toLine(d));
   };
   let issuer: Address | undefined;
   let achievementUri: string | undefined;
-  if (v3 && task.input !== "learners") throw new Error("format v3 batches are built from learners input");
   const template = task.input === "learners" ? templateFor(task.achievement!, task.target.chainId, task.format, task.issuerDid) : undefined;
-  const targetV3 = v3 ? { ...task.target, issuer: getAddress(task.achievement!.awardingBody.address) } : undefined;
+  const targetV3 = v3 && template ? { ...task.target, issuer: getAddress(task.achievement!.awardingBody.address) } : undefined;
   const records = template ? parseCsvRecords(task, report) : jsonLines(task);
   const rows = records.map(([, row]) => row);
 
@@ -178,6 +182,24 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
     } catch (error) {
       report([{ field: "(line)", row, message: `not JSON: ${(error as Error).message}` }]);
       keys.push(null);
+      return;
+    }
+    if (v3) {
+      const result = draftJsonLineV3(json, row, index, task.target);
+      const problems = "issues" in result ? result.issues : [];
+      if (!("issues" in result)) {
+        issuer ??= result.issuer;
+        achievementUri ??= result.achievementUri;
+        if (result.issuer !== issuer) problems.push({ field: "issuer.id", row, message: `issuer ${result.issuer} differs from ${issuer} (one issuer per batch)` });
+        if (result.achievementUri !== achievementUri) problems.push({ field: "credentialSubject.achievement.id", row, message: `achievement ${result.achievementUri} differs from ${achievementUri} (one achievement per batch)` });
+      }
+      if (problems.length || "issues" in result) {
+        report(problems);
+        keys.push(null);
+        return;
+      }
+      keys.push(result.key);
+      keep(result.draft);
       return;
     }
     const parsed = microCredentialSchema.safeParse(json);

@@ -128,7 +128,7 @@ export function program(): Command {
     .requiredOption("--out <dir>", "the batch directory to create (must not exist)")
     .addOption(new Option("--layout <layout>", "files: one file per credential; shards: JSON Lines shards").choices(["auto", "files", "shards"]).default("auto"))
     .option("--chain-id <id>", "chain the batch is for (default: the --rpc node's, or the local deployment's)")
-    .addOption(new Option("--format <n>", "credential format: 3 (bare VC 2.0 / OB 3.0 with a Merkle proof) or 2 (frozen)").choices(["2", "3"]).default("3"))
+    .addOption(new Option("--format <n>", "credential format: 3 (bare VC 2.0 / OB 3.0 with a Merkle proof; default) or 2 (frozen); --credentials: default the first line's").choices(["2", "3"]))
     .option("--issuer-did <did>", "v3: the issuer's did:key or did:web in issuer.id, to sign exported credentials (default: its did:pkh)")
     .action(run(async () => (await import("./commands/batch.js")).build));
   batch

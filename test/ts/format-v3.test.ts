@@ -285,6 +285,58 @@ describe("credential format v3", () => {
     });
   });
 
+  describe("v3 JSON Lines input (an issuer's own system writes the credentials)", () => {
+    let dir: string;
+    before(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), "credstack-v3-jsonl-"));
+    });
+    after(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+    const docs = () =>
+      Array.from({ length: 9 }, (_, i) => {
+        const learner = { ...learners()[i % 5]!, id: `J${i}`, wallet: getAddress(`0x${(i + 100).toString(16).padStart(40, "0")}`) };
+        return buildCredentialV3({ achievement: course(), learner, target, salts: identitySaltsFromSeed(newSaltSeed()) }) as Vc;
+      });
+
+    it("bare VCs without proof build a v3 batch whose shards store each credential without the shared parts", async () => {
+      const jsonl = path.join(dir, "ok.jsonl");
+      await writeFile(jsonl, docs().map((d) => JSON.stringify(d)).join("\n") + "\n");
+      const out = path.join(dir, "ok");
+      const manifest = await buildBatchDirectory({ credentialsJsonl: jsonl, out, target, layout: "shards", shardSize: 4, workers: 0 });
+      expect(manifest.credentialFormat).to.equal(CREDENTIAL_FORMAT_V3);
+      expect(manifest.issuer).to.equal(getAddress(course().awardingBody.address));
+      const first = JSON.parse((await readFile(path.join(out, manifest.shards![0]!.file), "utf8")).split("\n")[0]!);
+      expect(first.credential.credentialSubject.achievement).to.equal(null);
+      const seen: CredentialRecordV3[] = [];
+      await checkBatch(out, (c) => seen.push(c.file as CredentialRecordV3));
+      expect(seen).to.have.length(9);
+      for (const r of seen) expect(offline(toVerifiableCredential(r))).to.deep.equal(ALL_VALID);
+    });
+
+    it("refuses lines a verifier would refuse, naming each line and field, and writes nothing", async () => {
+      const lines = docs();
+      lines[1]!.proof = [{ type: "DataIntegrityProof" }];
+      lines[2]!.credentialSubject.identifier[0] = { type: "IdentityObject", identityType: "name", hashed: false, identityHash: "Ada" };
+      lines[3]!.credentialSubject.achievement.alignment.shift(); // the EQF level
+      lines[4]!.credentialSubject.id = lines[4]!.credentialSubject.id.replace(":31337:", ":1:");
+      lines[5]!.id = lines[0]!.id;
+      const jsonl = path.join(dir, "bad.jsonl");
+      await writeFile(jsonl, lines.map((d) => JSON.stringify(d)).join("\n") + "\n");
+      const out = path.join(dir, "bad");
+      const error = await buildBatchDirectory({ credentialsJsonl: jsonl, out, target, workers: 0 }).then(() => null, (e: Error) => e);
+      const issues = (error as unknown as { issues: { field: string; row?: number }[] }).issues;
+      expect(issues.map((i) => `${i.row}:${i.field}`)).to.deep.equal([
+        "2:proof",
+        "3:credentialSubject.identifier.0",
+        "4:credentialSubject.achievement.alignment",
+        "5:credentialSubject.id",
+        "6:id",
+      ]);
+      expect(await stat(out).then(() => true, () => false)).to.equal(false);
+    });
+  });
+
   describe("frozen formats keep verifying", () => {
     for (const name of ["v1-smart-contract-security", "v2-smart-contract-security"]) {
       it(`the ${name} fixture batch checks whole, and each file verifies offline`, async () => {

@@ -1,5 +1,5 @@
 import type { Hex } from "viem";
-import { shareCanonical } from "../../credential/disclosure.js";
+import { canonicalJson, shareCanonical } from "../../credential/disclosure.js";
 import { SHARED_POINTERS } from "../../credential/v3/template.js";
 
 /**
@@ -33,6 +33,25 @@ function withPlaceholders(credential: Record<string, unknown>, pointers: readonl
 /** The shard line of a credential built from a v3 template (its shared parts are the template's). */
 export function shardLine(credential: Record<string, unknown>, saltSeed: Hex): string {
   return JSON.stringify({ credential: withPlaceholders(credential, SHARED_POINTERS), saltSeed });
+}
+
+/** The value at `pointer` (simple object keys), or undefined. */
+function valueAt(document: unknown, pointer: string): unknown {
+  let node = document;
+  for (const key of keysOf(pointer)) node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/**
+ * The shard line of a credential given whole (JSON Lines input): each part equal (canonical JSON)
+ * to the batch's shared part is stored as `null`; a part that differs is stored as it is.
+ */
+export function shardLineMatching(credential: Record<string, unknown>, saltSeed: Hex, shared: ReadonlyMap<string, string>): string {
+  const same = [...shared].filter(([pointer, canonical]) => {
+    const value = valueAt(credential, pointer);
+    return value !== undefined && value !== null && canonicalJson(value) === canonical;
+  });
+  return JSON.stringify({ credential: withPlaceholders(credential, same.map(([p]) => p)), saltSeed });
 }
 
 /**

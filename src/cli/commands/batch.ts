@@ -83,11 +83,8 @@ export async function build(
     if (file !== undefined) await requirePath(file, "file", what);
   }
   await requireAbsent(options.out, "The output directory");
-  const format = options.format === "2" ? 2 : 3;
-  if (options.credentials !== undefined && options.format === "3" && process.argv.includes("--format")) {
-    throw new UsageError("--credentials builds a v2 batch (JSON Lines input takes v2-shaped credentials); drop --format 3.");
-  }
-  if (options.issuerDid !== undefined && (format !== 3 || options.credentials !== undefined)) throw new UsageError("--issuer-did is for v3 batches built from --achievement and --learners.");
+  const format = options.format === "2" ? 2 : options.format === "3" ? 3 : undefined;
+  if (options.issuerDid !== undefined && (format === 2 || options.credentials !== undefined)) throw new UsageError("--issuer-did is for v3 batches built from --achievement and --learners.");
 
   let achievement;
   if (options.achievement !== undefined) {
@@ -137,7 +134,8 @@ export async function build(
     out: options.out,
     target: { chainId, registry },
     layout: options.layout,
-    ...(achievement ? { format, ...(options.issuerDid !== undefined ? { issuerDid: options.issuerDid } : {}) } : {}),
+    ...(format !== undefined ? { format } : {}),
+    ...(options.issuerDid !== undefined ? { issuerDid: options.issuerDid } : {}),
     onProgress: (p) => progress?.bar(p.phase === "draft" ? "building" : "writing ", p.fraction, p.phase === "write" ? `${p.done.toLocaleString("en")} credentials` : ""),
   }).finally(() => progress?.clear());
   const layout = manifest.files ? "files" : "shards";
