@@ -13,7 +13,8 @@ import { getAddress, type Address, type Hex } from "viem";
 import CredstackModule from "./ignition/modules/Credstack.js";
 import { buildBatchDirectory } from "../src/batch/build-directory.js";
 import { extractCredential, readCredentials, readManifest } from "../src/batch/files.js";
-import type { CredentialFile } from "../src/batch/format.js";
+import { toVerifiableCredential } from "../src/batch/v3/credential.js";
+import type { CredentialRecordV3 } from "../src/batch/format.js";
 import { issuerProfileDigest } from "../src/credential/issuer-profile.js";
 import { parseAchievement } from "../src/credential/schema.js";
 import { accreditIssuer, addOperator, revokeCredentials, signOperatorConsent } from "../src/chain/actions/index.js";
@@ -74,7 +75,9 @@ for (const institution of institutions) {
 }
 
 const [first] = issued;
-const credential = await extractCredential(first!.dir, { index: 0 });
+const record = await extractCredential(first!.dir, { index: 0 });
+// What the learner receives: a bare W3C VC 2.0 / Open Badges 3.0 credential with its Merkle proof.
+const credential = toVerifiableCredential(record as CredentialRecordV3) as Record<string, any>;
 const file = path.join(OUT, "learner-credential.json");
 await writeFile(file, JSON.stringify(credential, null, 2) + "\n");
 say(`\n${next()} A learner presents ${path.relative(process.cwd(), file)}; the verifier checks it against the chain:`);
@@ -86,19 +89,19 @@ for await (const stored of readCredentials(second.dir, await readManifest(second
 say(`\n   An admissions office checks all ${all.length} credentials of ${second.institution.name} at once (one registry read for the batch):`);
 say(`   ${formatSummary(await verifyCredentials(all, { client: publicClient, registry }))}`);
 
-const tampered: CredentialFile = structuredClone(credential);
-(tampered.credential.credentialSubject as { result: { value: string }[] }).result[0]!.value = "10";
+const tampered = structuredClone(credential);
+tampered.credentialSubject.result[0].value = "10";
 await writeFile(path.join(OUT, "tampered-credential.json"), JSON.stringify(tampered, null, 2) + "\n");
 say(`\n${next()} Someone raises the grade to 10 (tampered-credential.json):`);
 say(formatReport(await verifyCredential({ source: "tampered-credential.json", input: tampered }, { client: publicClient, registry })));
 
-const pending = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [credential.leaf.index], reason: 11 });
+const pending = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [record.leaf.index], reason: 11 });
 gas.push(["revoke 1 credential (operator key: pending)", await gasOf(pending.txHash)]);
 say(`\n${next()} A registrar revokes that credential with the operator key (reason 11, issued in error): it stops verifying at once,`);
 say(`   but stays cancellable by the institution's own account for its revocation delay — a stolen hot key cannot do lasting harm:`);
 say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
 const governance = wallets[first!.institution.governanceAccount]!;
-const final = await revokeCredentials(governance, { registry, root: first!.root, indices: [credential.leaf.index], reason: 11 });
+const final = await revokeCredentials(governance, { registry, root: first!.root, indices: [record.leaf.index], reason: 11 });
 gas.push(["revoke 1 credential (issuer account: final)", await gasOf(final.txHash)]);
 say(`\n${next()} The institution's own account confirms it: the revocation is final.`);
 say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));

@@ -266,7 +266,7 @@ describe("credential format v3 (bare VC 2.0 / OB 3.0, JSON-LD safe)", () => {
 
     it("the example in docs/formats.md is what the builder writes", () => {
       const text = readFileSync("docs/formats.md", "utf8");
-      const block = text.slice(text.indexOf("## Credential format v3")).match(/```json\n([\s\S]*?)\n```/)![1]!;
+      const block = text.slice(text.indexOf("## The credential (format v3)")).match(/```json\n([\s\S]*?)\n```/)![1]!;
       const salts = { name: "5d1e0c3b9a7f4e2d8c6b0a1f3e5d7c9b", studentId: "a2c4e6f80b1d3f5e7a9c0e2b4d6f8a1c" };
       const id = "urn:uuid:6f1c2d4e-0b7a-4c8e-9d3f-2a5b7c9e1f00";
       expect(JSON.parse(block)).to.deep.equal(buildCredentialV3({ achievement: course, learner: learners[0]!, target: TARGET, salts, id }));
