@@ -95,8 +95,11 @@ export function merkleProof(data: MerkleProofData): MerkleDataIntegrityProof {
 
 const PROOF_KEYS = ["type", "cryptosuite", "proofPurpose", "verificationMethod", "proofValue"];
 const VM = /^did:pkh:eip155:([1-9][0-9]{0,15}):(0x[0-9a-fA-F]{40})#blockchainAccountId$/;
-/** Largest proofValue read: a depth-64 path and 4,096 salts. */
-const MAX_PROOF_VALUE = 16_384;
+/**
+ * Largest proofValue read (characters): room for a depth-64 path and 2,000 salts, as many fields as
+ * the verifier admits values (`MAX_JSON_VALUES`), about 46,000 characters.
+ */
+const MAX_PROOF_VALUE = 49_152;
 
 /** Whether a `proof` entry is a credstack Merkle proof (by type and cryptosuite). */
 export function isMerkleProof(proof: unknown): boolean {
@@ -134,6 +137,11 @@ export function readMerkleProof(proof: unknown): MerkleProofData {
   if (version !== MERKLE_PROOF_VERSION) throw new MerkleProofError(`Unknown Merkle proof version ${version}.`, "proof.proofValue");
   if (encodeAbiParameters(PAYLOAD, decoded as never) !== hex) throw new MerkleProofError("The Merkle proof's proofValue is not canonically encoded.", "proof.proofValue");
   if (chainId !== BigInt(vm[1]!)) throw new MerkleProofError("The Merkle proof's chain differs from its verificationMethod's.", "proof.verificationMethod");
+  if (chainId > BigInt(Number.MAX_SAFE_INTEGER)) throw new MerkleProofError("The Merkle proof's chain id is out of range.", "proof.verificationMethod");
+  // One spelling only: the issuer address EIP-55 checksummed, as merkleProof writes it.
+  if (p.verificationMethod !== merkleVerificationMethod(Number(chainId), getAddress(vm[2]!.toLowerCase()))) {
+    throw new MerkleProofError("The Merkle proof's verificationMethod must name the issuer address EIP-55 checksummed.", "proof.verificationMethod");
+  }
   if (index > 2n ** 32n - 2n || path.length > 64) throw new MerkleProofError("The Merkle proof's index or path is out of range.", "proof.proofValue");
   const saltBytes = Buffer.from(salts.slice(2), "hex");
   if (saltBytes.length % SALT_BYTES !== 0) throw new MerkleProofError("The Merkle proof's salts are not whole 16-byte salts.", "proof.proofValue");

@@ -10,7 +10,11 @@ import { ECTS } from "./vocabulary.js";
  * mandatory EU 2022 elements in the standard terms v3 puts them in (docs/spec.md §2), and the
  * public facts its Merkle leaf binds.
  */
-const didPkh = z.string().regex(/^did:pkh:eip155:[0-9]{1,20}:0x[0-9a-fA-F]{40}$/, "expected did:pkh:eip155:<chainId>:<address>");
+// CAIP-2 chain references of eip155 are decimal without leading zeros; up to 2^53 - 1 here.
+const didPkh = z
+  .string()
+  .regex(/^did:pkh:eip155:(0|[1-9][0-9]{0,15}):0x[0-9a-fA-F]{40}$/, "expected did:pkh:eip155:<chainId>:<address>")
+  .refine((did) => Number(did.split(":")[3]) <= Number.MAX_SAFE_INTEGER, "chain id out of range");
 const ISO_DATE_TIME = datetimeRegex({ precision: null, offset: true, local: false });
 const isoDateTime = z.string().regex(ISO_DATE_TIME, "Invalid datetime");
 const EQF_URL = /^http:\/\/data\.europa\.eu\/snb\/eqf\/([1-8])$/;
