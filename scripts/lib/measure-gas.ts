@@ -75,7 +75,7 @@ export async function measureRegistryGas(viem: HardhatViemHelpers): Promise<GasR
     holder: admin.account.address,
     credentialDigest: keccak256(toHex("digest")),
   };
-  const leaf = await registry.read.leafOf([fields]);
+  const leaf = await registry.read.leafOf([issuer.account.address, fields]);
   const { proof, root } = syntheticProof(20, 1, leaf);
   const manifest = keccak256(toHex("manifest"));
   rows.push({

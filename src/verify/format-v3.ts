@@ -1,4 +1,4 @@
-import { credentialRecordV3Schema } from "../batch/format.js";
+import { credentialRecordV3Schema, type CredentialRecordV3 } from "../batch/format.js";
 import { recordOf, splitVerifiableCredential, toVerifiableCredential, type SplitCredential } from "../batch/v3/credential.js";
 import { MerkleProofError } from "../batch/v3/merkle-proof.js";
 import { checksumAddress } from "../credential/keccak.js";
@@ -21,14 +21,14 @@ export const isEddsaProof = (p: unknown): boolean =>
 const issuesText = (issues: readonly FieldIssue[], max = 5) =>
   issues.slice(0, max).map((i) => `${i.field || "(root)"}: ${i.message}`).join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
 
-/** A v3 credential given as the SDK's record (`format: "credstack-credential-v3"`): its bare VC, or a failed check. */
-export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<string, unknown>; check?: Check } {
+/** A v3 credential given as the SDK's record (`format: "credstack-credential-v3"`): the record and its bare VC, or a failed check. */
+export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<string, unknown>; record?: CredentialRecordV3; check?: Check } {
   const record = credentialRecordV3Schema.safeParse(value);
   if (!record.success) {
     const issues = toFieldIssues(record.error);
     return { check: check("format", "CS-FORMAT-STRUCTURE", `Malformed credential record: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }) };
   }
-  return { vc: toVerifiableCredential(record.data) as Record<string, unknown> };
+  return { vc: toVerifiableCredential(record.data) as Record<string, unknown>, record: record.data };
 }
 
 /** Checks a bare v3 VC: its Merkle proof, the formal OB 3.0 schema, the EU elements; builds what the other checks need. */

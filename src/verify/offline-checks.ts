@@ -147,8 +147,12 @@ export function checkFormat(
   const format = (value as { format?: unknown }).format;
   if (format === undefined && "@context" in value) return checkFormatV3(value as Record<string, unknown>);
   if (format === CREDENTIAL_FORMAT_V3) {
-    const { vc, check: failed } = verifiableCredentialOfRecord(value);
-    return failed ? { check: failed } : checkFormatV3(vc!);
+    const { vc, record, check: failed } = verifiableCredentialOfRecord(value);
+    if (failed) return { check: failed };
+    // The checks hold a record to its own leaf, as a v1/v2 file: a leaf contradicting the
+    // credential fails integrity or inclusion instead of being recomputed away.
+    const result = checkFormatV3(vc!);
+    return result.parsed ? { ...result, parsed: { ...result.parsed, file: record! } } : result;
   }
   if (!(CREDENTIAL_FORMATS as readonly unknown[]).includes(format)) {
     return {

@@ -4,6 +4,8 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { buildBatch } from "../../src/batch/build.js";
+import type { CredentialRecordV3 } from "../../src/batch/format.js";
+import { toVerifiableCredential } from "../../src/batch/v3/credential.js";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { parseLearnersCsv } from "../../src/batch/learners-csv.js";
 import { UsageError } from "../../src/cli/output.js";
@@ -257,7 +259,10 @@ describe("CLI options: dates and addresses", () => {
 });
 
 describe("verifier boundary: the text of a credential file", () => {
-  const batch = buildBatch(course(), learners(), target);
+  // Pinned to format 2: these mutate the text of a v2 wrapper file (its "credential", "format" and
+  // "saltSeed" keys, euMicroCredential, its value and depth counts), proving v2 files keep verifying.
+  // The bare v3 VC is held to the same limits below.
+  const batch = buildBatch(course(), learners(), target, { format: 2 });
   const genuine = batch.credentials[0]!;
   const genuineText = JSON.stringify(genuine, null, 2);
   const offline = { offline: true } as const;
@@ -348,6 +353,41 @@ describe("verifier boundary: the text of a credential file", () => {
       let node: Record<string, unknown> = deep.credential as never;
       for (let i = 0; i < 40; i++) node = (node.next = {}) as never;
       expect((await formatOf(deep)).code).to.equal("CS-FORMAT-TOO-DEEP");
+    });
+  });
+
+  describe("a v3 credential (a bare VC): the same limits", () => {
+    const vc = toVerifiableCredential(buildBatch(course(), learners(), target).credentials[0] as CredentialRecordV3);
+    const vcText = JSON.stringify(vc, null, 2);
+    /** `text` with `insert` placed just after the credential subject's opening brace. */
+    const intoSubject = (text: string, insert: string) => text.replace('"credentialSubject": {', `"credentialSubject": {${insert}`);
+    const shape = (text: string) => scanJson(text, { maxDepth: MAX_JSON_DEPTH, maxValues: MAX_JSON_VALUES });
+
+    it("the genuine VC is VALID offline; a repeated key at any depth is CS-FORMAT-DUPLICATE-KEY", async () => {
+      expect((await verifyCredential(vcText, offline)).status).to.equal("VALID");
+      expect(shape(vcText)).to.deep.equal({ depth: 6, values: 117 });
+      const cases: [string, string][] = [
+        [vcText.replace('"validFrom":', '"proof": [],\n  "validFrom":'), "/proof"],
+        [vcText.replace('"identityType": "name",', '"identityType": "name", "identityTyp\\u0065": "name",'), "/credentialSubject/identifier/0/identityType"],
+      ];
+      for (const [text, pointer] of cases) {
+        expect(text, pointer).not.to.equal(vcText);
+        expect(await formatOf(text), pointer).to.deep.include({ code: "CS-FORMAT-DUPLICATE-KEY", details: { pointer } });
+      }
+    });
+
+    it("depth and value limits: over them CS-FORMAT-TOO-DEEP / CS-FORMAT-TOO-MANY-VALUES; at them the added field fails integrity", async () => {
+      const nest = (depth: number) => `"deep": ${"[".repeat(depth)}${"]".repeat(depth)},`;
+      // 2 levels (the VC, its subject) + the array nesting.
+      expect((await formatOf(intoSubject(vcText, nest(MAX_JSON_DEPTH - 1)))).code).to.equal("CS-FORMAT-TOO-DEEP");
+      const deepest = await verifyCredential(intoSubject(vcText, nest(MAX_JSON_DEPTH - 2)), offline);
+      expect(deepest.checks.slice(0, 2).map((c) => c.code)).to.deep.equal(["CS-FORMAT-VALID", "CS-INTEGRITY-DIGEST-MISMATCH"]);
+      const tiny = (n: number) => `"extra": {${Array.from({ length: n }, (_, i) => `"${i.toString(36)}":0`).join(",")}},`;
+      const atLimit = intoSubject(vcText, tiny(MAX_JSON_VALUES - 117));
+      expect(shape(atLimit).values).to.equal(MAX_JSON_VALUES);
+      const report = await verifyCredential(atLimit, offline);
+      expect(report.checks.slice(0, 2).map((c) => c.code)).to.deep.equal(["CS-FORMAT-VALID", "CS-INTEGRITY-DIGEST-MISMATCH"]);
+      expect((await formatOf(intoSubject(vcText, tiny(MAX_JSON_VALUES - 116)))).code).to.equal("CS-FORMAT-TOO-MANY-VALUES");
     });
   });
 

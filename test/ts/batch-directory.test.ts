@@ -183,13 +183,6 @@ describe("buildBatchDirectory (streaming builder)", () => {
     const again = await allCredentials(out);
     expect(again.list.map((c) => c.file.credential)).to.deep.equal(list.map((c) => c.file.credential));
     expect(again.list.every((c) => c.file.format === CREDENTIAL_FORMAT_V2)).to.equal(true);
-    // v3 batches are built from a learners CSV only.
-    try {
-      await buildBatchDirectory({ credentialsJsonl: jsonl, out: path.join(dir, "v3"), target, format: 3 });
-      expect.fail("should refuse");
-    } catch (error) {
-      expect((error as Error).message).to.equal("Format v3 batches are built from a learners CSV; JSON Lines input builds v2 batches.");
-    }
 
     const bad = list.map((c) => structuredClone(c.file.credential) as Record<string, any>);
     delete bad[1]!.credentialSubject.achievement.euMicroCredential.qualityAssurance;

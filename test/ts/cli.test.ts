@@ -11,6 +11,7 @@ import { hardhat } from "viem/chains";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { manifestDigest } from "../../src/batch/build.js";
 import { readManifest } from "../../src/batch/files.js";
+import { readMerkleProof } from "../../src/batch/v3/merkle-proof.js";
 import { anchorBatchDirectory, anchorBatchDirectoryWithEthers } from "../../src/chain/anchor-directory.js";
 import {
   accreditIssuer,
@@ -324,7 +325,10 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
     expectExit(await cli(["batch", "anchor", shards], { key: KEYS.operator }), 0);
     const fromShard = await cli(["batch", "extract", shards, "--index", "4"]);
     expectExit(fromShard, 0);
-    expect(JSON.parse(fromShard.stdout).proof.root).to.equal((await readManifest(shards)).root);
+    // Format v3: extract writes the bare VC; its Merkle proof (first in `proof`) leads to the batch root.
+    const extracted = JSON.parse(fromShard.stdout);
+    expect(extracted.proof[0]).to.include({ type: "DataIntegrityProof", cryptosuite: "credstack-merkle-2026" });
+    expect(readMerkleProof(extracted.proof[0])).to.deep.include({ root: (await readManifest(shards)).root, index: 4 });
     const whole = await cli(["revoke", "--batch", shards, "--reason", "3", "--json"], { key: KEYS.operator });
     expectExit(whole, 0);
     expect(json(whole)).to.deep.include({ alreadyRevoked: false, reason: 3, final: false, issuer: ISSUER });
@@ -434,10 +438,14 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
       await build("e-tampered");
       const dir = path.join(work, "e-tampered");
       const file = path.join(dir, "credentials/000001.json");
+      // Format v3: a batch's credential files are bare VCs.
       const credential = JSON.parse(await readFile(file, "utf8"));
-      credential.credential.credentialSubject.result[0].value = "10";
+      expect(credential.credentialSubject.result[0].value).to.not.equal("10");
+      credential.credentialSubject.result[0].value = "10";
       await writeFile(file, JSON.stringify(credential, null, 2));
-      await anchorFails(dir, KEYS.operator, 1, /Invalid batch .*: 1 problem/);
+      // v3: the record is recomputed from the bare VC, so the altered field gives another leaf, which
+      // the proof does not lead to the root: two problems (a v2 file, one: its digest).
+      await anchorFails(dir, KEYS.operator, 1, /Invalid batch .*: 2 problems\.\s+row 1, credentials\/000001\.json: leaf does not match the leaf fields\s+row 1, credentials\/000001\.json: proof does not lead to the root/);
     });
 
     it("a manifest whose recorded anchor the chain does not know: exit 1 (AnchorMismatchError), manifest unchanged", async () => {

@@ -140,8 +140,9 @@ const fieldsOf = (leaf: LeafFields) => ({
 async function check(issuer: Address, c: CredentialFile, over: { leaf?: Partial<LeafFields>; proof?: Hex[]; root?: Hex } = {}) {
   const leaf = { ...c.leaf, ...over.leaf };
   const [state, recomputed] = await f.registry.read.checkCredential([issuer, over.root ?? c.proof.root, fieldsOf(leaf), over.proof ?? c.proof.path]);
-  // The leaf the contract recomputes is the TS leaf of the same fields, whatever the verdict.
-  expect(recomputed, "checkCredential's leaf = leafHash").to.equal(leafHash(leaf));
+  // The leaf the contract recomputes is the TS (v3) leaf of the same fields under the issuer asked
+  // about, whatever the verdict: the credential's own leaf only under its own issuer.
+  expect(recomputed, "checkCredential's leaf = leafHash").to.equal(leafHash({ ...leaf, issuer }));
   return state;
 }
 
@@ -223,6 +224,8 @@ describe("registry v2 properties (#10)", () => {
       expect((await batchOf(addr(f.issuerA))).anchoringKey).to.equal(addr(f.opA));
       expect((await batchOf(addr(f.issuerB))).anchoringKey).to.equal(addr(f.opB));
       for (const c of batch.credentials) expect(await check(addr(f.issuerA), c)).to.equal(State.Valid);
+      // B's copy verifies none of A's credentials: v3 leaves bind the issuer, so under B they are another leaf.
+      for (const c of batch.credentials) expect(await check(addr(f.issuerB), c)).to.equal(State.InvalidProof);
       // A retry by A's own operator is the only duplicate.
       await expectRevert(f.registry.write.anchorBatch([root, 5, zeroHash], as(f.opA)), "BatchAlreadyAnchored", [addr(f.issuerA), root]);
     });
@@ -610,7 +613,8 @@ describe("registry v2 properties (#10)", () => {
     it("a genuine credential is Valid, its leaf the TS leafHash", async () => {
       for (const c of f.batch.credentials) {
         expect(await check(addr(f.issuerA), c)).to.equal(State.Valid);
-        expect(await f.registry.read.leafOf([fieldsOf(c.leaf)])).to.equal(c.proof.leaf);
+        expect(await f.registry.read.leafOf([addr(f.issuerA), fieldsOf(c.leaf)])).to.equal(c.proof.leaf);
+        expect(c.leaf).to.deep.include({ issuer: addr(f.issuerA) });
       }
     });
 
@@ -635,11 +639,19 @@ describe("registry v2 properties (#10)", () => {
     });
 
     it("an index at or above the anchored leaf count gives IndexOutOfRange", async () => {
-      // Issuer B anchors the same root claiming 3 leaves: credentials 3 and 4 are out of its range.
-      await f.registry.write.anchorBatch([f.root, 3, zeroHash], as(f.opB));
-      expect(await check(addr(f.issuerB), cred(3))).to.equal(State.IndexOutOfRange);
-      expect(await check(addr(f.issuerB), cred(4))).to.equal(State.IndexOutOfRange);
+      // A's operator anchors another batch of A's claiming 3 leaves: credentials 3 and 4 are out of its range.
+      const short = buildBatch(course(), learners(), { chainId: f.chainId, registry: f.registry.address });
+      const root = short.manifest.root;
+      await f.registry.write.anchorBatch([root, 3, zeroHash], as(f.opA));
+      expect(await check(addr(f.issuerA), cred(2, short), { root })).to.equal(State.Valid);
+      expect(await check(addr(f.issuerA), cred(3, short), { root })).to.equal(State.IndexOutOfRange);
+      expect(await check(addr(f.issuerA), cred(4, short), { root })).to.equal(State.IndexOutOfRange);
       expect(await check(addr(f.issuerA), cred(4))).to.equal(State.Valid);
+      // A copy of A's root under issuer B claiming 3 leaves: v3 leaves bind the issuer, so the proof
+      // fails before the range is looked at (v1/v2 leaves gave IndexOutOfRange here).
+      await f.registry.write.anchorBatch([f.root, 3, zeroHash], as(f.opB));
+      expect(await check(addr(f.issuerB), cred(3))).to.equal(State.InvalidProof);
+      expect(await check(addr(f.issuerB), cred(4))).to.equal(State.InvalidProof);
     });
 
     it("revoked, suspended and batch revoked each give their state", async () => {
@@ -673,11 +685,16 @@ describe("registry v2 properties (#10)", () => {
     });
 
     it("an EQF level above the issuer's accreditation gives EqfAboveAccreditation", async () => {
-      // B is accredited up to EQF 5; the course is EQF 6.
-      await f.registry.write.anchorBatch([f.root, 5, zeroHash], as(f.opB));
-      expect(cred(0).leaf.eqfLevel).to.equal(6);
-      expect(await check(addr(f.issuerB), cred(0))).to.equal(State.EqfAboveAccreditation);
+      // B is accredited up to EQF 5; the course is EQF 6. B issues it under its own name.
+      const achievement = course();
+      const ofB = buildBatch({ ...achievement, awardingBody: { ...achievement.awardingBody, address: addr(f.issuerB) } }, learners(), { chainId: f.chainId, registry: f.registry.address });
+      await f.registry.write.anchorBatch([ofB.manifest.root, 5, zeroHash], as(f.opB));
+      expect(cred(0, ofB).leaf).to.deep.include({ eqfLevel: 6, issuer: addr(f.issuerB) });
+      expect(await check(addr(f.issuerB), cred(0, ofB), { root: ofB.manifest.root })).to.equal(State.EqfAboveAccreditation);
       expect(await check(addr(f.issuerA), cred(0))).to.equal(State.Valid);
+      // B's copy of A's root: A's credentials are another leaf under B (v3), the proof fails first.
+      await f.registry.write.anchorBatch([f.root, 5, zeroHash], as(f.opB));
+      expect(await check(addr(f.issuerB), cred(0))).to.equal(State.InvalidProof);
     });
 
     it("a root not anchored by that issuer gives NotAnchored", async () => {

@@ -392,7 +392,9 @@ describe("CredentialRegistry", () => {
         holder: f.stranger.address,
         credentialDigest: id("digest"),
       };
-      const leaf: string = await registry.leafOf(fields);
+      // Format v3 leaves bind the issuer: the same fields under another issuer give another leaf.
+      const leaf: string = await registry.leafOf(f.issuer.address, fields);
+      expect(await registry.leafOf(f.operator.address, fields)).to.not.equal(leaf);
       const { proof, root } = syntheticProof(20, 7, leaf as `0x${string}`);
       const check = async (r: string, fl: typeof fields, p: string[]) => {
         const [state, recomputed] = await registry.checkCredential(f.issuer.address, r, fl, p);

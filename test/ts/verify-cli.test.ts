@@ -8,6 +8,8 @@ import { getBlock } from "viem/actions";
 import { hardhat } from "viem/chains";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { extractCredential } from "../../src/batch/files.js";
+import { CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } from "../../src/batch/format.js";
+import { toVerifiableCredential } from "../../src/batch/v3/credential.js";
 import { accreditIssuer, addOperator, revokeCredentials, signOperatorConsent, type RegistryWalletClient } from "../../src/chain/actions/index.js";
 import { anchorBatchDirectory } from "../../src/chain/anchor-directory.js";
 import { deployRegistry } from "../../src/chain/deploy.js";
@@ -39,6 +41,10 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
   let pending: string;
   let operatorAddress: Address;
   let tampered: string;
+  let validText: string;
+  /** A v2 credential file (format pinned to 2) of an anchored batch, and a tampered copy. */
+  let validV2: string;
+  let tamperedV2: string;
   let common: string[];
 
   before(async () => {
@@ -66,17 +72,32 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
       await writeFile(file, JSON.stringify(value, null, 2));
       return file;
     };
-    const first = await extractCredential(dir, { index: 0 });
-    valid = await write("valid.json", first);
-    const second = await extractCredential(dir, { index: 1 });
-    revoked = await write("revoked.json", second);
+    // Format v3: what a learner holds is the bare VC (as `credstack batch extract` writes it).
+    const vcOf = async (index: number) => {
+      const record = await extractCredential(dir, { index });
+      expect(record.format).to.equal(CREDENTIAL_FORMAT_V3);
+      return { record, vc: toVerifiableCredential(record as CredentialRecordV3) };
+    };
+    const first = await vcOf(0);
+    valid = await write("valid.json", first.vc);
+    validText = await readFile(valid, "utf8");
+    const second = await vcOf(1);
+    revoked = await write("revoked.json", second.vc);
     // Revoked by the issuer's own key: final. Revoked by an operator key: pending for the issuer's delay.
-    await revokeCredentials(issuer, { registry, root: second.proof.root, indices: [1], reason: 2 });
-    pending = await write("pending.json", await extractCredential(dir, { index: 2 }));
-    await revokeCredentials(operator, { registry, root: second.proof.root, indices: [2], reason: 4 });
-    const altered = structuredClone(first);
-    (altered.credential as { name: string }).name = "Smart Contract Security (with honours)";
-    tampered = await write("tampered.json", altered);
+    await revokeCredentials(issuer, { registry, root: second.record.proof.root, indices: [1], reason: 2 });
+    pending = await write("pending.json", (await vcOf(2)).vc);
+    await revokeCredentials(operator, { registry, root: second.record.proof.root, indices: [2], reason: 4 });
+    tampered = await write("tampered.json", { ...structuredClone(first.vc), name: "Smart Contract Security (with honours)" });
+    // A batch pinned to format 2: v2 credential files keep verifying.
+    const dirV2 = path.join(work, "batch-v2");
+    await buildBatchDirectory({ achievement: course(), learnersCsv: LEARNERS_FILE, out: dirV2, target: { chainId: deployment.chainId, registry }, format: 2 });
+    await anchorBatchDirectory(operator, publicClient, dirV2);
+    const fileV2 = await extractCredential(dirV2, { index: 0 });
+    expect(fileV2.format).to.equal("credstack-credential-v2");
+    validV2 = await write("valid-v2.json", fileV2);
+    const alteredV2 = structuredClone(fileV2);
+    (alteredV2.credential as { name: string }).name = "Smart Contract Security (with honours)";
+    tamperedV2 = await write("tampered-v2.json", alteredV2);
     common = ["--rpc", node.url, "--registry", registry];
   });
 
@@ -98,8 +119,19 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     const run = await verify(home, [valid, revoked, tampered, ...common]);
     exitOf(run, 1);
     expect(run.stdout).to.match(/✘ Not revoked or suspended\s+Credential 1 of the batch was revoked by its issuer \(final\)\. \[CS-STATUS-REVOKED\]/);
-    expect(run.stdout).to.match(/✘ Integrity .*\[CS-INTEGRITY-DIGEST-MISMATCH\]/);
+    // A tampered v3 VC: its document and the proof's salts give another digest, so another leaf
+    // than the proof's (a v2 file carries its digest: CS-INTEGRITY-DIGEST-MISMATCH, below).
+    expect(run.stdout).to.match(/✘ Integrity .*\[CS-INTEGRITY-LEAF-MISMATCH\]/);
     expect(run.stdout).to.contain("3 credentials: 1 valid, 2 invalid, 0 could not be checked");
+  });
+
+  it("a v2 credential file keeps verifying: exit 0; tampered, exit 1 with CS-INTEGRITY-DIGEST-MISMATCH", async () => {
+    const run = await verify(home, [validV2, tamperedV2, ...common]);
+    exitOf(run, 1);
+    expect(run.stdout.match(/✔/g)).to.have.length(7 + 2); // all seven for the genuine file; format and inclusion (its leaf is untouched) for the tampered one
+    expect(run.stdout).to.match(/✘ Integrity .*\[CS-INTEGRITY-DIGEST-MISMATCH\]/);
+    expect(run.stdout).to.contain("2 credentials: 1 valid, 1 invalid, 0 could not be checked");
+    exitOf(await verify(home, [validV2, ...common]), 0);
   });
 
   it("a revocation by an operator key is pending, not final: INVALID with CS-STATUS-REVOCATION-PENDING, naming the key", async () => {
@@ -213,6 +245,6 @@ describe("credstack verify (subprocess) against a real hardhat node", function (
     exitOf(noRegistry, 2);
     expect(noRegistry.stderr).to.match(/^error: No trusted registry: say which registry you trust\./m);
     expect(noRegistry.stderr).to.include("--trust eip155:<chainId>:<registry>");
-    expect(await readFile(valid, "utf8")).to.contain("credstack-credential-v2");
+    expect(await readFile(valid, "utf8")).to.equal(validText);
   });
 });

@@ -6,8 +6,9 @@ import { bytesToHex, createPublicClient, createWalletClient, getAddress, http, k
 import { waitForTransactionReceipt, writeContract } from "viem/actions";
 import { hardhat } from "viem/chains";
 import { buildBatch, manifestDigest, type Batch } from "../../src/batch/build.js";
-import { draftLearner } from "../../src/batch/draft.js";
-import { CREDENTIAL_FORMAT, type CredentialFile } from "../../src/batch/format.js";
+import { draftLearner, draftLearnerV3 } from "../../src/batch/draft.js";
+import { CREDENTIAL_FORMAT_V2, CREDENTIAL_FORMAT_V3, type CredentialFile, type CredentialRecordV3 } from "../../src/batch/format.js";
+import { recordSalts, toVerifiableCredential } from "../../src/batch/v3/credential.js";
 import { MerkleBatchTree } from "../../src/batch/tree.js";
 import { credentialRegistryAbi } from "../../src/chain/abi.js";
 import {
@@ -29,6 +30,7 @@ import { deployRegistry } from "../../src/chain/deploy.js";
 import { startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { isoTime } from "../../src/chain/records.js";
 import { credentialTemplate, didPkh } from "../../src/credential/credential.js";
+import { credentialTemplateV3 } from "../../src/credential/v3/template.js";
 import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import { parseAchievement, type Achievement } from "../../src/credential/schema.js";
 import {
@@ -325,57 +327,91 @@ describe("verifier on registry v2: keys, pending revocations, trust list, histor
       for (const report of await verifyCredentials(batches.mainA!.credentials, online)) expectValid(report, "after B revoked its copy");
     });
 
-    it("a credential claiming issuer B with A's root is INVALID at integrity (CS-INTEGRITY-DIGEST-MISMATCH), never looked up as (B, root)", async () => {
+    it("a credential claiming issuer B with A's root is INVALID at integrity (a record: CS-INTEGRITY-DIGEST-MISMATCH; a bare VC: FACTS- or LEAF-MISMATCH), never looked up as (B, root)", async () => {
       const genuine = credentialOf("mainA", 1);
+      expect(genuine.format).to.equal(CREDENTIAL_FORMAT_V3);
       // Only the issuer's id changed; and the whole credential as B would have issued it, in A's envelope.
       const retagged = structuredClone(genuine) as CredentialFile & { credential: { issuer: { id: string } } };
       retagged.credential.issuer.id = didPkh(chainId, addr(ROLE.issuerB));
       const asB = buildBatch(courseOf(addr(ROLE.issuerB), "Hogeschool Klein (synthetic)"), learners(), { chainId, registry }).credentials[1]!;
       const rewritten = { ...genuine, credential: asB.credential };
-      for (const [what, forged] of [["issuer id", retagged], ["whole credential", rewritten]] as const) {
-        const report = await verifyCredential(forged, online);
-        expectRejected(report, { format: "CS-FORMAT-VALID", integrity: "CS-INTEGRITY-DIGEST-MISMATCH", inclusion: "CS-INCLUSION-VALID" }, what);
+      // The bare VCs (what a learner holds): the proof names A's account (verificationMethod), or is re-pointed at B's.
+      const vc = toVerifiableCredential(genuine as CredentialRecordV3) as Record<string, any>;
+      const naming = (v: Record<string, any>, issuer: Address) => {
+        const copy = structuredClone(v);
+        copy.proof[0].verificationMethod = copy.proof[0].verificationMethod.replace(/0x[0-9a-fA-F]{40}/, issuer);
+        return copy;
+      };
+      const vcRetagged = { ...structuredClone(vc), issuer: { ...vc.issuer, id: didPkh(chainId, addr(ROLE.issuerB)) } };
+      const vcRewritten = { ...structuredClone(asB.credential), proof: vc.proof };
+      const cases: [what: string, forged: unknown, integrity: VerificationCode, inclusion: VerificationCode][] = [
+        // A record is held to its own leaf (A's), whose digest the altered credential no longer gives (as a v2 file).
+        ["issuer id (record)", retagged, "CS-INTEGRITY-DIGEST-MISMATCH", "CS-INCLUSION-VALID"],
+        ["whole credential (record)", rewritten, "CS-INTEGRITY-DIGEST-MISMATCH", "CS-INCLUSION-VALID"],
+        // A bare VC's leaf is recomputed, bound to the proof's issuer account: A's account against a
+        // did:pkh naming B → FACTS-MISMATCH (leaf.issuer); B's account → a leaf A's tree does not hold
+        // (LEAF-MISMATCH). Either way the path leads elsewhere (ROOT-MISMATCH).
+        ["issuer id (VC)", vcRetagged, "CS-INTEGRITY-FACTS-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"],
+        ["whole credential (VC)", vcRewritten, "CS-INTEGRITY-FACTS-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"],
+        ["issuer id and proof account (VC)", naming(vcRetagged, addr(ROLE.issuerB)), "CS-INTEGRITY-LEAF-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"],
+        ["whole credential and proof account (VC)", naming(vcRewritten, addr(ROLE.issuerB)), "CS-INTEGRITY-LEAF-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"],
+        ["proof account only (VC)", naming(vc, addr(ROLE.issuerB)), "CS-INTEGRITY-FACTS-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"],
+      ];
+      for (const [what, forged, integrity, inclusion] of cases) {
+        const report = await verifyCredential(forged as never, online);
+        expectRejected(report, { format: "CS-FORMAT-VALID", integrity, inclusion }, what);
         for (const id of ["anchored", "accredited", "status", "validity"] as const) expect(checkOf(report, id).code, `${what} ${id}`).to.equal("CS-SKIPPED-PRECONDITION");
       }
+      expectValid(await verifyCredential(vc, online), "the genuine VC");
     });
 
     it("one root holding credentials of two issuers, anchored by both: each credential is checked against its own issuer's batch (one read per issuer and root)", async () => {
       // A hand-made root: credential 0 names A, credential 1 names M under A's name (M is accredited
       // as another institution, by the second accreditor). Both anchor it.
-      const target = { chainId, registry };
-      const people = learners();
-      const drafts = [
-        draftLearner(credentialTemplate(courseOf(addr(ROLE.issuerA)), chainId), people[0]!, 0, target),
-        draftLearner(credentialTemplate(courseOf(addr(ROLE.issuerM)), chainId), people[1]!, 1, target),
-      ];
-      const tree = MerkleBatchTree.of(drafts.map((d) => bytesToHex(d.hash)));
-      const files: CredentialFile[] = drafts.map((d, index) => ({
-        format: CREDENTIAL_FORMAT,
-        credential: structuredClone(d.credential),
-        saltSeed: d.saltSeed,
-        leaf: d.leaf,
-        proof: { leaf: bytesToHex(d.hash), index, path: tree.proof(index), root: tree.root },
-      }));
-      for (const operator of [ROLE.operatorA, ROLE.operatorM]) {
-        await anchorBatch(wallet(operator), { registry, root: tree.root, leafCount: 2, manifestDigest: keccak256(tree.root) });
-      }
-      const [ofA, ofM] = files as [CredentialFile, CredentialFile];
-      const alone = [await verifyCredential(ofA, online), await verifyCredential(ofM, online)];
-      expectValid(alone[0]!, "A's, alone");
-      expectRejected(alone[1]!, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-PROFILE-MISMATCH" }, "M's, alone");
-      expect(checkOf(alone[1]!, "anchored").details).to.include({ issuer: addr(ROLE.issuerM), anchoringKey: addr(ROLE.operatorM) });
-      expect(checkOf(alone[1]!, "accredited").details).to.include({ accreditor: addr(ROLE.accreditor2) });
+      // Format v3 (each leaf binds its own issuer) and, pinned, format 2 (v2 files keep verifying).
+      for (const format of [3, 2] as const) {
+        const target = { chainId, registry };
+        const people = learners();
+        const drafts =
+          format === 3
+            ? [
+                draftLearnerV3(credentialTemplateV3(courseOf(addr(ROLE.issuerA)), chainId), people[0]!, 0, { ...target, issuer: addr(ROLE.issuerA) }),
+                draftLearnerV3(credentialTemplateV3(courseOf(addr(ROLE.issuerM)), chainId), people[1]!, 1, { ...target, issuer: addr(ROLE.issuerM) }),
+              ]
+            : [
+                draftLearner(credentialTemplate(courseOf(addr(ROLE.issuerA)), chainId), people[0]!, 0, target),
+                draftLearner(credentialTemplate(courseOf(addr(ROLE.issuerM)), chainId), people[1]!, 1, target),
+              ];
+        const tree = MerkleBatchTree.of(drafts.map((d) => bytesToHex(d.hash)));
+        const files: CredentialFile[] = drafts.map((d, index) => {
+          const credential = structuredClone(d.credential);
+          const proof = { leaf: bytesToHex(d.hash), index, path: tree.proof(index), root: tree.root };
+          return format === 3
+            ? { format: CREDENTIAL_FORMAT_V3, credential, salts: recordSalts(credential, d.saltSeed), leaf: { ...d.leaf, issuer: d.leaf.issuer! }, proof }
+            : { format: CREDENTIAL_FORMAT_V2, credential, saltSeed: d.saltSeed, leaf: d.leaf, proof };
+        });
+        expect(files.map((f) => f.format)).to.deep.equal([`credstack-credential-v${format}`, `credstack-credential-v${format}`]);
+        for (const operator of [ROLE.operatorA, ROLE.operatorM]) {
+          await anchorBatch(wallet(operator), { registry, root: tree.root, leafCount: 2, manifestDigest: keccak256(tree.root) });
+        }
+        const [ofA, ofM] = files as [CredentialFile, CredentialFile];
+        const alone = [await verifyCredential(ofA, online), await verifyCredential(ofM, online)];
+        expectValid(alone[0]!, "A's, alone");
+        expectRejected(alone[1]!, { anchored: "CS-ANCHOR-VALID", accredited: "CS-ACCREDITATION-PROFILE-MISMATCH" }, "M's, alone");
+        expect(checkOf(alone[1]!, "anchored").details).to.include({ issuer: addr(ROLE.issuerM), anchoringKey: addr(ROLE.operatorM) });
+        expect(checkOf(alone[1]!, "accredited").details).to.include({ accreditor: addr(ROLE.accreditor2) });
 
-      // Together, in either order: the same reports as alone (nothing of A's batch lent to M's).
-      for (const order of [[ofA, ofM], [ofM, ofA]]) {
-        const counter = countingClient(node.url);
-        const reports = await verifyCredentials(order, { client: counter.client, registry });
-        const byIssuer = (r: VerificationReport) => (r.credential?.index === 0 ? alone[0]! : alone[1]!);
-        for (const report of reports) expect(report.checks).to.deep.equal(byIssuer(report).checks);
-        expect(counter.count("eth_call"), "one verificationOf per (issuer, root)").to.equal(2);
+        // Together, in either order: the same reports as alone (nothing of A's batch lent to M's).
+        for (const order of [[ofA, ofM], [ofM, ofA]]) {
+          const counter = countingClient(node.url);
+          const reports = await verifyCredentials(order, { client: counter.client, registry });
+          const byIssuer = (r: VerificationReport) => (r.credential?.index === 0 ? alone[0]! : alone[1]!);
+          for (const report of reports) expect(report.checks).to.deep.equal(byIssuer(report).checks);
+          expect(counter.count("eth_call"), "one verificationOf per (issuer, root)").to.equal(2);
+        }
+        // With the trust list naming only the first accreditor, M's credential fails on that too.
+        expectRejected(await verifyCredential(ofM, { ...online, accreditors: [addr(ROLE.admin)] }), { accredited: "CS-ACCREDITATION-UNTRUSTED-ACCREDITOR" });
       }
-      // With the trust list naming only the first accreditor, M's credential fails on that too.
-      expectRejected(await verifyCredential(ofM, { ...online, accreditors: [addr(ROLE.admin)] }), { accredited: "CS-ACCREDITATION-UNTRUSTED-ACCREDITOR" });
     });
   });
 

@@ -9,7 +9,9 @@ import { hardhat } from "viem/chains";
 import { buildBatch, manifestDigest, type Batch } from "../../src/batch/build.js";
 import { buildBatchDirectory } from "../../src/batch/build-directory.js";
 import { extractCredential, loadBatch } from "../../src/batch/files.js";
-import type { CredentialFile } from "../../src/batch/format.js";
+import { CREDENTIAL_FORMAT_V2, CREDENTIAL_FORMAT_V3, type CredentialFile, type CredentialRecordV3 } from "../../src/batch/format.js";
+import { toVerifiableCredential } from "../../src/batch/v3/credential.js";
+import { merkleProof, readMerkleProof, type MerkleProofData } from "../../src/batch/v3/merkle-proof.js";
 import { parseLearnersCsv } from "../../src/batch/learners-csv.js";
 import {
   accreditIssuer,
@@ -226,10 +228,13 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
   /** Verification options trusting registry 1 through the node. */
   let online: VerifyOptions;
 
-  /** The genuine credential everything is mutated from: index 0 of the main batch (never revoked). */
+  /** The genuine credential everything is mutated from: index 0 of the main batch (never revoked; format v3, the SDK's record). */
   let genuine: CredentialFile;
   let genuineText: string;
   let mainDir: string;
+  /** Index 0 of a format-2 batch (a v2 wrapper file), anchored like the main one: what the v2 regression tests mutate. */
+  let genuineV2: CredentialFile;
+  let genuineV2Text: string;
   /** More credentials of the main batch: 1 gets revoked, 2 suspended and reinstated. */
   let main: CredentialFile[];
   /** Batches built in memory, by situation. */
@@ -316,9 +321,17 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
     const { anchor: mainAnchor } = await anchorBatchDirectory(wallet(ROLE.operatorA), client, mainDir);
     anchoredAt.main = mainAnchor.anchoredAt;
     genuine = await extractCredential(mainDir, { index: 0 });
+    expect(genuine.format).to.equal(CREDENTIAL_FORMAT_V3);
     genuineText = JSON.stringify(genuine, null, 2);
     main = [];
     for (let i = 0; i < 5; i++) main.push(await extractCredential(mainDir, { index: i }));
+    // The same, pinned to format 2 (v2 wrapper files keep verifying forever).
+    const mainV2Dir = path.join(tmp, "main-v2");
+    await buildBatchDirectory({ achievement: courseOf(addr(ROLE.issuerA)), learnersCsv: path.resolve("seeds/learners/smart-contract-security.csv"), out: mainV2Dir, target: { chainId, registry }, format: 2 });
+    await anchorBatchDirectory(wallet(ROLE.operatorA), client, mainV2Dir);
+    genuineV2 = await extractCredential(mainV2Dir, { index: 0 });
+    expect(genuineV2.format).to.equal(CREDENTIAL_FORMAT_V2);
+    genuineV2Text = JSON.stringify(genuineV2, null, 2);
 
     const courseA = courseOf(addr(ROLE.issuerA));
     await anchor("revokedBatch", build(courseA), ROLE.operatorA);
@@ -380,6 +393,9 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
         expect(codes(report)).to.deep.equal(ALL_VALID);
       }
       expect((await verifyCredential({ source: "ada.json", input: genuine }, online)).source).to.equal("ada.json");
+      // What the learner holds: the bare VC (as an object and as text); and the v2 wrapper file.
+      const vc = toVerifiableCredential(genuine as CredentialRecordV3);
+      for (const input of [vc, JSON.stringify(vc, null, 2), genuineV2, genuineV2Text]) expect(codes(await verifyCredential(input, online))).to.deep.equal(ALL_VALID);
     });
 
     it("is VALID offline, with the three chain checks SKIPPED (CS-SKIPPED-OFFLINE)", async () => {
@@ -439,6 +455,12 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
   });
 
   describe("every single-field mutation of a credential file is rejected with its code", () => {
+    // Pinned to format 2: these mutate a v2 wrapper file (its /credential pointers, euMicroCredential,
+    // saltSeed, leaf fields and format tag): the regression suite proving v2 files keep verifying.
+    let genuine: CredentialFile;
+    before(() => {
+      genuine = genuineV2;
+    });
     /**
      * The credential's fields whose mutation (an "x" appended, +1, a flipped boolean) breaks its
      * shape: rejected by the format check. Every other field's mutation keeps the shape and is
@@ -729,9 +751,17 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
         if (CHAIN_CHECKS.includes(c.id)) expect(c).to.include({ status: "ERROR", code: "CS-RPC-UNREACHABLE" });
         else expect(c.status, c.code).to.equal("VALID");
       }
-      // A credential that fails offline is INVALID whether or not the node answers.
-      const tampered = await verifyCredential(replaced(genuine, "/credential/name", "Forged"), { client: down, registry });
-      expectRejected(tampered, { integrity: "CS-INTEGRITY-DIGEST-MISMATCH", anchored: "CS-SKIPPED-PRECONDITION" });
+      // A credential that fails offline is INVALID whether or not the node answers: a record (v3) or
+      // a v2 file holds its digest, which the altered credential no longer gives.
+      for (const file of [genuine, genuineV2]) {
+        const tampered = await verifyCredential(replaced(file, "/credential/name", "Forged"), { client: down, registry });
+        expectRejected(tampered, { integrity: "CS-INTEGRITY-DIGEST-MISMATCH", anchored: "CS-SKIPPED-PRECONDITION" }, file.format);
+      }
+      // A bare v3 VC carries no digest: the one its document and the proof's salts give makes
+      // another leaf than the proof's (CS-INTEGRITY-LEAF-MISMATCH).
+      const vc = toVerifiableCredential(genuine as CredentialRecordV3);
+      const tamperedVc = await verifyCredential({ ...vc, name: "Forged" }, { client: down, registry });
+      expectRejected(tamperedVc, { integrity: "CS-INTEGRITY-LEAF-MISMATCH", anchored: "CS-SKIPPED-PRECONDITION" });
       // Many credentials: each one ERROR, none thrown.
       const reports = await verifyCredentials(main, { client: down, registry });
       expect(reports.map((r) => r.status)).to.deep.equal(main.map(() => "ERROR"));
@@ -747,8 +777,14 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
   });
 
   describe("bad input never crashes the verifier", () => {
+    // Pinned to format 2: most of these break a v2 wrapper file (format tag, leaf, saltSeed,
+    // euMicroCredential). Bad v3 credentials (bare VCs, records) are in the last test here.
+    let genuine: CredentialFile;
+    let genuineText: string;
     const badInputs: [what: string, input: unknown, code: VerificationCode][] = [];
     before(() => {
+      genuine = genuineV2;
+      genuineText = genuineV2Text;
       const file = () => structuredClone(genuine) as unknown as Record<string, unknown>;
       badInputs.push(
         ["malformed JSON text", "{ not json", "CS-FORMAT-MALFORMED-JSON"],
@@ -808,6 +844,50 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
     it("each bad input → INVALID with its code, online and offline, and nothing thrown", async () => {
       expect(badInputs.length).to.be.greaterThan(40);
       for (const [what, input, code] of badInputs) {
+        for (const options of [online, { offline: true }]) {
+          const report = await verifyCredential(input as never, options);
+          expectShape(report);
+          expect(report.status, `${what}: ${show(report)}`).to.equal("INVALID");
+          const failing = report.checks.find((c) => c.status === "INVALID")!;
+          expect(failing.code, `${what}: ${show(report)}`).to.equal(code);
+          expect(failing.message, what).to.be.a("string").and.not.be.empty;
+        }
+      }
+    });
+
+    it("bad v3 credentials (bare VCs and records) → INVALID with their codes, online and offline, nothing thrown", async () => {
+      const record = () => structuredClone(main[0]!) as unknown as Record<string, any>;
+      expect(record().format).to.equal(CREDENTIAL_FORMAT_V3);
+      const vc = () => structuredClone(toVerifiableCredential(main[0] as CredentialRecordV3)) as Record<string, any>;
+      const edit = <T,>(value: T, change: (v: T) => void): T => (change(value), value);
+      const cases: [what: string, input: unknown, code: VerificationCode][] = [
+        ["proof an object, not an array", edit(vc(), (v) => (v.proof = v.proof[0])), "CS-FORMAT-MERKLE-PROOF"],
+        ["no proof", removed(vc(), "/proof"), "CS-FORMAT-MERKLE-PROOF"],
+        ["an empty proof array", replaced(vc(), "/proof", []), "CS-FORMAT-MERKLE-PROOF"],
+        ["two Merkle proofs", edit(vc(), (v) => (v.proof = [v.proof[0], v.proof[0]])), "CS-FORMAT-MERKLE-PROOF"],
+        ["a property the cryptosuite does not define", replaced(vc(), "/proof/0/created", "2026-06-30T00:00:00Z"), "CS-FORMAT-MERKLE-PROOF"],
+        ["another proofPurpose", replaced(vc(), "/proof/0/proofPurpose", "authentication"), "CS-FORMAT-MERKLE-PROOF"],
+        ["a verificationMethod that is no issuer account", replaced(vc(), "/proof/0/verificationMethod", "did:web:example.org#key-1"), "CS-FORMAT-MERKLE-PROOF"],
+        ["a verificationMethod on another chain than the proof's", edit(vc(), (v) => (v.proof[0].verificationMethod = v.proof[0].verificationMethod.replace(`eip155:${chainId}:`, "eip155:1:"))), "CS-FORMAT-MERKLE-PROOF"],
+        ["a proofValue that is not multibase base64url", edit(vc(), (v) => (v.proof[0].proofValue = `z${v.proof[0].proofValue.slice(1)}`)), "CS-FORMAT-MERKLE-PROOF"],
+        ["a truncated proofValue", edit(vc(), (v) => (v.proof[0].proofValue = v.proof[0].proofValue.slice(0, 100))), "CS-FORMAT-MERKLE-PROOF"],
+        // The issuer account named by the proof is not the credential's did:pkh issuer.
+        ["a verificationMethod naming another issuer", edit(vc(), (v) => (v.proof[0].verificationMethod = v.proof[0].verificationMethod.replace(/0x[0-9a-fA-F]{40}/, devAccount(ROLE.issuerB).address))), "CS-INTEGRITY-FACTS-MISMATCH"],
+        ["no EQF level alignment", edit(vc(), (v) => v.credentialSubject.achievement.alignment.splice(0, 1)), "CS-FORMAT-EU-ELEMENTS"],
+        ["no creditsAvailable", removed(vc(), "/credentialSubject/achievement/creditsAvailable"), "CS-FORMAT-EU-ELEMENTS"],
+        ["no @context (and no format tag)", removed(vc(), "/@context"), "CS-FORMAT-UNKNOWN-VERSION"],
+        ["a bare VC with a record's format tag", { ...vc(), format: CREDENTIAL_FORMAT_V3 }, "CS-FORMAT-STRUCTURE"],
+        ["a record with a v2 saltSeed", { ...record(), saltSeed: `0x${"00".repeat(32)}` }, "CS-FORMAT-STRUCTURE"],
+        ["a record whose leaf has no issuer", removed(record(), "/leaf/issuer"), "CS-FORMAT-STRUCTURE"],
+        ["a record with salts that are not whole 16-byte salts", replaced(record(), "/salts", "0x00"), "CS-FORMAT-STRUCTURE"],
+        ["a record with one salt dropped", edit(record(), (r) => (r.salts = r.salts.slice(0, -32))), "CS-INTEGRITY-DIGEST-MISMATCH"],
+        // A record is held to its own leaf, as a v2 file (not recomputed from the credential).
+        ["a record whose leaf names another holder", replaced(record(), "/leaf/holder", devAccount(ROLE.issuerB).address), "CS-INTEGRITY-FACTS-MISMATCH"],
+        ["a record whose leaf has another digest", replaced(record(), "/leaf/credentialDigest", `0x${"11".repeat(32)}`), "CS-INTEGRITY-DIGEST-MISMATCH"],
+        ["a record whose leaf has another index", replaced(record(), "/leaf/index", 3), "CS-INTEGRITY-LEAF-MISMATCH"],
+      ];
+      for (const [what, input, code] of cases) {
+        expect(exactly(input), what).not.to.equal(exactly(main[0]));
         for (const options of [online, { offline: true }]) {
           const report = await verifyCredential(input as never, options);
           expectShape(report);
@@ -885,120 +965,208 @@ describe("verifier SDK (verifyCredential, verifyCredentials) against a real hard
   });
 
   describe("fuzz: random mutations of a genuine credential file never verify", () => {
-    type Mutation = { kind: "replace"; pointer: string; value: unknown } | { kind: "delete"; pointer: string } | { kind: "byte"; position: number; byte: number };
-    let mutation: fc.Arbitrary<Mutation>;
-    let textBytes: Uint8Array;
+    type Mutation =
+      | { kind: "replace"; pointer: string; value: unknown }
+      | { kind: "delete"; pointer: string }
+      | { kind: "byte"; position: number; byte: number }
+      | { kind: "proof"; field: keyof MerkleProofData; bytes: Uint8Array; n: number };
 
-    before(() => {
-      textBytes = new TextEncoder().encode(genuineText);
-      const all = nodes(genuine).map((n) => n.pointer);
-      mutation = fc.oneof(
-        fc.record({ kind: fc.constant("replace" as const), pointer: fc.constantFrom(...all), value: fc.jsonValue({ maxDepth: 3 }) }),
-        fc.record({ kind: fc.constant("replace" as const), pointer: fc.constantFrom(...all.filter((p) => p !== "")), value: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.double()) }),
-        // The salt seed, leaf and proof: well-formed values of their own types (hashes, addresses, small integers).
-        fc.record({
-          kind: fc.constant("replace" as const),
-          pointer: fc.constantFrom(...all.filter((p) => /^\/(saltSeed|leaf\/|proof\/)/.test(p))),
-          value: fc.oneof(
-            fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b)),
-            fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b)),
-            fc.nat({ max: 40_000 }),
-          ),
-        }),
-        fc.record({ kind: fc.constant("delete" as const), pointer: fc.constantFrom(...all.filter((p) => p !== "")) }),
-        fc.record({ kind: fc.constant("byte" as const), position: fc.nat({ max: textBytes.length - 1 }), byte: fc.nat({ max: 255 }) }),
-      );
-    });
-
-    /** The input handed to the verifier and the value it means (undefined: not JSON). */
-    function apply(m: Mutation): { input: unknown; value: unknown; parses: boolean } {
-      if (m.kind === "replace") {
-        const value = replaced(genuine, m.pointer, m.value);
-        return { input: value, value, parses: true };
+    /** A v3 VC whose Merkle proof is re-encoded (well formed) with one of its fields changed. */
+    function withProofField(vc: Record<string, unknown>, m: Extract<Mutation, { kind: "proof" }>): unknown {
+      const copy = structuredClone(vc) as { proof: unknown[] };
+      const data = readMerkleProof(copy.proof[0]);
+      const hex = (bytes: Uint8Array) => toHex(bytes);
+      const b32 = m.bytes.slice(0, 32);
+      if (m.field === "chainId") data.chainId = 1 + (m.n % 40_000);
+      else if (m.field === "registry" || m.field === "issuer") data[m.field] = getAddress(hex(m.bytes.slice(0, 20)));
+      else if (m.field === "index") data.index = m.n;
+      else if (m.field === "leaf" || m.field === "root") data[m.field] = hex(b32);
+      else if (m.field === "path") data.path[m.n % data.path.length] = hex(b32);
+      else {
+        const salts = Uint8Array.from(data.salts);
+        salts.set(m.bytes.slice(0, 16), 16 * (m.n % (salts.length / 16)));
+        data.salts = salts;
       }
-      if (m.kind === "delete") {
-        const value = removed(genuine, m.pointer);
-        return { input: value, value, parses: true };
-      }
-      const bytes = Uint8Array.from(textBytes);
-      bytes[m.position] = m.byte;
-      try {
-        return { input: bytes, value: JSON.parse(Buffer.from(bytes).toString("utf8")), parses: true };
-      } catch {
-        return { input: bytes, value: undefined, parses: false };
-      }
+      copy.proof[0] = merkleProof(data);
+      return copy;
     }
 
-    const stats = { valid: 0, invalid: 0, failedAt: {} as Record<string, number> };
-
-    /** The property: no throw, seven checks, and VALID exactly when the file still means the original. */
-    async function property(m: Mutation, options: VerifyOptions) {
-      const { input, value, parses } = apply(m);
-      const report = await verifyCredential(input, options);
-      expectShape(report);
-      const identical = parses && exactly(value) === exactly(genuine);
-      const equivalent = parses && meaning(value) === meaning(genuine);
-      if (identical) expect(report.status, `unchanged file not VALID: ${show(report)}`).to.equal("VALID");
-      if (!equivalent) {
-        expect(report.status, `false VALID for ${JSON.stringify(m).slice(0, 300)}`).not.to.equal("VALID");
-        expect(report.status, `${JSON.stringify(m).slice(0, 300)} ${show(report)}`).to.equal("INVALID");
-        const failed = report.checks.find((c) => c.status === "INVALID")!;
-        expect(["format", "integrity", "inclusion"], show(report)).to.include(failed.id);
-        if (!parses) expect(failed.code).to.equal("CS-FORMAT-MALFORMED-JSON");
-        stats.failedAt[failed.code] = (stats.failedAt[failed.code] ?? 0) + 1;
-      }
-      if (report.status === "VALID") stats.valid++;
-      else stats.invalid++;
+    /** What a bare v3 VC means: canonical JSON, the issuer address in its proof's verificationMethod read case-insensitively. */
+    function meaningV3(value: unknown): string | undefined {
+      if (value === null || typeof value !== "object" || Array.isArray(value) || !Array.isArray((value as { proof?: unknown }).proof)) return exactly(value);
+      const proof = ((value as { proof: unknown[] }).proof).map((p) => {
+        const vm = (p as { verificationMethod?: unknown } | null)?.verificationMethod;
+        return typeof vm === "string" ? { ...(p as object), verificationMethod: vm.replace(/0x[0-9a-fA-F]{40}/, (a) => a.toLowerCase()) } : p;
+      });
+      return exactly({ ...(value as object), proof });
     }
 
-    it("offline: 500 random mutations, no crash, no false VALID", async () => {
-      await fc.assert(
-        fc.asyncProperty(mutation, (m) => property(m, { offline: true })),
-        { numRuns: 500 },
-      );
-      expect(stats.valid + stats.invalid).to.equal(500);
-      // The mutations reach every offline check.
-      const hits = (...list: string[]) => list.reduce((n, code) => n + (stats.failedAt[code] ?? 0), 0);
-      for (const code of ["CS-FORMAT-MALFORMED-JSON", "CS-FORMAT-STRUCTURE", "CS-FORMAT-EU-ELEMENTS", "CS-INTEGRITY-DIGEST-MISMATCH"]) {
-        expect(hits(code), `${code} in ${JSON.stringify(stats.failedAt)}`).to.be.greaterThan(0);
-      }
-      expect(hits("CS-INTEGRITY-FACTS-MISMATCH", "CS-INTEGRITY-LEAF-MISMATCH", "CS-INCLUSION-INDEX-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"), JSON.stringify(stats.failedAt)).to.be.greaterThan(0);
-    });
+    const suites = [
+      {
+        // Pinned to format 2: mutates a v2 wrapper file (its saltSeed, leaf and proof included).
+        label: "a v2 credential file",
+        genuine: () => genuineV2 as unknown as Record<string, unknown>,
+        meaning,
+        envelope: (all: string[]) =>
+          // The salt seed, leaf and proof: well-formed values of their own types (hashes, addresses, small integers).
+          fc.record({
+            kind: fc.constant("replace" as const),
+            pointer: fc.constantFrom(...all.filter((p) => /^\/(saltSeed|leaf\/|proof\/)/.test(p))),
+            value: fc.oneof(
+              fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b)),
+              fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b)),
+              fc.nat({ max: 40_000 }),
+            ),
+          }) as fc.Arbitrary<Mutation>,
+        reached: [["CS-FORMAT-MALFORMED-JSON"], ["CS-FORMAT-STRUCTURE"], ["CS-FORMAT-EU-ELEMENTS"], ["CS-INTEGRITY-DIGEST-MISMATCH"], ["CS-INTEGRITY-FACTS-MISMATCH", "CS-INTEGRITY-LEAF-MISMATCH", "CS-INCLUSION-INDEX-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"]],
+      },
+      {
+        // Format v3 as the SDK's record: its salts, leaf and proof well-formed values of their own types.
+        label: "a v3 credential record (the SDK's)",
+        genuine: () => genuine as unknown as Record<string, unknown>,
+        meaning,
+        envelope: (all: string[]) =>
+          fc.record({
+            kind: fc.constant("replace" as const),
+            pointer: fc.constantFrom(...all.filter((p) => /^\/(salts|leaf\/|proof\/)/.test(p))),
+            value: fc.oneof(
+              fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b)),
+              fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b)),
+              fc.nat({ max: 40_000 }),
+            ),
+          }) as fc.Arbitrary<Mutation>,
+        reached: [["CS-FORMAT-MALFORMED-JSON"], ["CS-FORMAT-STRUCTURE"], ["CS-FORMAT-OB3-SCHEMA", "CS-FORMAT-EU-ELEMENTS"], ["CS-INTEGRITY-DIGEST-MISMATCH"], ["CS-INTEGRITY-FACTS-MISMATCH", "CS-INTEGRITY-LEAF-MISMATCH", "CS-INCLUSION-INDEX-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"]],
+      },
+      {
+        // Format v3: the bare VC a learner holds.
+        label: "a v3 credential (bare VC)",
+        genuine: () => toVerifiableCredential(genuine as CredentialRecordV3) as Record<string, unknown>,
+        meaning: meaningV3,
+        // Its Merkle proof re-encoded, well formed, with one field changed.
+        envelope: () =>
+          fc.record({
+            kind: fc.constant("proof" as const),
+            field: fc.constantFrom<keyof MerkleProofData>("chainId", "registry", "issuer", "index", "leaf", "root", "path", "salts"),
+            bytes: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+            n: fc.nat({ max: 40_000 }),
+          }) as fc.Arbitrary<Mutation>,
+        reached: [["CS-FORMAT-MALFORMED-JSON"], ["CS-FORMAT-MERKLE-PROOF"], ["CS-FORMAT-OB3-SCHEMA", "CS-FORMAT-EU-ELEMENTS"], ["CS-INTEGRITY-LEAF-MISMATCH"], ["CS-INTEGRITY-DIGEST-MISMATCH", "CS-INTEGRITY-FACTS-MISMATCH", "CS-INCLUSION-ROOT-MISMATCH"]],
+      },
+    ];
 
-    it("online: 100 random mutations against the node, no crash, no false VALID", async () => {
-      await fc.assert(
-        fc.asyncProperty(mutation, (m) => property(m, online)),
-        { numRuns: 100 },
-      );
-    });
+    for (const suite of suites) {
+      describe(suite.label, () => {
+        let mutation: fc.Arbitrary<Mutation>;
+        let original: Record<string, unknown>;
+        let originalText: string;
+        let textBytes: Uint8Array;
 
-    it("a byte that breaks the JSON → CS-FORMAT-MALFORMED-JSON, also where the pre-parse scan sees a repeated key (a stray quote makes values keys)", async () => {
-      // Found by the fuzz above: each quote or NUL written over one byte of the genuine text.
-      const spurious: string[] = [];
-      for (let position = 0; position < textBytes.length; position++) {
-        for (const byte of [0x22, 0x00]) {
-          const bytes = Uint8Array.from(textBytes);
-          bytes[position] = byte;
-          const text = Buffer.from(bytes).toString("utf8");
-          let parses = true;
-          try {
-            JSON.parse(text);
-          } catch {
-            parses = false;
+        before(() => {
+          original = suite.genuine();
+          originalText = JSON.stringify(original, null, 2);
+          textBytes = new TextEncoder().encode(originalText);
+          const all = nodes(original).map((n) => n.pointer);
+          mutation = fc.oneof(
+            fc.record({ kind: fc.constant("replace" as const), pointer: fc.constantFrom(...all), value: fc.jsonValue({ maxDepth: 3 }) }),
+            fc.record({ kind: fc.constant("replace" as const), pointer: fc.constantFrom(...all.filter((p) => p !== "")), value: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.double()) }),
+            suite.envelope(all),
+            fc.record({ kind: fc.constant("delete" as const), pointer: fc.constantFrom(...all.filter((p) => p !== "")) }),
+            fc.record({ kind: fc.constant("byte" as const), position: fc.nat({ max: textBytes.length - 1 }), byte: fc.nat({ max: 255 }) }),
+          ) as fc.Arbitrary<Mutation>;
+        });
+
+        /** The input handed to the verifier and the value it means (undefined: not JSON). */
+        function apply(m: Mutation): { input: unknown; value: unknown; parses: boolean } {
+          if (m.kind === "replace") {
+            const value = replaced(original, m.pointer, m.value);
+            return { input: value, value, parses: true };
           }
-          if (!parses && scanJson(text, { maxDepth: 32, maxValues: 2000 }).duplicateKey !== undefined) spurious.push(text);
+          if (m.kind === "delete") {
+            const value = removed(original, m.pointer);
+            return { input: value, value, parses: true };
+          }
+          if (m.kind === "proof") {
+            const value = withProofField(original, m);
+            return { input: value, value, parses: true };
+          }
+          const bytes = Uint8Array.from(textBytes);
+          bytes[m.position] = m.byte;
+          try {
+            return { input: bytes, value: JSON.parse(Buffer.from(bytes).toString("utf8")), parses: true };
+          } catch {
+            return { input: bytes, value: undefined, parses: false };
+          }
         }
-      }
-      expect(spurious.length).to.be.greaterThan(0);
-      for (const text of spurious) expectRejected(await verifyCredential(text, { offline: true }), { format: "CS-FORMAT-MALFORMED-JSON" });
-    });
 
-    it("semantically neutral changes of the text (whitespace, key order) stay VALID", async () => {
-      const reordered = Object.fromEntries(Object.entries(genuine).reverse());
-      for (const input of [JSON.stringify(genuine), JSON.stringify(genuine, null, "\t"), `\n ${genuineText}\r\n`, reordered]) {
-        expect(codes(await verifyCredential(input, online))).to.deep.equal(ALL_VALID);
-      }
-    });
+        const stats = { valid: 0, invalid: 0, failedAt: {} as Record<string, number> };
+
+        /** The property: no throw, seven checks, and VALID exactly when the file still means the original. */
+        async function property(m: Mutation, options: VerifyOptions) {
+          const { input, value, parses } = apply(m);
+          const report = await verifyCredential(input, options);
+          expectShape(report);
+          const identical = parses && exactly(value) === exactly(original);
+          const equivalent = parses && suite.meaning(value) === suite.meaning(original);
+          if (identical) expect(report.status, `unchanged file not VALID: ${show(report)}`).to.equal("VALID");
+          if (!equivalent) {
+            expect(report.status, `false VALID for ${JSON.stringify(m).slice(0, 300)}`).not.to.equal("VALID");
+            expect(report.status, `${JSON.stringify(m).slice(0, 300)} ${show(report)}`).to.equal("INVALID");
+            const failed = report.checks.find((c) => c.status === "INVALID")!;
+            expect(["format", "integrity", "inclusion"], show(report)).to.include(failed.id);
+            if (!parses) expect(failed.code).to.equal("CS-FORMAT-MALFORMED-JSON");
+            stats.failedAt[failed.code] = (stats.failedAt[failed.code] ?? 0) + 1;
+          }
+          if (report.status === "VALID") stats.valid++;
+          else stats.invalid++;
+        }
+
+        it("offline: 500 random mutations, no crash, no false VALID", async () => {
+          await fc.assert(
+            fc.asyncProperty(mutation, (m) => property(m, { offline: true })),
+            { numRuns: 500 },
+          );
+          expect(stats.valid + stats.invalid).to.equal(500);
+          // The mutations reach every offline check.
+          const hits = (...list: string[]) => list.reduce((n, code) => n + (stats.failedAt[code] ?? 0), 0);
+          for (const codes of suite.reached) expect(hits(...codes), `${codes.join(" or ")} in ${JSON.stringify(stats.failedAt)}`).to.be.greaterThan(0);
+        });
+
+        it("online: 100 random mutations against the node, no crash, no false VALID", async () => {
+          await fc.assert(
+            fc.asyncProperty(mutation, (m) => property(m, online)),
+            { numRuns: 100 },
+          );
+        });
+
+        it("a byte that breaks the JSON → CS-FORMAT-MALFORMED-JSON, also where the pre-parse scan sees a repeated key (a stray quote makes values keys)", async () => {
+          // Found by the fuzz above: each quote or NUL written over one byte of the genuine text.
+          const spurious: string[] = [];
+          for (let position = 0; position < textBytes.length; position++) {
+            for (const byte of [0x22, 0x00]) {
+              const bytes = Uint8Array.from(textBytes);
+              bytes[position] = byte;
+              const text = Buffer.from(bytes).toString("utf8");
+              let parses = true;
+              try {
+                JSON.parse(text);
+              } catch {
+                parses = false;
+              }
+              if (!parses && scanJson(text, { maxDepth: 32, maxValues: 2000 }).duplicateKey !== undefined) spurious.push(text);
+            }
+          }
+          expect(spurious.length).to.be.greaterThan(0);
+          for (const text of spurious) expectRejected(await verifyCredential(text, { offline: true }), { format: "CS-FORMAT-MALFORMED-JSON" });
+        });
+
+        it("semantically neutral changes of the text (whitespace, key order) stay VALID", async () => {
+          const reordered = Object.fromEntries(Object.entries(original).reverse());
+          for (const input of [JSON.stringify(original), JSON.stringify(original, null, "\t"), `\n ${originalText}\r\n`, reordered]) {
+            expect(codes(await verifyCredential(input, online))).to.deep.equal(ALL_VALID);
+          }
+        });
+      });
+    }
   });
 
   describe("verifyCredentials on whole batches", () => {
