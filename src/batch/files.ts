@@ -117,7 +117,9 @@ export function checkCredentialFile(c: CredentialFile): string[] {
   }
   if (digest !== undefined && digest !== c.leaf.credentialDigest.toLowerCase()) problems.push("credential digest does not match the credential");
   const leaf = leafHash(c.leaf);
-  if (leaf !== c.proof.leaf.toLowerCase()) problems.push("leaf does not match the leaf fields");
+  if (leaf !== c.proof.leaf.toLowerCase()) {
+    problems.push(c.format === CREDENTIAL_FORMAT_V3 ? "the credential does not hash to its proof's leaf (altered)" : "leaf does not match the leaf fields");
+  }
   if (c.leaf.index !== c.proof.index) problems.push("leaf index and proof index differ");
   if (!MerkleBatchTree.verify(c.proof.root, leaf, c.proof.path)) problems.push("proof does not lead to the root");
   return problems;

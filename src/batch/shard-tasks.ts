@@ -12,7 +12,7 @@ import { CREDENTIAL_FORMAT_V2, CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } f
 import type { LeafFields } from "./leaf.js";
 import { credentialTemplateV3, learnerIssuesV3, type CredentialTemplateV3 } from "../credential/v3/template.js";
 import { recordSalts, toVerifiableCredential } from "./v3/credential.js";
-import { draftJsonLineV3, sharedCanonical } from "./v3/jsonl.js";
+import { draftJsonLineV3, lineTextIssues, sharedCanonical } from "./v3/jsonl.js";
 import { shardLine, shardLineMatching } from "./v3/shard-lines.js";
 import { keccakReady } from "../credential/keccak.js";
 
@@ -177,6 +177,12 @@ export async function draftShard(task: DraftTask): Promise<DraftResult> {
       return;
     }
     let json: unknown;
+    const textIssues = v3 ? lineTextIssues(raw as string, row) : [];
+    if (textIssues.length) {
+      report(textIssues);
+      keys.push(null);
+      return;
+    }
     try {
       json = JSON.parse(raw as string);
     } catch (error) {

@@ -169,3 +169,22 @@ export function scanJson(text: string, limits: JsonLimits): JsonShape {
   }
   return { depth: maxDepth, values };
 }
+
+/**
+ * The first string (key or value) of a parsed JSON value holding a lone UTF-16 surrogate, as a JSON
+ * Pointer; undefined when there is none. I-JSON (RFC 7493), which RFC 8785 canonical JSON requires,
+ * forbids them: two such keys can encode to the same UTF-8 and so tie in the sorted order of salts.
+ */
+export function loneSurrogateAt(value: unknown, pointer = ""): string | undefined {
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? pointer : undefined;
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const at = `${pointer}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (typeof key === "string" && LONE_SURROGATE.test(key)) return at;
+    const found = loneSurrogateAt(child, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,6 +1,7 @@
 import { credentialRecordV3Schema, type CredentialRecordV3 } from "../batch/format.js";
 import { recordOf, splitVerifiableCredential, toVerifiableCredential, type SplitCredential } from "../batch/v3/credential.js";
 import { MerkleProofError } from "../batch/v3/merkle-proof.js";
+import { loneSurrogateAt } from "../credential/json-shape.js";
 import { checksumAddress } from "../credential/keccak.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { toFieldIssues } from "../credential/schema.js";
@@ -28,7 +29,12 @@ export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<stri
     const issues = toFieldIssues(record.error);
     return { check: check("format", "CS-FORMAT-STRUCTURE", `Malformed credential record: ${issuesText(issues)}.`, { issues: issues.slice(0, 20) }) };
   }
-  return { vc: toVerifiableCredential(record.data) as Record<string, unknown>, record: record.data };
+  // The document as given (zod's copy drops members such as __proto__): what is hashed is what was sent.
+  const credential = (value as { credential: Record<string, unknown> }).credential;
+  if (Object.prototype.hasOwnProperty.call(credential, "proof")) {
+    return { check: check("format", "CS-FORMAT-STRUCTURE", "Malformed credential record: credential: a record's document holds no proof (the record's proof is its own).") };
+  }
+  return { vc: toVerifiableCredential({ ...record.data, credential }) as Record<string, unknown>, record: { ...record.data, credential } };
 }
 
 /** Checks a bare v3 VC: its Merkle proof, the formal OB 3.0 schema, the EU elements; builds what the other checks need. */
@@ -39,6 +45,10 @@ export function checkFormatV3(vc: Record<string, unknown>): { check: Check; pars
   } catch (error) {
     if (!(error instanceof MerkleProofError)) throw error;
     return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
+  }
+  const lone = loneSurrogateAt(vc);
+  if (lone !== undefined) {
+    return { check: check("format", "CS-FORMAT-STRUCTURE", `A string at ${lone.slice(0, 200)} holds a lone UTF-16 surrogate (not I-JSON, RFC 7493).`, { pointer: lone.slice(0, 200) }) };
   }
   const schemaIssues = validateOpenBadgeCredential(vc);
   if (schemaIssues.length > 0) {

@@ -23,8 +23,12 @@ export interface Pending {
   signed?: Record<string, unknown>;
 }
 
+// A wrapper has exactly these members: a credential that also has `source` and `input` (a v3 VC
+// has no `format`) is a credential, never taken for a wrapper around another one.
+const WRAPPER_KEYS = new Set(["source", "input", "size"]);
 const isSourced = (x: unknown): x is { source: string; input: CredentialInput; size?: number } =>
-  typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as { source?: unknown }).source === "string" && "input" in x && !("format" in x);
+  typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as { source?: unknown }).source === "string" && "input" in x &&
+  Object.keys(x).every((k) => WRAPPER_KEYS.has(k));
 
 /** Format, integrity and inclusion, then the validity window of an intact credential; never throws. */
 export function offlineChecks(item: VerifyInput, at: number, maxBytes: number): Pending {

@@ -135,7 +135,7 @@ describe("batches", () => {
     const cases = [
       // v3 files are bare VCs: the record's digest and leaf fields are recomputed from the document,
       // so an altered field shows as a leaf that is not the proof's.
-      { format: 3, subject: (json: any) => json.credentialSubject, message: "leaf does not match the leaf fields" },
+      { format: 3, subject: (json: any) => json.credentialSubject, message: "the credential does not hash to its proof's leaf (altered)" },
       // v2 wrapper files carry their leaf fields, digest included.
       { format: 2, subject: (json: any) => json.credential.credentialSubject, message: "credential digest does not match the credential" },
     ] as const;

@@ -445,7 +445,7 @@ describe("credstack CLI (subprocess) against a real hardhat node", function () {
       await writeFile(file, JSON.stringify(credential, null, 2));
       // v3: the record is recomputed from the bare VC, so the altered field gives another leaf, which
       // the proof does not lead to the root: two problems (a v2 file, one: its digest).
-      await anchorFails(dir, KEYS.operator, 1, /Invalid batch .*: 2 problems\.\s+row 1, credentials\/000001\.json: leaf does not match the leaf fields\s+row 1, credentials\/000001\.json: proof does not lead to the root/);
+      await anchorFails(dir, KEYS.operator, 1, /Invalid batch .*: 2 problems\.\s+row 1, credentials\/000001\.json: the credential does not hash to its proof's leaf \(altered\)\s+row 1, credentials\/000001\.json: proof does not lead to the root/);
     });
 
     it("a manifest whose recorded anchor the chain does not know: exit 1 (AnchorMismatchError), manifest unchanged", async () => {

@@ -154,6 +154,33 @@ describe("credential format v3", () => {
       expect(checked.checks[1]!.details).to.deep.include({ signature: "verified", signer: "did:web:uni.example" });
     });
 
+    it("every signature must verify; a huge proofValue is refused before decoding; a revoked did:web key signs nothing", async () => {
+      const key = await createIssuerKey();
+      const other = await createIssuerKey();
+      const record = buildBatch(course(), learners(), target, { issuerDid: key.controller }).credentials[0] as CredentialRecordV3;
+      const signed = (await signCredential({ credential: toVerifiableCredential(record), key })) as Vc;
+      const byOther = (await signCredential({ credential: { ...signed, issuer: { ...signed.issuer, id: other.controller } }, key: other })) as Vc;
+      const status = async (v: Vc, opts = {}) => {
+        const r = await verifyCredential(JSON.stringify(v), { offline: true, at: NOW, ...opts });
+        return r.checks[1]!.code;
+      };
+      const corrupted = clone(signed.proof[1]);
+      corrupted.proofValue = `${corrupted.proofValue.slice(0, -4)}AAAA`;
+      expect(await status({ ...signed, proof: [...signed.proof, corrupted] }), "a second, corrupted signature").to.equal("CS-INTEGRITY-SIGNATURE-INVALID");
+      expect(await status({ ...signed, proof: [...signed.proof, byOther.proof[2]] }), "a second signature by another key").to.equal("CS-INTEGRITY-SIGNATURE-INVALID");
+      const huge = { ...signed, proof: [signed.proof[0], { ...signed.proof[1], proofValue: `z${"2".repeat(100_000)}` }] };
+      const started = process.hrtime.bigint();
+      expect(await status(huge)).to.equal("CS-INTEGRITY-SIGNATURE-INVALID");
+      expect(process.hrtime.bigint() - started < 1_000_000_000n, "refused before the quadratic base58 decoding").to.equal(true);
+
+      const web = await createIssuerKey({ did: "did:web:uni.example" });
+      const webRecord = buildBatch(course(), learners(), target, { issuerDid: web.controller }).credentials[0] as CredentialRecordV3;
+      const webSigned = (await signCredential({ credential: toVerifiableCredential(webRecord), key: web })) as Vc;
+      const doc = didWebDocument(web) as Vc;
+      doc.verificationMethod = doc.verificationMethod.map((m: Vc) => ({ ...m, revoked: "2026-01-01T00:00:00Z" }));
+      expect(await status(webSigned, { didDocuments: { [web.controller]: doc } })).to.equal("CS-INTEGRITY-SIGNATURE-INVALID");
+    });
+
     it("a batch built for a malformed issuer DID is refused before anything is built", () => {
       expect(() => buildBatch(course(), learners(), target, { issuerDid: "did:pkh:eip155:1:0xabc" })).to.throw(/did:key or did:web/);
     });
@@ -175,6 +202,10 @@ describe("credential format v3", () => {
       ["a proofValue not multibase base64url", (v) => (v.proof[0].proofValue = `z${v.proof[0].proofValue.slice(1)}`), ["CS-FORMAT-MERKLE-PROOF"]],
       ["a proofValue cut short", (v) => (v.proof[0].proofValue = v.proof[0].proofValue.slice(0, 200)), ["CS-FORMAT-MERKLE-PROOF"]],
       ["the issuer address not checksummed", (v) => (v.proof[0].verificationMethod = v.proof[0].verificationMethod.replace(/0x[0-9a-fA-F]{40}/, (a: string) => a.toLowerCase())), ["CS-FORMAT-MERKLE-PROOF"]],
+      ["validFrom before 1970", (v) => (v.validFrom = "1969-12-31T23:59:59Z"), ["CS-FORMAT-EU-ELEMENTS"]],
+      ["an offset without its colon", (v) => (v.validFrom = "2026-06-30T00:00:00+0200"), ["CS-FORMAT-EU-ELEMENTS"]],
+      ["creditsEarned below 0.01", (v) => (v.credentialSubject.creditsEarned = 1e-9), ["CS-FORMAT-EU-ELEMENTS"]],
+      ["a key with a lone surrogate", (v) => (v["\ud800"] = 1), ["CS-FORMAT-STRUCTURE"]],
       ["a holder chain with a leading zero", (v) => (v.credentialSubject.id = v.credentialSubject.id.replace(":31337:", ":031337:")), ["CS-FORMAT-EU-ELEMENTS"]],
     ];
     for (const [what, mutate, codes] of cases) {
@@ -193,6 +224,19 @@ describe("credential format v3", () => {
       // And with issuer.id moved too, the leaf (which binds the issuer account) is not the proof's.
       const relabelled = { ...moved, issuer: { ...(r.credential.issuer as Vc), id: `did:pkh:eip155:31337:${other}` } };
       expect(offline(relabelled)).to.deep.equal(["CS-FORMAT-VALID", "CS-INTEGRITY-LEAF-MISMATCH"]);
+    });
+
+    it("an object that is a credential is never taken for a { source, input } wrapper around another", async () => {
+      const forged = { ...clone(vcs[0]!), name: "Forged Degree", source: "x", input: JSON.stringify(vcs[1]) };
+      const report = await verifyCredential(forged, { offline: true, at: NOW });
+      expect(report.status).to.equal("INVALID");
+      expect(report.checks[1]!.code).to.equal("CS-INTEGRITY-DIGEST-MISMATCH");
+    });
+
+    it("a record is checked as given: a proof inside its document, an address in any case", () => {
+      const r = clone(records[0]!) as Vc;
+      expect(offline({ ...r, credential: { ...r.credential, proof: [{ type: "DataIntegrityProof", cryptosuite: "eddsa-rdfc-2022" }] } })).to.deep.equal(["CS-FORMAT-STRUCTURE"]);
+      expect(offline({ ...r, leaf: { ...r.leaf, registry: r.leaf.registry.toLowerCase() } })).to.deep.equal(ALL_VALID);
     });
 
     it("a wrong path: CS-INCLUSION-ROOT-MISMATCH", () => {
@@ -324,17 +368,26 @@ describe("credential format v3", () => {
       lines[3]!.credentialSubject.achievement.alignment.shift(); // the EQF level
       lines[4]!.credentialSubject.id = lines[4]!.credentialSubject.id.replace(":31337:", ":1:");
       lines[5]!.id = lines[0]!.id;
+      lines[6]!.credentialSubject.extra = Array.from({ length: 2_000 }, (_, i) => i);
       const jsonl = path.join(dir, "bad.jsonl");
-      await writeFile(jsonl, lines.map((d) => JSON.stringify(d)).join("\n") + "\n");
+      const texts = lines.map((d) => JSON.stringify(d));
+      texts[7] = texts[7]!.replace('"name":', '"name":"Twice","name":'); // (issuer.name) JSON.parse would keep the last silently
+      texts[8] = texts[8]!.replace('"creditsEarned":5', '"creditsEarned":1e999');
+      await writeFile(jsonl, texts.join("\n") + "\n");
       const out = path.join(dir, "bad");
       const error = await buildBatchDirectory({ credentialsJsonl: jsonl, out, target, workers: 0 }).then(() => null, (e: Error) => e);
       const issues = (error as unknown as { issues: { field: string; row?: number }[] }).issues;
       expect(issues.map((i) => `${i.row}:${i.field}`)).to.deep.equal([
         "2:proof",
-        "3:credentialSubject.identifier.0",
+        "3:credentialSubject.identifier.0.hashed",
+        "3:credentialSubject.identifier.0.salt",
         "4:credentialSubject.achievement.alignment",
         "5:credentialSubject.id",
-        "6:id",
+        "7:(line)", // 2,000 more values
+        "8:issuer.name", // a key twice
+        "9:credentialSubject.creditsEarned", // 1e999 parses to Infinity: above 600, not in steps of 0.01
+        "9:credentialSubject.creditsEarned",
+        "6:id", // duplicates are found once every line is drafted
       ]);
       expect(await stat(out).then(() => true, () => false)).to.equal(false);
     });

@@ -2,6 +2,7 @@ import type { Address, Hex } from "viem";
 import { readIsoDate } from "../../credential/dates.js";
 import { canonicalJson, credentialDigest, newSaltSeed } from "../../credential/disclosure.js";
 import type { FieldIssue } from "../../credential/errors.js";
+import { loneSurrogateAt, scanJson } from "../../credential/json-shape.js";
 import { addressProblem, checksumAddress } from "../../credential/keccak.js";
 import { validateOpenBadgeCredential } from "../../credential/ob3-schema.js";
 import { toFieldIssues } from "../../credential/schema.js";
@@ -69,12 +70,29 @@ export function sharedPartsOf(first: Record<string, unknown>): Record<string, un
   return out;
 }
 
+/**
+ * What a verifier refuses in a line's text before parsing it (`src/verify/offline-checks.ts`): a key
+ * twice in an object, nesting past 32, more values than a credential may hold with its proofs.
+ */
+export function lineTextIssues(text: string, row: number): FieldIssue[] {
+  const shape = scanJson(text, { maxDepth: LINE_MAX_DEPTH, maxValues: LINE_MAX_VALUES });
+  if (shape.exceeded === "depth") return [{ field: "(line)", row, message: `nests deeper than ${LINE_MAX_DEPTH} levels (a verifier refuses it)` }];
+  if (shape.exceeded === "values") return [{ field: "(line)", row, message: `holds more than ${LINE_MAX_VALUES} values (a verifier refuses it with its proofs)` }];
+  if (shape.duplicateKey !== undefined) return [{ field: shape.duplicateKey.slice(1).replace(/\//g, ".") || "(line)", row, message: "this key appears twice in its object" }];
+  return [];
+}
+/** The verifier's limits (32 levels, 2,000 values) less what the proofs add: two levels, 20 values. */
+const LINE_MAX_DEPTH = 30;
+const LINE_MAX_VALUES = 1_980;
+
 /** Drafts one v3 JSON line (already parsed) at `index`, or lists its problems (each with `row`). */
 export function draftJsonLineV3(json: unknown, row: number, index: number, target: AnchorTarget): JsonLineResult {
   if (json === null || typeof json !== "object" || Array.isArray(json)) return { issues: [{ field: "(line)", row, message: "not a JSON object" }] };
   const parsed = microCredentialV3Schema.safeParse(json);
   if (!parsed.success) return { issues: toFieldIssues(parsed.error, row) };
   const doc = json as Record<string, unknown>;
+  const lone = loneSurrogateAt(doc);
+  if (lone !== undefined) return { issues: [{ field: lone.slice(1).replace(/\//g, "."), row, message: "holds a lone UTF-16 surrogate (not I-JSON)" }] };
   const issues = [
     ...lineIssues(doc, target.chainId, row),
     ...validateOpenBadgeCredential(doc).map((i) => ({ ...i, row, message: `Open Badges 3.0 schema: ${i.message}` })),
@@ -83,6 +101,12 @@ export function draftJsonLineV3(json: unknown, row: number, index: number, targe
   const facts = credentialFactsV3(parsed.data);
   const issuer = checksumAddress(PKH.exec(parsed.data.issuer.id)![2]!);
   const saltSeed: Hex = newSaltSeed();
+  let digest: Hex;
+  try {
+    digest = credentialDigest(doc, saltSeed, 2);
+  } catch {
+    return { issues: [{ field: "(line)", row, message: "holds a number out of range (it parses to Infinity)" }] };
+  }
   const leaf = {
     chainId: target.chainId,
     registry: target.registry,
@@ -93,7 +117,7 @@ export function draftJsonLineV3(json: unknown, row: number, index: number, targe
     eqfLevel: facts.eqfLevel,
     awardedAt: facts.awardedAt,
     holder: facts.holder,
-    credentialDigest: credentialDigest(doc, saltSeed, 2),
+    credentialDigest: digest,
   };
   return { draft: { credential: doc, saltSeed, leaf, hash: leafHashBytes(leaf) }, issuer, achievementUri: facts.achievementUri, key: [`id ${parsed.data.id}`, facts.holder.toLowerCase()] };
 }

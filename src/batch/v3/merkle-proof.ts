@@ -62,7 +62,7 @@ export class MerkleProofError extends CredstackError {
 
 /** `did:pkh:eip155:<chainId>:<issuer>#blockchainAccountId`: the proof's verification method. */
 export function merkleVerificationMethod(chainId: number, issuer: Address): string {
-  return `did:pkh:eip155:${chainId}:${getAddress(issuer)}#blockchainAccountId`;
+  return `did:pkh:eip155:${chainId}:${getAddress(issuer.toLowerCase())}#blockchainAccountId`;
 }
 
 /**
@@ -77,7 +77,7 @@ export function merkleProof(data: MerkleProofData): MerkleDataIntegrityProof {
   const payload = encodeAbiParameters(PAYLOAD, [
     MERKLE_PROOF_VERSION,
     BigInt(data.chainId),
-    data.registry,
+    getAddress(data.registry.toLowerCase()), // one spelling, whatever case the caller used
     BigInt(data.index),
     data.leaf,
     data.root,
@@ -88,7 +88,7 @@ export function merkleProof(data: MerkleProofData): MerkleDataIntegrityProof {
     type: "DataIntegrityProof",
     cryptosuite: MERKLE_CRYPTOSUITE,
     proofPurpose: "assertionMethod",
-    verificationMethod: merkleVerificationMethod(data.chainId, data.issuer),
+    verificationMethod: merkleVerificationMethod(data.chainId, getAddress(data.issuer.toLowerCase())),
     proofValue: `u${Buffer.from(payload.slice(2), "hex").toString("base64url")}`,
   };
 }

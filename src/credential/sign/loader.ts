@@ -59,6 +59,8 @@ function verificationMethodOf(url: string, did: string, doc: Node): Node {
   for (const term of RELATIONSHIPS) {
     for (const method of asArray(doc[term])) {
       if (method && typeof method === "object" && (method as Node).id === url) {
+        // The Data Integrity library ignores `revoked`: a revoked key signs nothing here.
+        if ((method as Node).revoked !== undefined) throw new DidDocumentError(did, `its verification method ${url} is revoked`);
         return { "@context": MULTIKEY_V1_CONTEXT_URL, controller: did, ...(method as Node) };
       }
     }

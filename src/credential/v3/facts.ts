@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { datetimeRegex, z } from "zod";
+import { z } from "zod";
 import { checksumAddress } from "../keccak.js";
 import { ALIGNMENT_TYPES } from "./achievement.js";
 import { SIGNING_DID } from "./build.js";
@@ -15,8 +15,15 @@ const didPkh = z
   .string()
   .regex(/^did:pkh:eip155:(0|[1-9][0-9]{0,15}):0x[0-9a-fA-F]{40}$/, "expected did:pkh:eip155:<chainId>:<address>")
   .refine((did) => Number(did.split(":")[3]) <= Number.MAX_SAFE_INTEGER, "chain id out of range");
-const ISO_DATE_TIME = datetimeRegex({ precision: null, offset: true, local: false });
-const isoDateTime = z.string().regex(ISO_DATE_TIME, "Invalid datetime");
+// RFC 3339 date-times (offset with a colon), from 1970 on and within uint40 seconds (the leaf's awardedAt).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const isoDateTime = z
+  .string()
+  .regex(RFC3339, "expected an RFC 3339 date-time (offset as Z or ±hh:mm)")
+  .refine((t) => {
+    const ms = Date.parse(t);
+    return Number.isFinite(ms) && ms >= 0 && ms / 1000 < 2 ** 40;
+  }, "must be a date from 1970 on");
 const EQF_URL = /^http:\/\/data\.europa\.eu\/snb\/eqf\/([1-8])$/;
 
 const alignment = z.object({ targetType: z.string().optional(), targetUrl: z.string(), targetName: z.string() }).passthrough();
@@ -52,8 +59,15 @@ export const microCredentialV3Schema = z
     credentialSubject: z
       .object({
         id: didPkh,
-        identifier: z.array(z.object({ type: z.literal("IdentityObject") }).passthrough()).min(1),
-        creditsEarned: z.number().positive().max(600).refine((c) => Number.isInteger(Math.round(c * 100)) && Math.abs(c * 100 - Math.round(c * 100)) < 1e-6, "in steps of 0.01"),
+        // v3 names the learner by hashed identity objects only (OB 3.0 IdentityHash with its salt).
+        identifier: z
+          .array(z.object({ type: z.literal("IdentityObject"), hashed: z.literal(true), salt: z.string().min(16) }).passthrough())
+          .min(1),
+        creditsEarned: z
+          .number()
+          .positive()
+          .max(600)
+          .refine((c) => Math.round(c * 100) >= 1 && Math.abs(c * 100 - Math.round(c * 100)) < 1e-6, "at least 0.01, in steps of 0.01"),
         achievement: z
           .object({
             id: z.string().url(),
