@@ -176,6 +176,8 @@ export function scanJson(text: string, limits: JsonLimits): JsonShape {
  * forbids them: two such keys can encode to the same UTF-8 and so tie in the sorted order of salts.
  */
 export function loneSurrogateAt(value: unknown, pointer = ""): string | undefined {
+  // Most documents hold no surrogate at all: one native pass over their JSON text says so.
+  if (pointer === "" && typeof value === "object" && value !== null && !ANY_SURROGATE.test(JSON.stringify(value))) return undefined;
   if (typeof value === "string") return LONE_SURROGATE.test(value) ? pointer : undefined;
   if (value === null || typeof value !== "object") return undefined;
   for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
@@ -187,4 +189,6 @@ export function loneSurrogateAt(value: unknown, pointer = ""): string | undefine
   return undefined;
 }
 
+// JSON.stringify writes a lone surrogate as a \udXXX escape and a pair as the characters themselves.
+const ANY_SURROGATE = /[\uD800-\uDFFF]|\\u[dD][89abcdefABCDEF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

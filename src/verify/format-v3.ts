@@ -68,17 +68,18 @@ export function checkFormatV3(vc: Record<string, unknown>): { check: Check; pars
     return { check: check("format", "CS-FORMAT-EU-ELEMENTS", message, { issues: unreadable.map((k) => ({ field: k, message: "not a date" })) }) };
   }
   const { merkle } = split;
+  const leafFacts = credentialFactsV3(doc);
   let file;
   let saltsMismatch: string | undefined;
   try {
-    file = recordOf(split.document, merkle);
+    file = recordOf(split.document, merkle, "credential", false, leafFacts);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     // Salts not one per field: a field was added or removed. The integrity check says so.
     saltsMismatch = error.issues[0]?.message ?? "salts do not match the fields";
-    file = recordOf(split.document, merkle, "credential", true);
+    file = recordOf(split.document, merkle, "credential", true, leafFacts);
   }
-  const facts = { ...credentialFactsV3(doc), issuer: merkle.issuer };
+  const facts = { ...leafFacts, issuer: merkle.issuer };
   const summary: CredentialSummary = {
     id: doc.id,
     title: doc.name,
@@ -106,7 +107,7 @@ export function checkFormatV3(vc: Record<string, unknown>): { check: Check; pars
       vc: doc,
       facts,
       summary,
-      ...(saltsMismatch ? { saltsMismatch } : {}),
+      ...(saltsMismatch ? { saltsMismatch } : { digest: file.leaf.credentialDigest }), // recordOf computed it from the document
       ...(split.otherProofs.some(isEddsaProof) ? { signed: vc } : {}),
     },
   };

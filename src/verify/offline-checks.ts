@@ -59,6 +59,8 @@ export interface ParsedCredential {
   saltsMismatch?: string;
   /** v3 with an issuer signature: the credential as given (its proofs too), for the signature check. */
   signed?: Record<string, unknown>;
+  /** v3 bare VC: the digest of the document under the proof's salts, computed once while parsing (the leaf's). */
+  digest?: Hex;
 }
 
 /** What {@link checkFormat} accepts: JSON text, its bytes, or an already parsed value. */
@@ -152,7 +154,10 @@ export function checkFormat(
     // The checks hold a record to its own leaf, as a v1/v2 file: a leaf contradicting the
     // credential fails integrity or inclusion instead of being recomputed away.
     const result = checkFormatV3(vc!);
-    return result.parsed ? { ...result, parsed: { ...result.parsed, file: record! } } : result;
+    if (!result.parsed) return result;
+    // The record's own leaf: its digest is recomputed from the document, not taken from the parse.
+    const { digest: _fromParse, ...parsed } = result.parsed;
+    return { ...result, parsed: { ...parsed, file: record! } };
   }
   if (!(CREDENTIAL_FORMATS as readonly unknown[]).includes(format)) {
     return {
@@ -242,9 +247,9 @@ export function checkIntegrity(p: ParsedCredential): Check {
   }
   let digest: Hex;
   try {
-    digest = file.format === CREDENTIAL_FORMAT_V3
-      ? credentialDigestWithSalts(p.raw.credential, Buffer.from(file.salts.slice(2), "hex"))
-      : credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format));
+    digest = file.format !== CREDENTIAL_FORMAT_V3
+      ? credentialDigest(p.raw.credential, file.saltSeed, schemeOf(file.format))
+      : (p.digest ?? credentialDigestWithSalts(p.raw.credential, Buffer.from(file.salts.slice(2), "hex")));
   } catch {
     // Only values JSON cannot represent get here (a number such as 1e999 parses to Infinity).
     return check("integrity", "CS-INTEGRITY-DIGEST-MISMATCH", "The credential holds a value with no canonical JSON form (e.g. a number out of range): it cannot match its digest.");

@@ -2,7 +2,7 @@ import type { Hex } from "viem";
 import { credentialDigestWithSalts, saltsFromSeed } from "../../credential/disclosure.js";
 import { ValidationError } from "../../credential/errors.js";
 import { toFieldIssues } from "../../credential/schema.js";
-import { credentialFactsV3, microCredentialV3Schema } from "../../credential/v3/facts.js";
+import { credentialFactsV3, microCredentialV3Schema, type CredentialFactsV3 } from "../../credential/v3/facts.js";
 import { CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } from "../format.js";
 import { achievementIdOf } from "../leaf.js";
 import { isMerkleProof, merkleProof, MerkleProofError, readMerkleProof, type MerkleProofData } from "./merkle-proof.js";
@@ -11,6 +11,17 @@ import { isMerkleProof, merkleProof, MerkleProofError, readMerkleProof, type Mer
  * A v3 credential between its two forms: the bare VC a learner holds (`proof: [merkle, …]`) and
  * the {@link CredentialRecordV3} the SDK checks (document, salts, leaf, inclusion proof).
  */
+
+// The credentials a verifier or reader sees mostly share an achievement: its keccak id once.
+const achievementIds = new Map<string, Hex>();
+function achievementIdCached(uri: string): Hex {
+  let id = achievementIds.get(uri);
+  if (id === undefined) {
+    if (achievementIds.size >= 10_000) achievementIds.clear();
+    achievementIds.set(uri, (id = achievementIdOf(uri)));
+  }
+  return id;
+}
 
 const hexOf = (bytes: Uint8Array): Hex => `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 
@@ -70,10 +81,19 @@ export function recordFromVerifiableCredential(vc: Record<string, unknown>, sour
  * The record of a v3 document given its Merkle proof's data. `lenient`: salts that are not one per
  * field give a zero digest (which no leaf holds) instead of an error, for a verifier to report.
  */
-export function recordOf(document: Record<string, unknown>, merkle: MerkleProofData, source = "credential", lenient = false): CredentialRecordV3 {
-  const parsed = microCredentialV3Schema.safeParse(document);
-  if (!parsed.success) throw new ValidationError(source, toFieldIssues(parsed.error));
-  const facts = credentialFactsV3(parsed.data);
+export function recordOf(
+  document: Record<string, unknown>,
+  merkle: MerkleProofData,
+  source = "credential",
+  lenient = false,
+  known?: CredentialFactsV3,
+): CredentialRecordV3 {
+  let facts = known;
+  if (!facts) {
+    const parsed = microCredentialV3Schema.safeParse(document);
+    if (!parsed.success) throw new ValidationError(source, toFieldIssues(parsed.error));
+    facts = credentialFactsV3(parsed.data);
+  }
   let credentialDigest: Hex;
   try {
     credentialDigest = credentialDigestWithSalts(document, merkle.salts);
@@ -91,7 +111,7 @@ export function recordOf(document: Record<string, unknown>, merkle: MerkleProofD
       registry: merkle.registry,
       issuer: merkle.issuer,
       index: merkle.index,
-      achievementId: achievementIdOf(facts.achievementUri),
+      achievementId: achievementIdCached(facts.achievementUri),
       creditsCenti: facts.creditsCenti,
       eqfLevel: facts.eqfLevel,
       awardedAt: facts.awardedAt,

@@ -1,4 +1,4 @@
-import { decodeAbiParameters, encodeAbiParameters, getAddress, type Address, type Hex } from "viem";
+import { encodeAbiParameters, getAddress, type Address, type Hex } from "viem";
 import { CredstackError } from "../../credential/errors.js";
 import { SALT_BYTES } from "../../credential/disclosure.js";
 
@@ -101,6 +101,47 @@ const VM = /^did:pkh:eip155:([1-9][0-9]{0,15}):(0x[0-9a-fA-F]{40})#blockchainAcc
  */
 const MAX_PROOF_VALUE = 49_152;
 
+type Payload = readonly [number, bigint, Address, bigint, Hex, Hex, readonly Hex[], Hex];
+
+/**
+ * Decodes the payload, accepting only its canonical ABI encoding (what `encodeAbiParameters` writes:
+ * head offsets 0x100 and after the path, zero-padded words, nothing after the salts); a reason
+ * otherwise. Equivalent to viem's `decodeAbiParameters` plus re-encoding and comparing (a test
+ * checks it against that on random and mutated payloads), without the generic coder's cost, which a
+ * verifier pays for every credential.
+ */
+export function decodePayload(bytes: Uint8Array): Payload | string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const words = b.length / 32;
+  if (!Number.isInteger(words) || words < 10) return "is not a whole ABI payload";
+  const zero = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+    return true;
+  };
+  const word = (i: number) => b.subarray(i * 32, i * 32 + 32);
+  const hexWord = (i: number): Hex => `0x${b.toString("hex", i * 32, i * 32 + 32)}`;
+  const small = (i: number) => (zero(i * 32, i * 32 + 24) ? Number(word(i).readBigUInt64BE(24)) : Infinity);
+  if (!zero(0, 31)) return "is not canonically encoded (version)";
+  if (!zero(64, 76)) return "is not canonically encoded (registry)";
+  const n = small(8);
+  if (small(6) !== 256 || n > 64 || small(7) !== 256 + 32 + 32 * n) return "is not canonically encoded (offsets or path length)";
+  const saltsAt = 9 + n;
+  const length = small(saltsAt);
+  const saltWords = Math.ceil(length / 32);
+  if (!Number.isFinite(length) || words !== saltsAt + 1 + saltWords) return "is not canonically encoded (salts length)";
+  if (!zero((saltsAt + 1) * 32 + length, words * 32)) return "is not canonically encoded (salts padding)";
+  return [
+    b[31]!,
+    BigInt(hexWord(1)),
+    getAddress(`0x${b.toString("hex", 76, 96)}`),
+    BigInt(hexWord(3)),
+    hexWord(4),
+    hexWord(5),
+    Array.from({ length: n }, (_, i) => hexWord(9 + i)),
+    `0x${b.toString("hex", (saltsAt + 1) * 32, (saltsAt + 1) * 32 + length)}`,
+  ];
+}
+
 /** Whether a `proof` entry is a credstack Merkle proof (by type and cryptosuite). */
 export function isMerkleProof(proof: unknown): boolean {
   const p = proof as { type?: unknown; cryptosuite?: unknown } | null;
@@ -126,16 +167,10 @@ export function readMerkleProof(proof: unknown): MerkleProofData {
   }
   const bytes = Buffer.from(value.slice(1), "base64url");
   if (bytes.toString("base64url") !== value.slice(1)) throw new MerkleProofError("The Merkle proof's proofValue is not canonical base64url.", "proof.proofValue");
-  const hex = `0x${bytes.toString("hex")}` as Hex;
-  let decoded: readonly [number, bigint, Address, bigint, Hex, Hex, readonly Hex[], Hex];
-  try {
-    decoded = decodeAbiParameters(PAYLOAD, hex);
-  } catch {
-    throw new MerkleProofError("The Merkle proof's proofValue does not decode as its ABI payload.", "proof.proofValue");
-  }
+  const decoded = decodePayload(bytes);
+  if (typeof decoded === "string") throw new MerkleProofError(`The Merkle proof's proofValue ${decoded}.`, "proof.proofValue");
   const [version, chainId, registry, index, leaf, root, path, salts] = decoded;
   if (version !== MERKLE_PROOF_VERSION) throw new MerkleProofError(`Unknown Merkle proof version ${version}.`, "proof.proofValue");
-  if (encodeAbiParameters(PAYLOAD, decoded as never) !== hex) throw new MerkleProofError("The Merkle proof's proofValue is not canonically encoded.", "proof.proofValue");
   if (chainId !== BigInt(vm[1]!)) throw new MerkleProofError("The Merkle proof's chain differs from its verificationMethod's.", "proof.verificationMethod");
   if (chainId > BigInt(Number.MAX_SAFE_INTEGER)) throw new MerkleProofError("The Merkle proof's chain id is out of range.", "proof.verificationMethod");
   // One spelling only: the issuer address EIP-55 checksummed, as merkleProof writes it.
