@@ -175,9 +175,9 @@ export function scanJson(text: string, limits: JsonLimits): JsonShape {
  * Pointer; undefined when there is none. I-JSON (RFC 7493), which RFC 8785 canonical JSON requires,
  * forbids them: two such keys can encode to the same UTF-8 and so tie in the sorted order of salts.
  */
-export function loneSurrogateAt(value: unknown, pointer = ""): string | undefined {
-  // Most documents hold no surrogate at all: one native pass over their JSON text says so.
-  if (pointer === "" && typeof value === "object" && value !== null && !ANY_SURROGATE.test(JSON.stringify(value))) return undefined;
+export function loneSurrogateAt(value: unknown, pointer = "", text?: string): string | undefined {
+  // Most documents hold no surrogate at all: one native pass over their JSON text (given, or written) says so.
+  if (pointer === "" && typeof value === "object" && value !== null && !ANY_SURROGATE.test(text ?? JSON.stringify(value))) return undefined;
   if (typeof value === "string") return LONE_SURROGATE.test(value) ? pointer : undefined;
   if (value === null || typeof value !== "object") return undefined;
   for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {

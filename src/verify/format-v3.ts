@@ -38,7 +38,7 @@ export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<stri
 }
 
 /** Checks a bare v3 VC: its Merkle proof, the formal OB 3.0 schema, the EU elements; builds what the other checks need. */
-export function checkFormatV3(vc: Record<string, unknown>): { check: Check; parsed?: ParsedCredential } {
+export function checkFormatV3(vc: Record<string, unknown>, text?: string): { check: Check; parsed?: ParsedCredential } {
   let split: SplitCredential;
   try {
     split = splitVerifiableCredential(vc);
@@ -46,7 +46,7 @@ export function checkFormatV3(vc: Record<string, unknown>): { check: Check; pars
     if (!(error instanceof MerkleProofError)) throw error;
     return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
   }
-  const lone = loneSurrogateAt(vc);
+  const lone = loneSurrogateAt(vc, "", text); // `text`: the JSON the credential was parsed from
   if (lone !== undefined) {
     return { check: check("format", "CS-FORMAT-STRUCTURE", `A string at ${lone.slice(0, 200)} holds a lone UTF-16 surrogate (not I-JSON, RFC 7493).`, { pointer: lone.slice(0, 200) }) };
   }

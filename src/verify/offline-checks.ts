@@ -147,7 +147,7 @@ export function checkFormat(
     return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };
   }
   const format = (value as { format?: unknown }).format;
-  if (format === undefined && "@context" in value) return checkFormatV3(value as Record<string, unknown>);
+  if (format === undefined && "@context" in value) return checkFormatV3(value as Record<string, unknown>, text);
   if (format === CREDENTIAL_FORMAT_V3) {
     const { vc, record, check: failed } = verifiableCredentialOfRecord(value);
     if (failed) return { check: failed };
