@@ -4,7 +4,7 @@ import type { CredentialFacts } from "../credential/credential-schema.js";
 import { credentialDigest, newSaltSeed } from "../credential/disclosure.js";
 import type { Learner } from "../credential/schema.js";
 import { credentialFromTemplateV3, type CredentialTemplateV3 } from "../credential/v3/template.js";
-import { achievementIdOf, leafHashBytes, type LeafFields } from "./leaf.js";
+import { achievementIdOf, leafFieldsV3, leafHashBytes, type LeafFields } from "./leaf.js";
 
 /** Where a batch will be anchored. */
 export interface AnchorTarget {
@@ -21,13 +21,6 @@ export interface Draft {
   hash: Uint8Array;
 }
 
-const achievementIds = new Map<string, Hex>();
-function achievementIdCached(uri: string): Hex {
-  let id = achievementIds.get(uri);
-  if (!id) achievementIds.set(uri, (id = achievementIdOf(uri)));
-  return id;
-}
-
 /**
  * Salts and digests `credential` and computes its leaf at `index` for `target`, from the public
  * `facts` the leaf binds. The one place where a credential becomes a leaf, for both inputs (CSV
@@ -38,7 +31,7 @@ export function draftCredential(credential: Record<string, unknown>, facts: Omit
     chainId: target.chainId,
     registry: target.registry,
     index,
-    achievementId: achievementIdCached(facts.achievementUri),
+    achievementId: achievementIdOf(facts.achievementUri),
     creditsCenti: facts.creditsCenti,
     eqfLevel: facts.eqfLevel,
     awardedAt: facts.awardedAt,
@@ -74,17 +67,13 @@ export interface AnchorTargetV3 extends AnchorTarget {
 export function draftLearnerV3(template: CredentialTemplateV3, learner: Learner, index: number, target: AnchorTargetV3, saltSeed: Hex = newSaltSeed()): Draft {
   const credential = credentialFromTemplateV3(template, learner, saltSeed);
   const { achievement } = template;
-  const leaf: LeafFields = {
-    chainId: target.chainId,
-    registry: target.registry,
-    issuer: target.issuer,
-    index,
-    achievementId: achievementIdCached(achievement.id),
+  const facts = {
+    achievementUri: achievement.id,
     creditsCenti: Math.round(achievement.workloadEcts * 100),
     eqfLevel: achievement.eqfLevel,
     awardedAt: Math.floor(Date.parse(credential.validFrom) / 1000),
     holder: learner.wallet as Address,
-    credentialDigest: credentialDigest(credential, saltSeed, 2),
   };
+  const leaf = leafFieldsV3({ ...target, index }, facts, credentialDigest(credential, saltSeed, 2));
   return { credential: credential as unknown as Record<string, unknown>, saltSeed, leaf, hash: leafHashBytes(leaf) };
 }

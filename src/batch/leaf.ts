@@ -114,7 +114,43 @@ export function leafHash(f: LeafFields): Hex {
   return bytesToHex(leafHashBytes(f));
 }
 
-/** `keccak256` of an achievement's URI: its id in leaves and on chain. */
+/** `keccak256` of an achievement's URI: its id in leaves and on chain (remembered: a batch's credentials share it). */
 export function achievementIdOf(uri: string): Hex {
-  return keccak256(toHex(uri));
+  let id = achievementIds.get(uri);
+  if (id === undefined) {
+    if (achievementIds.size >= 10_000) achievementIds.clear();
+    achievementIds.set(uri, (id = keccak256(toHex(uri))));
+  }
+  return id;
+}
+
+const achievementIds = new Map<string, Hex>();
+
+/** The public facts of a credential its v3 leaf binds, read from its document (`credentialFactsV3`). */
+export interface LeafFacts {
+  achievementUri: string;
+  creditsCenti: number;
+  eqfLevel: number;
+  awardedAt: number;
+  holder: Address;
+}
+
+/** The fields of a v3 leaf: where (chain, registry), whose (issuer), which (index), what (facts, digest). */
+export function leafFieldsV3(
+  at: { chainId: number; registry: Address; issuer: Address; index: number },
+  facts: LeafFacts,
+  credentialDigest: Hex,
+): LeafFields & { issuer: Address } {
+  return {
+    chainId: at.chainId,
+    registry: at.registry,
+    issuer: at.issuer,
+    index: at.index,
+    achievementId: achievementIdOf(facts.achievementUri),
+    creditsCenti: facts.creditsCenti,
+    eqfLevel: facts.eqfLevel,
+    awardedAt: facts.awardedAt,
+    holder: facts.holder,
+    credentialDigest,
+  };
 }

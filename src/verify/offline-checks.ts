@@ -222,17 +222,6 @@ export function checkFormat(
   };
 }
 
-// Achievement ids (keccak of the URI) repeat across the credentials of a batch.
-const achievementIds = new Map<string, Hex>();
-function achievementId(uri: string): Hex {
-  let id = achievementIds.get(uri);
-  if (id === undefined) {
-    if (achievementIds.size >= 10_000) achievementIds.clear();
-    achievementIds.set(uri, (id = achievementIdOf(uri)));
-  }
-  return id;
-}
-
 const leafOf = (p: ParsedCredential): Hex => (p.leafHash ??= leafHash(p.file.leaf));
 
 /**
@@ -265,7 +254,7 @@ export function checkIntegrity(p: ParsedCredential): Check {
   const issuerChain = pkh ? Number(pkh[1]) : file.leaf.chainId;
   const expected: [field: string, leafValue: string | number, credentialValue: string | number][] = [
     ["holder", file.leaf.holder, facts.holder],
-    ["achievementId", file.leaf.achievementId, achievementId(facts.achievementUri)],
+    ["achievementId", file.leaf.achievementId, achievementIdOf(facts.achievementUri)],
     ["creditsCenti", file.leaf.creditsCenti, facts.creditsCenti],
     ["eqfLevel", file.leaf.eqfLevel, facts.eqfLevel],
     ["awardedAt", file.leaf.awardedAt, facts.awardedAt],

@@ -13,6 +13,7 @@ import { buildCredentialV3, type CredentialV3 } from "../../src/credential/v3/bu
 import { identityHash, newIdentitySalts } from "../../src/credential/v3/identity.js";
 import { ASSESSMENT_TYPES, ECTS, PARTICIPATION_MODES, QUALITY_ASSURANCE_TYPES } from "../../src/credential/v3/vocabulary.js";
 import { parseLearnersCsv } from "../../src/batch/learners-csv.js";
+import { withoutNetwork } from "./helpers/network.js";
 
 const SEEDS = readdirSync("seeds/courses").filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
 const rawSeed = (name: string) => JSON.parse(readFileSync(path.join("seeds/courses", `${name}.json`), "utf8"));
@@ -27,20 +28,6 @@ const ESCO = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c545
 
 const alignments = (vc: CredentialV3, targetType: string) => vc.credentialSubject.achievement.alignment.filter((a) => a.targetType === targetType);
 
-/** Runs `fn` with `globalThis.fetch` replaced by one that records the call and throws. */
-async function withoutNetwork<T>(fn: () => Promise<T>): Promise<{ result: T; fetches: string[] }> {
-  const original = globalThis.fetch;
-  const fetches: string[] = [];
-  globalThis.fetch = (async (input: unknown) => {
-    fetches.push(String(input));
-    throw new Error("network access in a test");
-  }) as typeof fetch;
-  try {
-    return { result: await fn(), fetches };
-  } finally {
-    globalThis.fetch = original;
-  }
-}
 
 describe("credential format v3 (bare VC 2.0 / OB 3.0, JSON-LD safe)", () => {
   for (const name of SEEDS) {

@@ -20,6 +20,7 @@ import {
 } from "../../src/credential/sign/index.js";
 import { keyPairOf } from "../../src/credential/sign/keys.js";
 import { buildCredentialV3 } from "../../src/credential/v3/build.js";
+import { withoutNetwork } from "./helpers/network.js";
 
 const NAME = "smart-contract-security";
 const course = parseAchievement(JSON.parse(readFileSync(path.join("seeds/courses", `${NAME}.json`), "utf8")));
@@ -68,20 +69,6 @@ const vcVerify = (credential: object, didDocuments?: Record<string, any>) =>
   });
 const INVALID = { verified: false, error: "Invalid signature." };
 
-/** Runs `fn` with `globalThis.fetch` replaced by one that records the call and throws. */
-async function withoutNetwork<T>(fn: () => Promise<T>): Promise<{ result: T; fetches: string[] }> {
-  const original = globalThis.fetch;
-  const fetches: string[] = [];
-  globalThis.fetch = (async (input: unknown) => {
-    fetches.push(String(input));
-    throw new Error("network access in a test");
-  }) as typeof fetch;
-  try {
-    return { result: await fn(), fetches };
-  } finally {
-    globalThis.fetch = original;
-  }
-}
 
 async function rejection(promise: Promise<unknown>): Promise<any> {
   try {

@@ -4,24 +4,13 @@ import { ValidationError } from "../../credential/errors.js";
 import { toFieldIssues } from "../../credential/schema.js";
 import { credentialFactsV3, microCredentialV3Schema, type CredentialFactsV3 } from "../../credential/v3/facts.js";
 import { CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } from "../format.js";
-import { achievementIdOf } from "../leaf.js";
+import { leafFieldsV3 } from "../leaf.js";
 import { isMerkleProof, merkleProof, MerkleProofError, readMerkleProof, type MerkleProofData } from "./merkle-proof.js";
 
 /**
  * A v3 credential between its two forms: the bare VC a learner holds (`proof: [merkle, …]`) and
  * the {@link CredentialRecordV3} the SDK checks (document, salts, leaf, inclusion proof).
  */
-
-// The credentials a verifier or reader sees mostly share an achievement: its keccak id once.
-const achievementIds = new Map<string, Hex>();
-function achievementIdCached(uri: string): Hex {
-  let id = achievementIds.get(uri);
-  if (id === undefined) {
-    if (achievementIds.size >= 10_000) achievementIds.clear();
-    achievementIds.set(uri, (id = achievementIdOf(uri)));
-  }
-  return id;
-}
 
 const hexOf = (bytes: Uint8Array): Hex => `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 
@@ -106,18 +95,7 @@ export function recordOf(
     format: CREDENTIAL_FORMAT_V3,
     credential: document,
     salts: hexOf(merkle.salts),
-    leaf: {
-      chainId: merkle.chainId,
-      registry: merkle.registry,
-      issuer: merkle.issuer,
-      index: merkle.index,
-      achievementId: achievementIdCached(facts.achievementUri),
-      creditsCenti: facts.creditsCenti,
-      eqfLevel: facts.eqfLevel,
-      awardedAt: facts.awardedAt,
-      holder: facts.holder,
-      credentialDigest,
-    },
+    leaf: leafFieldsV3(merkle, facts, credentialDigest),
     proof: { leaf: merkle.leaf, index: merkle.index, path: merkle.path, root: merkle.root },
   };
 }

@@ -9,7 +9,7 @@ import { toFieldIssues } from "../../credential/schema.js";
 import { credentialFactsV3, microCredentialV3Schema } from "../../credential/v3/facts.js";
 import { SHARED_POINTERS } from "../../credential/v3/template.js";
 import type { AnchorTarget, Draft } from "../draft.js";
-import { achievementIdOf, leafHashBytes } from "../leaf.js";
+import { leafFieldsV3, leafHashBytes } from "../leaf.js";
 
 /**
  * Full v3 credentials as JSON Lines input (an issuer's own system writes them): bare W3C VC 2.0 /
@@ -107,17 +107,6 @@ export function draftJsonLineV3(json: unknown, row: number, index: number, targe
   } catch {
     return { issues: [{ field: "(line)", row, message: "holds a number out of range (it parses to Infinity)" }] };
   }
-  const leaf = {
-    chainId: target.chainId,
-    registry: target.registry,
-    issuer,
-    index,
-    achievementId: achievementIdOf(facts.achievementUri),
-    creditsCenti: facts.creditsCenti,
-    eqfLevel: facts.eqfLevel,
-    awardedAt: facts.awardedAt,
-    holder: facts.holder,
-    credentialDigest: digest,
-  };
+  const leaf = leafFieldsV3({ ...target, issuer, index }, facts, digest);
   return { draft: { credential: doc, saltSeed, leaf, hash: leafHashBytes(leaf) }, issuer, achievementUri: facts.achievementUri, key: [`id ${parsed.data.id}`, facts.holder.toLowerCase()] };
 }

@@ -9,7 +9,7 @@ import { credentialFactsV3, microCredentialV3Schema } from "../../credential/v3/
 import { buildLayers, proofOf } from "../core.js";
 import { BatchFileError, type StoredCredential } from "../files.js";
 import { CREDENTIAL_FORMAT_V3, type BatchManifest, type CredentialRecordV3 } from "../format.js";
-import { achievementIdOf, leafHashBytes, type LeafFields } from "../leaf.js";
+import { leafFieldsV3, leafHashBytes } from "../leaf.js";
 import { recordSalts } from "./credential.js";
 import { restoreShared, sharedParts } from "./shard-lines.js";
 
@@ -32,18 +32,7 @@ function recordOfLine(text: string, location: string, index: number, manifest: B
   if (!vc.success) throw new ValidationError(`credential ${location}`, toFieldIssues(vc.error));
   const facts = credentialFactsV3(vc.data);
   const seed = line.data.saltSeed as Hex;
-  const leaf: LeafFields & { issuer: Hex } = {
-    chainId: manifest.chainId,
-    registry: manifest.registry,
-    issuer: manifest.issuer,
-    index,
-    achievementId: achievementIdOf(facts.achievementUri),
-    creditsCenti: facts.creditsCenti,
-    eqfLevel: facts.eqfLevel,
-    awardedAt: facts.awardedAt,
-    holder: facts.holder,
-    credentialDigest: credentialDigest(credential, seed, 2),
-  };
+  const leaf = leafFieldsV3({ ...manifest, index }, facts, credentialDigest(credential, seed, 2));
   return { credential, salts: recordSalts(credential, seed), leaf, hash: leafHashBytes(leaf) };
 }
 
