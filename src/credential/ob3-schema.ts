@@ -156,9 +156,14 @@ function toIssue(error: ErrorObject): FieldIssue {
 export function validateOpenBadgeCredential(credential: unknown): FieldIssue[] {
   const validate = validator();
   if (validate(credential)) return [];
+  return issuesOfAjvErrors(validate.errors ?? []);
+}
+
+/** ajv's errors as field issues (dotted paths, a missing property named itself), each said once. */
+export function issuesOfAjvErrors(errors: readonly ErrorObject[]): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
-  for (const error of validate.errors ?? []) {
+  for (const error of errors) {
     const issue = toIssue(error);
     const key = `${issue.field}\u0000${issue.message}`;
     if (!seen.has(key)) {

@@ -5,7 +5,7 @@ import { loneSurrogateAt } from "../credential/json-shape.js";
 import { checksumAddress } from "../credential/keccak.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { toFieldIssues } from "../credential/schema.js";
-import { credentialFactsV3, microCredentialV3Schema } from "../credential/v3/facts.js";
+import { credentialFactsV3, parseCredentialV3 } from "../credential/v3/facts.js";
 import { ValidationError, type FieldIssue } from "../credential/errors.js";
 import { check, type Check, type CredentialSummary } from "./report.js";
 import type { ParsedCredential } from "./offline-checks.js";
@@ -55,9 +55,9 @@ export function checkFormatV3(vc: Record<string, unknown>, text?: string): { che
     const message = `The credential does not conform to the Open Badges 3.0 schema: ${issuesText(schemaIssues)}.`;
     return { check: check("format", "CS-FORMAT-OB3-SCHEMA", message, { issues: schemaIssues.slice(0, 20) }) };
   }
-  const parsed = microCredentialV3Schema.safeParse(split.document);
+  const parsed = parseCredentialV3(split.document);
   if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error);
+    const issues = parsed.issues;
     const message = `The credential lacks required EU elements or has malformed ones: ${issuesText(issues)}.`;
     return { check: check("format", "CS-FORMAT-EU-ELEMENTS", message, { issues: issues.slice(0, 20) }) };
   }

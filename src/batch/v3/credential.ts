@@ -2,7 +2,7 @@ import type { Hex } from "viem";
 import { credentialDigestWithSalts, saltsFromSeed } from "../../credential/disclosure.js";
 import { ValidationError } from "../../credential/errors.js";
 import { toFieldIssues } from "../../credential/schema.js";
-import { credentialFactsV3, microCredentialV3Schema, type CredentialFactsV3 } from "../../credential/v3/facts.js";
+import { credentialFactsV3, parseCredentialV3, type CredentialFactsV3 } from "../../credential/v3/facts.js";
 import { CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } from "../format.js";
 import { leafFieldsV3 } from "../leaf.js";
 import { isMerkleProof, merkleProof, MerkleProofError, readMerkleProof, type MerkleProofData } from "./merkle-proof.js";
@@ -79,8 +79,8 @@ export function recordOf(
 ): CredentialRecordV3 {
   let facts = known;
   if (!facts) {
-    const parsed = microCredentialV3Schema.safeParse(document);
-    if (!parsed.success) throw new ValidationError(source, toFieldIssues(parsed.error));
+    const parsed = parseCredentialV3(document);
+    if (!parsed.success) throw new ValidationError(source, parsed.issues);
     facts = credentialFactsV3(parsed.data);
   }
   let credentialDigest: Hex;

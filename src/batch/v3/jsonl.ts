@@ -6,7 +6,7 @@ import { loneSurrogateAt, scanJson } from "../../credential/json-shape.js";
 import { addressProblem, checksumAddress } from "../../credential/keccak.js";
 import { validateOpenBadgeCredential } from "../../credential/ob3-schema.js";
 import { toFieldIssues } from "../../credential/schema.js";
-import { credentialFactsV3, microCredentialV3Schema } from "../../credential/v3/facts.js";
+import { credentialFactsV3, parseCredentialV3 } from "../../credential/v3/facts.js";
 import { SHARED_POINTERS } from "../../credential/v3/template.js";
 import type { AnchorTarget, Draft } from "../draft.js";
 import { leafFieldsV3, leafHashBytes } from "../leaf.js";
@@ -88,8 +88,8 @@ const LINE_MAX_VALUES = 1_980;
 /** Drafts one v3 JSON line (already parsed) at `index`, or lists its problems (each with `row`). */
 export function draftJsonLineV3(json: unknown, row: number, index: number, target: AnchorTarget): JsonLineResult {
   if (json === null || typeof json !== "object" || Array.isArray(json)) return { issues: [{ field: "(line)", row, message: "not a JSON object" }] };
-  const parsed = microCredentialV3Schema.safeParse(json);
-  if (!parsed.success) return { issues: toFieldIssues(parsed.error, row) };
+  const parsed = parseCredentialV3(json);
+  if (!parsed.success) return { issues: parsed.issues.map((i) => ({ ...i, row })) };
   const doc = json as Record<string, unknown>;
   const lone = loneSurrogateAt(doc);
   if (lone !== undefined) return { issues: [{ field: lone.slice(1).replace(/\//g, "."), row, message: "holds a lone UTF-16 surrogate (not I-JSON)" }] };

@@ -1,6 +1,8 @@
 import type { Address } from "viem";
-import { z } from "zod";
+import { Ajv2019, type ErrorObject } from "ajv/dist/2019.js";
+import type { FieldIssue } from "../errors.js";
 import { checksumAddress } from "../keccak.js";
+import { issuesOfAjvErrors } from "../ob3-schema.js";
 import { ALIGNMENT_TYPES } from "./achievement.js";
 import { SIGNING_DID } from "./build.js";
 import { ECTS } from "./vocabulary.js";
@@ -8,80 +10,150 @@ import { ECTS } from "./vocabulary.js";
 /**
  * What the credstack verifier needs of a v3 credential beyond the formal OB 3.0 schema: the 11
  * mandatory EU 2022 elements in the standard terms v3 puts them in (docs/spec.md §2), and the
- * public facts its Merkle leaf binds.
+ * public facts its Merkle leaf binds. A JSON Schema (draft 2019-09, compiled once by ajv: a
+ * verifier checks every credential with it) plus the few rules JSON Schema cannot say (real dates,
+ * credits in steps of 0.01, URLs, chain ids within 2^53).
  */
-// CAIP-2 chain references of eip155 are decimal without leading zeros; up to 2^53 - 1 here.
-const didPkh = z
-  .string()
-  .regex(/^did:pkh:eip155:(0|[1-9][0-9]{0,15}):0x[0-9a-fA-F]{40}$/, "expected did:pkh:eip155:<chainId>:<address>")
-  .refine((did) => Number(did.split(":")[3]) <= Number.MAX_SAFE_INTEGER, "chain id out of range");
-// RFC 3339 date-times (offset with a colon), from 1970 on and within uint40 seconds (the leaf's awardedAt).
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const isoDateTime = z
-  .string()
-  .regex(RFC3339, "expected an RFC 3339 date-time (offset as Z or ±hh:mm)")
-  .refine((t) => {
-    const ms = Date.parse(t);
-    return Number.isFinite(ms) && ms >= 0 && ms / 1000 < 2 ** 40;
-  }, "must be a date from 1970 on");
+
+// CAIP-2 chain references of eip155 are decimal without leading zeros.
+const PKH = "^did:pkh:eip155:(0|[1-9][0-9]{0,15}):0x[0-9a-fA-F]{40}$";
+// RFC 3339 date-times (offset with a colon).
+const RFC3339 = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$";
 const EQF_URL = /^http:\/\/data\.europa\.eu\/snb\/eqf\/([1-8])$/;
 
-const alignment = z.object({ targetType: z.string().optional(), targetUrl: z.string(), targetName: z.string() }).passthrough();
-type Alignment = z.infer<typeof alignment>;
+const typed = (targetType: string | string[], extra: Record<string, unknown> = {}) => ({
+  type: "object",
+  required: ["targetType", ...Object.keys(extra)],
+  properties: { targetType: Array.isArray(targetType) ? { enum: targetType } : { const: targetType }, ...extra },
+});
 
-const count = (list: readonly Alignment[], type: string) => list.filter((a) => a.targetType === type).length;
+/** Each EU element at the alignments, with what is said when it is missing (EQF, mode and QA exactly once). */
+const ALIGNMENT_RULES: { contains: object; min?: number; max?: number; message: string }[] = [
+  { contains: typed(ALIGNMENT_TYPES.eqf), min: 1, max: 1, message: "needs one EQF level alignment (ext:EQFLevel, http://data.europa.eu/snb/eqf/<1-8>)" },
+  { contains: typed(ALIGNMENT_TYPES.eqf, { targetUrl: { type: "string", pattern: EQF_URL.source } }), message: "needs one EQF level alignment (ext:EQFLevel, http://data.europa.eu/snb/eqf/<1-8>)" },
+  { contains: typed(ALIGNMENT_TYPES.creditSystem, { targetUrl: { const: ECTS.uri } }), message: "needs the ECTS credit system alignment" },
+  { contains: typed([ALIGNMENT_TYPES.outcome, ALIGNMENT_TYPES.escoOutcome]), message: "needs at least one learning outcome alignment" },
+  { contains: typed(ALIGNMENT_TYPES.assessment), message: "needs at least one assessment type alignment (ext:AssessmentType)" },
+  { contains: typed(ALIGNMENT_TYPES.mode), min: 1, max: 1, message: "needs one participation form alignment (ext:LearningMode)" },
+  { contains: typed(ALIGNMENT_TYPES.qualityAssurance), min: 1, max: 1, message: "needs one quality assurance alignment (ext:QualityAssurance)" },
+];
 
-/** The EU elements at the achievement's alignments: each present (EQF, mode and QA exactly once). */
-function alignmentIssues(list: readonly Alignment[], ctx: z.RefinementCtx): void {
-  const need = (ok: boolean, message: string) => ok || ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-  const eqf = list.filter((a) => a.targetType === ALIGNMENT_TYPES.eqf);
-  need(eqf.length === 1 && EQF_URL.test(eqf[0]!.targetUrl), "needs one EQF level alignment (ext:EQFLevel, http://data.europa.eu/snb/eqf/<1-8>)");
-  need(list.some((a) => a.targetType === ALIGNMENT_TYPES.creditSystem && a.targetUrl === ECTS.uri), "needs the ECTS credit system alignment");
-  need(count(list, ALIGNMENT_TYPES.outcome) + count(list, ALIGNMENT_TYPES.escoOutcome) >= 1, "needs at least one learning outcome alignment");
-  need(count(list, ALIGNMENT_TYPES.assessment) >= 1, "needs at least one assessment type alignment (ext:AssessmentType)");
-  need(count(list, ALIGNMENT_TYPES.mode) === 1, "needs one participation form alignment (ext:LearningMode)");
-  need(count(list, ALIGNMENT_TYPES.qualityAssurance) === 1, "needs one quality assurance alignment (ext:QualityAssurance)");
+const string = (minLength = 0) => ({ type: "string", minLength });
+
+/** The JSON Schema of what a v3 credential must hold for credstack (beside the formal OB 3.0 schema). */
+export const CREDENTIAL_V3_PROFILE_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2019-09/schema",
+  type: "object",
+  required: ["id", "issuer", "validFrom", "name", "credentialSubject"],
+  properties: {
+    id: string(1),
+    issuer: {
+      type: "object",
+      required: ["id", "name", "address"],
+      properties: {
+        id: { type: "string", anyOf: [{ type: "string", pattern: PKH }, { type: "string", pattern: SIGNING_DID.source }] },
+        name: string(2),
+        address: { type: "object", required: ["addressCountryCode"], properties: { addressCountryCode: { type: "string", pattern: "^[A-Z]{2}$" } } },
+      },
+    },
+    validFrom: { type: "string", pattern: RFC3339 },
+    validUntil: { type: "string", pattern: RFC3339 },
+    name: string(3),
+    credentialSubject: {
+      type: "object",
+      required: ["id", "identifier", "creditsEarned", "achievement"],
+      properties: {
+        id: { type: "string", pattern: PKH },
+        // v3 names the learner by hashed identity objects only (OB 3.0 IdentityHash with its salt).
+        identifier: {
+          type: "array",
+          minItems: 1,
+          items: { type: "object", required: ["type", "hashed", "salt"], properties: { type: { const: "IdentityObject" }, hashed: { const: true }, salt: string(16) } },
+        },
+        creditsEarned: { type: "number", exclusiveMinimum: 0, maximum: 600 },
+        achievement: {
+          type: "object",
+          required: ["id", "name", "creditsAvailable", "alignment"],
+          properties: {
+            id: { type: "string" },
+            name: string(3),
+            creditsAvailable: { type: "number", exclusiveMinimum: 0, maximum: 600 },
+            alignment: {
+              type: "array",
+              items: { type: "object", required: ["targetUrl", "targetName"], properties: { targetUrl: { type: "string" }, targetName: { type: "string" }, targetType: { type: "string" } } },
+              allOf: ALIGNMENT_RULES.map((r) => ({ contains: r.contains, ...(r.min !== undefined ? { minContains: r.min } : {}), ...(r.max !== undefined ? { maxContains: r.max } : {}) })),
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A v3 credential {@link parseCredentialV3} accepted: the members the checks read (others pass through). */
+export interface MicroCredentialV3 {
+  id: string;
+  issuer: { id: string; name: string; address: { addressCountryCode: string; addressRegion?: unknown } };
+  validFrom: string;
+  validUntil?: string;
+  name: string;
+  credentialSubject: {
+    id: string;
+    identifier: { type: "IdentityObject"; hashed: true; salt: string }[];
+    creditsEarned: number;
+    achievement: { id: string; name: string; creditsAvailable: number; alignment: { targetType?: string; targetUrl: string; targetName: string }[] };
+  };
 }
 
-export const microCredentialV3Schema = z
-  .object({
-    id: z.string().min(1),
-    issuer: z
-      .object({
-        id: z.union([didPkh, z.string().regex(SIGNING_DID, "expected a did:pkh, did:key or did:web")]),
-        name: z.string().min(2),
-        address: z.object({ addressCountryCode: z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 code") }).passthrough(),
-      })
-      .passthrough(),
-    validFrom: isoDateTime,
-    validUntil: isoDateTime.optional(),
-    name: z.string().min(3),
-    credentialSubject: z
-      .object({
-        id: didPkh,
-        // v3 names the learner by hashed identity objects only (OB 3.0 IdentityHash with its salt).
-        identifier: z
-          .array(z.object({ type: z.literal("IdentityObject"), hashed: z.literal(true), salt: z.string().min(16) }).passthrough())
-          .min(1),
-        creditsEarned: z
-          .number()
-          .positive()
-          .max(600)
-          .refine((c) => Math.round(c * 100) >= 1 && Math.abs(c * 100 - Math.round(c * 100)) < 1e-6, "at least 0.01, in steps of 0.01"),
-        achievement: z
-          .object({
-            id: z.string().url(),
-            name: z.string().min(3),
-            creditsAvailable: z.number().positive().max(600),
-            alignment: z.array(alignment).superRefine(alignmentIssues),
-          })
-          .passthrough(),
-      })
-      .passthrough(),
-  })
-  .passthrough();
+let validate: ReturnType<Ajv2019["compile"]> | undefined;
 
-export type MicroCredentialV3 = z.infer<typeof microCredentialV3Schema>;
+/** ajv's errors as field issues, the alignment rules' with their own sentences. */
+function issuesOf(errors: ErrorObject[]): FieldIssue[] {
+  const rule = (e: ErrorObject) => /\/alignment\/allOf\/(\d+)\//.exec(e.schemaPath)?.[1];
+  const said = new Set<string>();
+  const issues: FieldIssue[] = [];
+  for (const e of errors) {
+    const n = rule(e);
+    if (n === undefined) continue;
+    const message = ALIGNMENT_RULES[Number(n)]!.message;
+    if (!said.has(message)) issues.push({ field: "credentialSubject.achievement.alignment", message }), said.add(message);
+  }
+  return [...issuesOfAjvErrors(errors.filter((e) => rule(e) === undefined)), ...issues];
+}
+
+const ms = (t: string) => Date.parse(t);
+
+/** The rules JSON Schema cannot say, on a document the schema accepted. */
+function ruleIssues(vc: MicroCredentialV3): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const field of ["validFrom", "validUntil"] as const) {
+    const t = vc[field];
+    if (t !== undefined && !(Number.isFinite(ms(t)) && ms(t) >= 0 && ms(t) / 1000 < 2 ** 40)) issues.push({ field, message: "must be a date from 1970 on" });
+  }
+  for (const [field, did] of [["issuer.id", vc.issuer.id], ["credentialSubject.id", vc.credentialSubject.id]] as const) {
+    if (did.startsWith("did:pkh:") && Number(did.split(":")[3]) > Number.MAX_SAFE_INTEGER) issues.push({ field, message: "chain id out of range" });
+  }
+  const c = vc.credentialSubject.creditsEarned;
+  if (!(Math.round(c * 100) >= 1 && Math.abs(c * 100 - Math.round(c * 100)) < 1e-6)) issues.push({ field: "credentialSubject.creditsEarned", message: "at least 0.01, in steps of 0.01" });
+  if (!URL.canParse(vc.credentialSubject.achievement.id)) issues.push({ field: "credentialSubject.achievement.id", message: "Invalid url" });
+  return issues;
+}
+
+/**
+ * Checks a v3 document against {@link CREDENTIAL_V3_PROFILE_SCHEMA} and the rules beside it: the
+ * document itself (no copy), or every issue found.
+ *
+ * @example
+ * const parsed = parseCredentialV3(document);
+ * if (parsed.success) credentialFactsV3(parsed.data).eqfLevel; // 6
+ */
+export function parseCredentialV3(document: unknown): { success: true; data: MicroCredentialV3 } | { success: false; issues: FieldIssue[] } {
+  validate ??= new Ajv2019({ allErrors: true, strict: true }).compile(CREDENTIAL_V3_PROFILE_SCHEMA);
+  if (!validate(document)) return { success: false, issues: issuesOf(validate.errors ?? []) };
+  const data = document as MicroCredentialV3;
+  const issues = ruleIssues(data);
+  return issues.length ? { success: false, issues } : { success: true, data };
+}
 
 /** The public facts of a v3 credential its leaf binds (the issuer account comes from the proof). */
 export interface CredentialFactsV3 {
@@ -93,7 +165,7 @@ export interface CredentialFactsV3 {
   awardedAt: number;
 }
 
-/** Reads the leaf facts from a credential {@link microCredentialV3Schema} accepted. */
+/** Reads the leaf facts from a credential {@link parseCredentialV3} accepted. */
 export function credentialFactsV3(vc: MicroCredentialV3): CredentialFactsV3 {
   const [, , , chain, address] = vc.credentialSubject.id.split(":");
   const eqf = vc.credentialSubject.achievement.alignment.find((a) => a.targetType === ALIGNMENT_TYPES.eqf)!;
