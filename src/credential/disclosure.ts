@@ -249,7 +249,7 @@ function credentialDigestScheme2(document: unknown, seed: Hex): Hex {
  * whole), sorted by pointer in UTF-8 byte order: the order of the salts a v3 proof carries.
  */
 export function sortedFields(document: unknown): Field[] {
-  const fields = toFields(document, 2).map((f) => ({ f, key: Buffer.from(f.pointer, "utf8") }));
+  const fields = toFields(document, 2).map((f) => ({ f, key: partsOf(f.pointer).bytes }));
   fields.sort((a, b) => Buffer.compare(a.key, b.key));
   return fields.map(({ f }) => f);
 }
@@ -280,10 +280,13 @@ export function credentialDigestWithSalts(document: unknown, salts: Uint8Array):
   if (salts.length !== fields.length * SALT_BYTES) {
     throw new RangeError(`${salts.length / SALT_BYTES} salts for ${fields.length} fields`);
   }
-  const hexSalts = Buffer.from(salts.buffer, salts.byteOffset, salts.byteLength);
-  return digestOfFieldDigests(
-    fields.map((f, i) => fieldDigest(`0x${hexSalts.toString("hex", i * SALT_BYTES, (i + 1) * SALT_BYTES)}`, f.pointer, f.value)),
-  );
+  const bytes = Buffer.from(salts.buffer, salts.byteOffset, salts.byteLength);
+  const digests = fields.map((f, i) => {
+    const salt = bytes.toString("hex", i * SALT_BYTES, (i + 1) * SALT_BYTES);
+    return hash("sha256", `["0x${salt}",${partsOf(f.pointer).json},${canonicalJson(f.value)}]`, "buffer") as unknown as Buffer;
+  });
+  digests.sort(Buffer.compare); // the order of their lowercase hex, as digestOfFieldDigests sorts
+  return `0x${hash("sha256", Buffer.concat(digests), "hex")}`;
 }
 
 /**
