@@ -1,4 +1,5 @@
-import { encodeAbiParameters, getAddress, type Address, type Hex } from "viem";
+import { encodeAbiParameters, type Address, type Hex } from "viem";
+import { checksumAddress } from "../../credential/keccak.js";
 import { CredstackError } from "../../credential/errors.js";
 import { SALT_BYTES } from "../../credential/disclosure.js";
 
@@ -62,7 +63,7 @@ export class MerkleProofError extends CredstackError {
 
 /** `did:pkh:eip155:<chainId>:<issuer>#blockchainAccountId`: the proof's verification method. */
 export function merkleVerificationMethod(chainId: number, issuer: Address): string {
-  return `did:pkh:eip155:${chainId}:${getAddress(issuer.toLowerCase())}#blockchainAccountId`;
+  return `did:pkh:eip155:${chainId}:${checksumAddress(issuer.toLowerCase())}#blockchainAccountId`;
 }
 
 /**
@@ -77,7 +78,7 @@ export function merkleProof(data: MerkleProofData): MerkleDataIntegrityProof {
   const payload = encodeAbiParameters(PAYLOAD, [
     MERKLE_PROOF_VERSION,
     BigInt(data.chainId),
-    getAddress(data.registry.toLowerCase()), // one spelling, whatever case the caller used
+    checksumAddress(data.registry.toLowerCase()), // one spelling, whatever case the caller used
     BigInt(data.index),
     data.leaf,
     data.root,
@@ -88,7 +89,7 @@ export function merkleProof(data: MerkleProofData): MerkleDataIntegrityProof {
     type: "DataIntegrityProof",
     cryptosuite: MERKLE_CRYPTOSUITE,
     proofPurpose: "assertionMethod",
-    verificationMethod: merkleVerificationMethod(data.chainId, getAddress(data.issuer.toLowerCase())),
+    verificationMethod: merkleVerificationMethod(data.chainId, checksumAddress(data.issuer.toLowerCase())),
     proofValue: `u${Buffer.from(payload.slice(2), "hex").toString("base64url")}`,
   };
 }
@@ -133,7 +134,7 @@ export function decodePayload(bytes: Uint8Array): Payload | string {
   return [
     b[31]!,
     BigInt(hexWord(1)),
-    getAddress(`0x${b.toString("hex", 76, 96)}`),
+    checksumAddress(`0x${b.toString("hex", 76, 96)}`),
     BigInt(hexWord(3)),
     hexWord(4),
     hexWord(5),
@@ -174,7 +175,7 @@ export function readMerkleProof(proof: unknown): MerkleProofData {
   if (chainId !== BigInt(vm[1]!)) throw new MerkleProofError("The Merkle proof's chain differs from its verificationMethod's.", "proof.verificationMethod");
   if (chainId > BigInt(Number.MAX_SAFE_INTEGER)) throw new MerkleProofError("The Merkle proof's chain id is out of range.", "proof.verificationMethod");
   // One spelling only: the issuer address EIP-55 checksummed, as merkleProof writes it.
-  if (p.verificationMethod !== merkleVerificationMethod(Number(chainId), getAddress(vm[2]!.toLowerCase()))) {
+  if (p.verificationMethod !== merkleVerificationMethod(Number(chainId), checksumAddress(vm[2]!.toLowerCase()))) {
     throw new MerkleProofError("The Merkle proof's verificationMethod must name the issuer address EIP-55 checksummed.", "proof.verificationMethod");
   }
   if (index > 2n ** 32n - 2n || path.length > 64) throw new MerkleProofError("The Merkle proof's index or path is out of range.", "proof.proofValue");
@@ -182,8 +183,8 @@ export function readMerkleProof(proof: unknown): MerkleProofData {
   if (saltBytes.length % SALT_BYTES !== 0) throw new MerkleProofError("The Merkle proof's salts are not whole 16-byte salts.", "proof.proofValue");
   return {
     chainId: Number(chainId),
-    registry: getAddress(registry),
-    issuer: getAddress(vm[2]!.toLowerCase()),
+    registry: checksumAddress(registry),
+    issuer: checksumAddress(vm[2]!.toLowerCase()),
     index: Number(index),
     leaf,
     root,
