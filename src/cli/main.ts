@@ -154,6 +154,18 @@ export function program(): Command {
     .option("--sign <key-file>", "v3: add the issuer's eddsa-rdfc-2022 signature (key from `issuer signing-key create`)")
     .action(run(async () => (await import("./commands/batch.js")).extract));
 
+  // ------------------------------------------------------------------ stack
+  const stack = cli.command("stack").description("pathways: stack micro-credentials into a larger qualification");
+  stack
+    .command("check <files...>")
+    .description("verify the credentials and evaluate a pathway: each rule met or not, with its reason code")
+    .requiredOption("--pathway <file>", "the pathway definition (credstack-pathway/1 JSON)")
+    .option("--holder <address>", "the learner the award is for (default: the first valid credential's holder)")
+    .option("--at <time>", "evaluation time: ISO 8601 or unix seconds (default: now)")
+    .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (with --rpc)", collect, [])
+    .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
+    .action(run(async () => (await import("./commands/stack.js")).check));
+
   // ------------------------------------------------------------------ verify
   cli
     .command("verify <files...>")
