@@ -128,6 +128,41 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
     expect(() => pathway((x) => (x.condition.requiredNumber = 3))).to.throw(/3 required of 2/);
   });
 
+  it("docs/pathway.schema.json and the SDK agree on the test pathway and on each structural change", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const addFormats = (await import("ajv-formats")).default as unknown as (ajv: unknown) => void;
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync("docs/pathway.schema.json", "utf8")));
+    const variants: [string, (p: any) => void][] = [
+      ["as is", () => undefined],
+      ["an unknown member", (p) => (p.extra = 1)],
+      ["another unit", (p) => (p.creditUnit = "http://data.europa.eu/snb/education-credit/60b314e826")],
+      ["a version that is not semver", (p) => (p.version = "v1")],
+      ["an unknown component type", (p) => (p.components[0].type = "SelectionComponent")],
+      ["a component id with a space", (p) => (p.components[0].id = "a b")],
+      ["EQF 9", (p) => (p.components[0].minEqfLevel = 9)],
+      ["requiredNumber 0", (p) => (p.condition.requiredNumber = 0)],
+      ["a nested condition", (p) => (p.condition = { requiredNumber: 1, hasCondition: [{ requiredNumber: 2, targetComponent: ["sec", "gdpr"] }] })],
+      ["a nested condition with an unknown member", (p) => (p.condition = { requiredNumber: 1, hasCondition: [{ requiredNumber: 1, targetComponent: ["sec"], x: 1 }] })],
+      ["no rules", (p) => delete p.rules],
+      ["an issuer that is not an address", (p) => (p.rules.issuers.allow = ["uva"])],
+      ["a window of 0 days", (p) => (p.rules.window.maxAgeDays = 0)],
+      ["no components", (p) => (p.components = [])],
+    ];
+    for (const [what, change] of variants) {
+      const json = structuredClone(PATHWAY) as any;
+      change(json);
+      let sdk = true;
+      try {
+        parsePathway(json);
+      } catch {
+        sdk = false;
+      }
+      expect(validate(json), `${what}: ${JSON.stringify(validate.errors?.[0] ?? null)}`).to.equal(sdk);
+    }
+  });
+
   it("two institutions' credentials of one holder meet it: every rule met, each credential's use explained", async () => {
     const e = await evaluate(pathway(), [vc(scs, 0), vc(dpbd, 0)]);
     expect(e.rules.map((r) => `${r.rule}:${r.code}`)).to.deep.equal([
