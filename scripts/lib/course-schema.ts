@@ -225,6 +225,42 @@ export const COURSE_FIELD_DOCS: Readonly<Record<string, FieldDoc>> = {
     credential: [],
     v3: "`achievement.resultDescription[0].requiredValue`",
   },
+  recognition: {
+    description: "Makes the course a recognition decision (credit transfer, recognition of prior learning): its credentials say the learner's `source` learning counts for a component of a pathway. v3 only.",
+    example: { pathway: "https://uni.example/pathways/blockchain-engineering", component: "security", source: { name: "Blockchain Basics (MOOC)", url: "https://mooc.example/courses/blockchain-basics" } },
+    credential: [],
+    v3: "two `achievement.alignment` entries: targetType `ext:RecognizedFor` (targetUrl `<pathway>#<component>`) and `ext:RecognizedLearning` (the source)",
+  },
+  "recognition.pathway": {
+    description: "The pathway (its id) the recognised learning counts for.",
+    example: "https://uni.example/pathways/blockchain-engineering",
+    credential: [],
+    v3: "the `ext:RecognizedFor` alignment's targetUrl, before the `#`",
+  },
+  "recognition.component": {
+    description: "The pathway component (its local id) the recognised learning counts as.",
+    example: "security",
+    credential: [],
+    v3: "the `ext:RecognizedFor` alignment's targetUrl, after the `#`",
+  },
+  "recognition.source": {
+    description: "The learning recognised: a course, a MOOC, a certificate of another system or a non-formal provider.",
+    example: { name: "Blockchain Basics (MOOC)", url: "https://mooc.example/courses/blockchain-basics" },
+    credential: [],
+    v3: "the `ext:RecognizedLearning` alignment",
+  },
+  "recognition.source.name": {
+    description: "Its name.",
+    example: "Blockchain Basics (MOOC)",
+    credential: [],
+    v3: "the `ext:RecognizedLearning` alignment's targetName",
+  },
+  "recognition.source.url": {
+    description: "Where it is described.",
+    example: "https://mooc.example/courses/blockchain-basics",
+    credential: [],
+    v3: "the `ext:RecognizedLearning` alignment's targetUrl",
+  },
   prerequisites: {
     description: "What a learner needs before enrolling, one entry each.",
     eu: "optional: prerequisites needed to enrol",

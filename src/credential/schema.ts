@@ -54,6 +54,19 @@ export const gradingScaleSchema = z
 
 export type GradingScale = z.infer<typeof gradingScaleSchema>;
 
+/** What a recognition decision recognises, and what for (a pathway's component). */
+export const recognitionSchema = z
+  .object({
+    /** The pathway (its `id`) and the component (its local id) the recognised learning counts for. */
+    pathway: z.string().url(),
+    component: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a pathway component's local id"),
+    /** The learning recognised: a course, a MOOC, a certificate of another system or a non-formal provider. */
+    source: z.object({ name: z.string().min(2).max(200), url: z.string().url() }).strict(),
+  })
+  .strict();
+
+export type Recognition = z.infer<typeof recognitionSchema>;
+
 /**
  * The achievement (course) an issuer awards, with the mandatory elements of the EU Council
  * Recommendation of 16 June 2022 on micro-credentials (Annex I) and the optional ones.
@@ -110,6 +123,11 @@ export const achievementSchema = z
     furtherInformation: z.string().url().optional(),
     /** How long a credential stays valid after its issue date, in whole months; absent = no expiry. */
     validityMonths: z.number().int().positive().max(1200).optional(),
+    /**
+     * A recognition decision (credit transfer, recognition of prior learning): the credentials of this
+     * "course" say the learner's `source` learning counts for `component` of `pathway` (v3 only).
+     */
+    recognition: recognitionSchema.optional(),
   })
   .strict();
 

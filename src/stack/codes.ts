@@ -18,6 +18,7 @@ export const STACK_CODES = [
   "CS-STACK-ISSUER-NOT-ALLOWED",
   "CS-STACK-OUTSIDE-WINDOW",
   "CS-STACK-NOT-USED", // valid, but no component takes it
+  "CS-STACK-RECOGNITION-NOT-ACCEPTED", // a recognition for this pathway by an issuer it does not list, or for a component that takes none
   "CS-STACK-COUNTED",
   // rules
   "CS-STACK-REQUIRED-MISSING", // a condition's required components are not all filled

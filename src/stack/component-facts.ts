@@ -17,6 +17,8 @@ export interface ComponentFacts {
   outcomes: string[];
   /** The batch position: a credential is counted once per award. */
   leafKey: string;
+  /** A recognition decision: the `<pathway>#<component>`s it counts for, and the learning it recognises. */
+  recognition?: { for: string[]; source?: { name: string; url: string } };
   /** The disclosed grade and its scale, when the credential has one. */
   grade?: { value: string; allowed?: string[]; numeric: boolean };
 }
@@ -49,6 +51,8 @@ export function componentFactsOf(input: unknown): ComponentFacts | undefined {
   const doc = split.document as Doc;
   const achievement = doc.credentialSubject.achievement as Doc;
   const outcomes = (achievement.alignment as Doc[]).filter((a) => a.targetType === ALIGNMENT_TYPES.escoOutcome).map((a) => String(a.targetUrl));
+  const recognizedFor = (achievement.alignment as Doc[]).filter((a) => a.targetType === ALIGNMENT_TYPES.recognizedFor).map((a) => String(a.targetUrl));
+  const learning = (achievement.alignment as Doc[]).find((a) => a.targetType === ALIGNMENT_TYPES.recognizedLearning);
   const result = (doc.credentialSubject.result as Doc[] | undefined)?.[0];
   const description = (achievement.resultDescription as Doc[] | undefined)?.find((d) => d.id === result?.resultDescription);
   const numeric = description?.valueMin !== undefined || description?.valueMax !== undefined;
@@ -60,6 +64,9 @@ export function componentFactsOf(input: unknown): ComponentFacts | undefined {
     eqfLevel: facts.eqfLevel,
     awardedAt: facts.awardedAt,
     outcomes,
+    ...(recognizedFor.length
+      ? { recognition: { for: recognizedFor, ...(learning ? { source: { name: String(learning.targetName), url: String(learning.targetUrl) } } : {}) } }
+      : {}),
     leafKey: `${split.merkle.chainId}:${split.merkle.registry}:${split.merkle.issuer}:${split.merkle.root}:${split.merkle.index}`.toLowerCase(),
     ...(typeof result?.value === "string"
       ? { grade: { value: result.value, numeric, ...(Array.isArray(description?.allowedValue) ? { allowed: description.allowedValue.map(String) } : {}) } }

@@ -40,7 +40,16 @@ export interface PathwayEvaluation {
   incomplete: boolean;
   pathway: { id: string; version: string; digest: Hex };
   holder?: Address;
-  components: { id: string; name: string; filledBy?: number; credits?: number; code?: StackCode; message?: string }[];
+  components: {
+    id: string;
+    name: string;
+    filledBy?: number;
+    credits?: number;
+    /** When a recognition decision fills it: who recognised what. */
+    recognition?: { by: Address; source?: { name: string; url: string } };
+    code?: StackCode;
+    message?: string;
+  }[];
   credentials: CredentialOutcome[];
   rules: RuleOutcome[];
 }
@@ -63,9 +72,20 @@ function refusal(report: VerificationReport): { code: StackCode; message: string
   return { code: "CS-STACK-COMPONENT-INVALID", message: text };
 }
 
-/** Prefer the higher EQF level, then more credits, then the more recent award, then the earlier input. */
+/** Prefer the achievement itself to a recognition, then the higher EQF level, more credits, the more recent award, the earlier input. */
 const preference = (a: Candidate, b: Candidate) =>
+  Number(a.facts.recognition !== undefined) - Number(b.facts.recognition !== undefined) ||
   b.facts.eqfLevel - a.facts.eqfLevel || b.facts.credits - a.facts.credits || b.facts.awardedAt - a.facts.awardedAt || a.index - b.index;
+
+/** Whether `c` may fill `component`: its achievement, a recognition for it by an accepted issuer, or (open slot) any other credential. */
+function eligible(pathway: Pathway, component: PathwayComponent, c: Candidate): boolean {
+  const recognition = c.facts.recognition;
+  if (recognition) {
+    const accepted = pathway.rules.recognizers?.some((r) => r.toLowerCase() === c.facts.issuer.toLowerCase()) ?? false;
+    return component.acceptRecognition === true && accepted && recognition.for.includes(`${pathway.id}#${component.id}`);
+  }
+  return component.proxyFor === undefined || c.facts.achievementUri === component.proxyFor;
+}
 
 /** Why `c` cannot fill `component` (its level, grade or credits), or undefined when it can. */
 function unfit(component: PathwayComponent, c: Candidate): { code: StackCode; message: string } | undefined {
@@ -129,6 +149,11 @@ export async function evaluatePathway(pathway: Pathway, inputs: readonly VerifyI
     if (seen.has(facts.leafKey)) return refuse("CS-STACK-DUPLICATE-COMPONENT", "The same credential was given twice: it counts once.");
     seen.add(facts.leafKey);
     if (allow && !allow.includes(facts.issuer.toLowerCase())) return refuse("CS-STACK-ISSUER-NOT-ALLOWED", `Issuer ${facts.issuer} is not one the pathway accepts.`);
+    const forThis = facts.recognition?.for.filter((f) => f.startsWith(`${pathway.id}#`)) ?? [];
+    if (facts.recognition && !forThis.some((f) => acceptsRecognition(pathway, f, facts.issuer))) {
+      const why = forThis.length ? `by ${facts.issuer}, an issuer the pathway does not list, or for a component that takes none` : "for another pathway";
+      return refuse("CS-STACK-RECOGNITION-NOT-ACCEPTED", `A recognition decision ${why}.`);
+    }
     const maxAge = pathway.rules.window?.maxAgeDays;
     if (maxAge !== undefined && facts.awardedAt < at - maxAge * DAY) {
       return refuse("CS-STACK-OUTSIDE-WINDOW", `Awarded ${new Date(facts.awardedAt * 1000).toISOString()}, more than ${maxAge} days before the evaluation.`);
@@ -143,20 +168,22 @@ export async function evaluatePathway(pathway: Pathway, inputs: readonly VerifyI
   const filled = new Map<string, Candidate>();
   const ordered = [...pathway.components.filter((c) => c.proxyFor), ...pathway.components.filter((c) => !c.proxyFor)];
   for (const component of ordered) {
-    const eligible = candidates.filter((c) => !used.has(c.index) && (component.proxyFor === undefined || c.facts.achievementUri === component.proxyFor));
-    const fit = eligible.filter((c) => !unfit(component, c)).sort(preference);
+    const open = candidates.filter((c) => !used.has(c.index) && eligible(pathway, component, c));
+    const fit = open.filter((c) => !unfit(component, c)).sort(preference);
     const chosen = fit[0];
     if (!chosen) {
-      const why = eligible.map((c) => unfit(component, c)!)[0];
+      const why = open.map((c) => unfit(component, c)!)[0];
       components.push({ id: component.id, name: component.name, ...(why ? { code: why.code, message: why.message } : {}) });
       continue;
     }
     used.add(chosen.index);
     filled.set(component.id, chosen);
     const credits = Math.min(chosen.facts.credits, component.creditValue?.max ?? Infinity);
-    components.push({ id: component.id, name: component.name, filledBy: chosen.index, credits });
+    const recognition = chosen.facts.recognition ? { by: chosen.facts.issuer, ...(chosen.facts.recognition.source ? { source: chosen.facts.recognition.source } : {}) } : undefined;
+    components.push({ id: component.id, name: component.name, filledBy: chosen.index, credits, ...(recognition ? { recognition } : {}) });
     const outcome = credentials.find((o) => o.index === chosen.index)!;
-    Object.assign(outcome, { code: "CS-STACK-COUNTED", message: `Counts for ${component.name} (${credits} ECTS).`, component: component.id });
+    const how = recognition ? `, recognised by ${recognition.by}${recognition.source ? ` for ${recognition.source.name}` : ""}` : "";
+    Object.assign(outcome, { code: "CS-STACK-COUNTED", message: `Counts for ${component.name} (${credits} ECTS${how}).`, component: component.id });
   }
   components.sort((a, b) => pathway.components.findIndex((c) => c.id === a.id) - pathway.components.findIndex((c) => c.id === b.id));
 
@@ -172,6 +199,12 @@ export async function evaluatePathway(pathway: Pathway, inputs: readonly VerifyI
     credentials: credentials.sort((a, b) => a.index - b.index),
     rules,
   };
+}
+
+/** Whether the pathway accepts a recognition for `target` (`<pathway>#<component>`) by `issuer`. */
+function acceptsRecognition(pathway: Pathway, target: string, issuer: Address): boolean {
+  const component = pathway.components.find((c) => `${pathway.id}#${c.id}` === target);
+  return component?.acceptRecognition === true && (pathway.rules.recognizers?.some((r) => r.toLowerCase() === issuer.toLowerCase()) ?? false);
 }
 
 /** The condition tree and every rule of the pathway, over the filled components. */

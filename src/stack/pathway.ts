@@ -36,6 +36,8 @@ const componentSchema = z
     minGrade: z.string().min(1).max(50).optional(),
     /** Components whose credential must be awarded before this one's (with `rules.order: "required"`). */
     precededBy: z.array(componentId).optional(),
+    /** A recognition decision for this component (a credential aligned `ext:RecognizedFor` to it) may fill it. */
+    acceptRecognition: z.boolean().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -101,6 +103,8 @@ export const pathwaySchema = z
           .optional(),
         /** Every counted credential awarded within `maxAgeDays` of the evaluation. */
         window: z.object({ maxAgeDays: z.number().int().positive().max(36_500) }).strict().optional(),
+        /** The issuer accounts whose recognition decisions this pathway accepts (needed by `acceptRecognition`). */
+        recognizers: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an issuer account")).min(1).optional(),
         order: z.enum(["none", "required"]).optional(),
       })
       .strict()
@@ -122,6 +126,9 @@ export const pathwaySchema = z
       c.hasCondition?.forEach((d, k) => walk(d, [...path, "hasCondition", k]));
     };
     walk(p.condition, ["condition"]);
+    if (p.components.some((c) => c.acceptRecognition) && !p.rules.recognizers) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["rules", "recognizers"], message: "components accept recognition: name the issuers whose recognitions count" });
+    }
   });
 
 export type Pathway = z.infer<typeof pathwaySchema>;

@@ -30,7 +30,11 @@ const COURSES_DIR = path.resolve("seeds/courses");
 const seedCourses = readdirSync(COURSES_DIR)
   .filter((f) => f.endsWith(".json"))
   .map((f) => ({ file: f, course: JSON.parse(readFileSync(path.join(COURSES_DIR, f), "utf8")) as Record<string, unknown> }));
-const fullSeed = () => structuredClone(seedCourses.find((s) => s.file === "smart-contract-security.json")!.course);
+// The seed course with every optional field, the recognition decision's included (no seed course is one).
+const fullSeed = () => ({
+  ...structuredClone(seedCourses.find((s) => s.file === "smart-contract-security.json")!.course),
+  recognition: { pathway: "https://uni.example/pathways/p", component: "security", source: { name: "A MOOC", url: "https://mooc.example/c" } },
+});
 
 /**
  * ajv judging as the schema's `$comment` says credstack does. The formats are implemented here

@@ -17,6 +17,8 @@ import { startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
 import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import { parseAchievement, type Achievement, type Learner } from "../../src/credential/schema.js";
 import { ECTS } from "../../src/credential/v3/vocabulary.js";
+import { expandSafe } from "../../src/credential/jsonld.js";
+import { validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
 import { evaluatePathway, type PathwayEvaluation } from "../../src/stack/evaluate.js";
 import { parsePathway, pathwayDigest, type Pathway } from "../../src/stack/pathway.js";
 import { writeFile } from "node:fs/promises";
@@ -71,6 +73,7 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
   let wallet: (role: number) => RegistryWalletClient;
   let scs: Batch;
   let dpbd: Batch;
+  let recognitions: Batch;
   const AT = new Date("2026-12-01T00:00:00Z");
   const vc = (b: Batch, i: number) => JSON.stringify(toVerifiableCredential(b.credentials[i] as CredentialRecordV3));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the JSON freely; parsePathway checks it
@@ -109,7 +112,17 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
       learner("B2", addr(ROLE.holder), "Aprovat", "2026-07-11"),
       learner("B3", addr(ROLE.holder), "Excel·lent", "2026-06-01"),
     ], target);
-    for (const [batch, op] of [[scs, ROLE.uvaOp], [dpbd, ROLE.ubOp]] as const) {
+    // UvA's recognition decision: a MOOC counts as the Smart Contract Security component of the pathway.
+    const raw = JSON.parse(readFileSync("seeds/courses/smart-contract-security.json", "utf8"));
+    const decision = parseAchievement({
+      ...raw,
+      id: "https://uva.example/recognitions/mooc-blockchain-basics",
+      title: "Recognition: Blockchain Basics (MOOC) as Smart Contract Security",
+      awardingBody: { ...raw.awardingBody, address: addr(ROLE.uva) },
+      recognition: { pathway: PATHWAY.id, component: "sec", source: { name: "Blockchain Basics (MOOC)", url: "https://mooc.example/courses/blockchain-basics" } },
+    });
+    recognitions = buildBatch(decision, [learner("R1", addr(ROLE.holder), "7", "2026-08-01")], target);
+    for (const [batch, op] of [[scs, ROLE.uvaOp], [dpbd, ROLE.ubOp], [recognitions, ROLE.uvaOp]] as const) {
       await anchorBatch(wallet(op), { registry, root: batch.manifest.root, leafCount: batch.manifest.leafCount, manifestDigest: manifestDigest(batch.manifest) });
     }
   });
@@ -149,6 +162,8 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
       ["an issuer that is not an address", (p) => (p.rules.issuers.allow = ["uva"])],
       ["a window of 0 days", (p) => (p.rules.window.maxAgeDays = 0)],
       ["no components", (p) => (p.components = [])],
+      ["recognizers that are not addresses", (p) => (p.rules.recognizers = ["uva"])],
+      ["acceptRecognition not a boolean", (p) => (p.components[0].acceptRecognition = "yes")],
     ];
     for (const [what, change] of variants) {
       const json = structuredClone(PATHWAY) as any;
@@ -212,6 +227,47 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
       expect(e.code, what).to.equal("CS-STACK-NOT-MET");
       check(e);
     }
+  });
+
+  it("a recognition decision fills a component that accepts it, naming who recognised what; from an issuer not listed it is refused", async () => {
+    const accepting = pathway((p) => {
+      p.components[0].acceptRecognition = true;
+      p.rules.recognizers = [addr(ROLE.uva)];
+      p.rules.order = "none"; // the MOOC was recognised after the other module was earned
+      p.rules.outcomes = []; // the recognised MOOC aligns to no ESCO skill
+    });
+    const recognised = await evaluate(accepting, [vc(recognitions, 0), vc(dpbd, 0)]);
+    expect(recognised.met, JSON.stringify(recognised.rules)).to.equal(true);
+    expect(recognised.components[0]).to.deep.include({
+      filledBy: 0,
+      credits: 5,
+      recognition: { by: addr(ROLE.uva), source: { name: "Blockchain Basics (MOOC)", url: "https://mooc.example/courses/blockchain-basics" } },
+    });
+    expect(recognised.credentials[0]!.message).to.match(/recognised by 0x[0-9a-fA-F]{40} for Blockchain Basics \(MOOC\)/);
+    // The achievement itself is preferred to a recognition of it.
+    const both = await evaluate(accepting, [vc(recognitions, 0), vc(scs, 0), vc(dpbd, 0)]);
+    expect(both.credentials.map((c) => c.code)).to.deep.equal(["CS-STACK-NOT-USED", "CS-STACK-COUNTED", "CS-STACK-COUNTED"]);
+    // Recognitions by an issuer the pathway does not list, or for a component that takes none, do not count.
+    const otherRecognizer = await evaluate(pathway((p) => {
+      p.components[0].acceptRecognition = true;
+      p.rules.recognizers = [addr(ROLE.ub)];
+      p.rules.order = "none";
+      p.rules.outcomes = [];
+    }), [vc(recognitions, 0), vc(dpbd, 0)]);
+    expect(otherRecognizer.credentials[0]!.code).to.equal("CS-STACK-RECOGNITION-NOT-ACCEPTED");
+    expect(otherRecognizer.met).to.equal(false);
+    const notAccepted = await evaluate(pathway(), [vc(recognitions, 0), vc(dpbd, 0)]);
+    expect(notAccepted.credentials[0]!.code).to.equal("CS-STACK-RECOGNITION-NOT-ACCEPTED");
+    expect(() => pathway((p) => (p.components[0].acceptRecognition = true))).to.throw(/recognizers/);
+  });
+
+  it("a recognition decision is a standard credential: formal OB 3.0 schema and JSON-LD safe mode", async () => {
+    const doc = JSON.parse(vc(recognitions, 0));
+    expect(validateOpenBadgeCredential(doc)).to.deep.equal([]);
+    const expanded = await expandSafe(doc);
+    expect(expanded.ok ? [] : expanded.problems).to.deep.equal([]);
+    expect(doc.credentialSubject.achievement.alignment.filter((a: { targetType: string }) => a.targetType.startsWith("ext:Recognized")).map((a: { targetUrl: string }) => a.targetUrl))
+      .to.deep.equal([`${PATHWAY.id}#sec`, "https://mooc.example/courses/blockchain-basics"]);
   });
 
   it("a credential given twice counts once (CS-STACK-DUPLICATE-COMPONENT); its credits are not added again", async () => {

@@ -32,6 +32,8 @@ export const ALIGNMENT_TYPES = {
   creditSystem: "ext:CreditSystem",
   escoOutcome: "ceasn:Competency",
   outcome: "ext:LearningOutcome",
+  recognizedFor: "ext:RecognizedFor",
+  recognizedLearning: "ext:RecognizedLearning",
   assessment: "ext:AssessmentType",
   mode: "ext:LearningMode",
   qualityAssurance: "ext:QualityAssurance",
@@ -99,6 +101,21 @@ export function achievementAlignments(achievement: Achievement): Alignment[] {
     ...assessmentTypeCodes.map((c) => conceptAlignment(ASSESSMENT_TYPES[c], ALIGNMENT_TYPES.assessment, ELM, achievement.assessmentType)),
     conceptAlignment(PARTICIPATION_MODES[achievement.participationForm], ALIGNMENT_TYPES.mode, ELM),
     conceptAlignment(QUALITY_ASSURANCE_TYPES[qualityAssuranceCode], ALIGNMENT_TYPES.qualityAssurance, ELM, achievement.qualityAssurance),
+    ...recognitionAlignments(achievement),
+  ];
+}
+
+/**
+ * A recognition decision's alignments: the pathway component the learning counts for
+ * (`<pathway>#<component>`, `ext:RecognizedFor`) and the learning recognised (`ext:RecognizedLearning`).
+ * OB 3.0 terms only, so a recognition is a credential like any other.
+ */
+function recognitionAlignments(achievement: Achievement): Alignment[] {
+  const r = achievement.recognition;
+  if (!r) return [];
+  return [
+    { type: ["Alignment"], targetName: `Component ${r.component} of pathway ${r.pathway}`, targetUrl: `${r.pathway}#${r.component}`, targetFramework: "credstack pathway", targetType: ALIGNMENT_TYPES.recognizedFor },
+    { type: ["Alignment"], targetName: r.source.name, targetUrl: r.source.url, targetType: ALIGNMENT_TYPES.recognizedLearning },
   ];
 }
 
