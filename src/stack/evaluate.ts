@@ -77,14 +77,19 @@ const preference = (a: Candidate, b: Candidate) =>
   Number(a.facts.recognition !== undefined) - Number(b.facts.recognition !== undefined) ||
   b.facts.eqfLevel - a.facts.eqfLevel || b.facts.credits - a.facts.credits || b.facts.awardedAt - a.facts.awardedAt || a.index - b.index;
 
-/** Whether `c` may fill `component`: its achievement, a recognition for it by an accepted issuer, or (open slot) any other credential. */
-function eligible(pathway: Pathway, component: PathwayComponent, c: Candidate): boolean {
+/**
+ * Whether `c` may fill `component`: its achievement from one of the issuers that award it, a
+ * recognition for it by an accepted issuer, or (an open slot) a credential of an achievement no
+ * component names.
+ */
+function eligible(pathway: Pathway, component: PathwayComponent, c: Candidate, named: ReadonlySet<string>): boolean {
   const recognition = c.facts.recognition;
   if (recognition) {
     const accepted = pathway.rules.recognizers?.some((r) => r.toLowerCase() === c.facts.issuer.toLowerCase()) ?? false;
     return component.acceptRecognition === true && accepted && recognition.for.includes(`${pathway.id}#${component.id}`);
   }
-  return component.proxyFor === undefined || c.facts.achievementUri === component.proxyFor;
+  if (component.proxyFor === undefined) return !named.has(c.facts.achievementUri);
+  return c.facts.achievementUri === component.proxyFor && (component.awardedBy?.some((a) => a.toLowerCase() === c.facts.issuer.toLowerCase()) ?? false);
 }
 
 /** Why `c` cannot fill `component` (its level, grade or credits), or undefined when it can. */
@@ -131,63 +136,60 @@ function conditionMet(c: ComponentCondition, filled: ReadonlySet<string>): { met
 export async function evaluatePathway(pathway: Pathway, inputs: readonly VerifyInput[], options: EvaluateOptions = {}): Promise<PathwayEvaluation> {
   const reports = await verifyCredentials(inputs, options);
   const at = options.at === undefined ? Math.floor(Date.now() / 1000) : options.at instanceof Date ? Math.floor(options.at.getTime() / 1000) : options.at;
-  const allow = pathway.rules.issuers?.allow?.map((a) => a.toLowerCase());
   const credentials: CredentialOutcome[] = [];
-  const candidates: Candidate[] = [];
-  const seen = new Set<string>();
-  let holder = options.holder ? getAddress(options.holder) : undefined;
+  const valid: (Candidate & { base: Omit<CredentialOutcome, "code" | "message"> })[] = [];
   reports.forEach((report, index) => {
     const raw = inputs[index] as unknown;
     const input = raw !== null && typeof raw === "object" && "input" in raw && "source" in raw ? (raw as { input: unknown }).input : raw;
     const base = { index, report, ...(report.source !== undefined ? { source: report.source } : {}) };
-    if (report.status !== "VALID") return credentials.push({ ...base, ...refusal(report) });
+    if (report.status !== "VALID") return void credentials.push({ ...base, ...refusal(report) });
     const facts = componentFactsOf(typeof input === "string" || input instanceof Uint8Array ? Buffer.from(input).toString("utf8") : input);
-    if (!facts) return credentials.push({ ...base, code: "CS-STACK-COMPONENT-UNSUPPORTED", message: "Pathways stack format v3 credentials." });
-    holder ??= facts.holder;
+    if (!facts) return void credentials.push({ ...base, code: "CS-STACK-COMPONENT-UNSUPPORTED", message: "Pathways stack format v3 credentials." });
+    valid.push({ index, facts, base });
+  });
+  const holder = options.holder ? getAddress(options.holder) : likelyHolder(valid);
+
+  const allow = pathway.rules.issuers?.allow?.map((a) => a.toLowerCase());
+  const direct = new Set(valid.filter((c) => c.facts.holder === holder && !c.facts.recognition).map((c) => c.facts.achievementUri));
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const { index, facts, base } of valid) {
     const refuse = (code: StackCode, message: string) => credentials.push({ ...base, code, message });
-    if (facts.holder !== holder) return refuse("CS-STACK-WRONG-HOLDER", `Bound to ${facts.holder}, not to ${holder}.`);
-    if (seen.has(facts.leafKey)) return refuse("CS-STACK-DUPLICATE-COMPONENT", "The same credential was given twice: it counts once.");
+    if (facts.holder !== holder) {
+      refuse("CS-STACK-WRONG-HOLDER", `Bound to ${facts.holder}, not to ${holder}.`);
+      continue;
+    }
+    if (seen.has(facts.leafKey)) {
+      refuse("CS-STACK-DUPLICATE-COMPONENT", "The same credential was given twice: it counts once.");
+      continue;
+    }
     seen.add(facts.leafKey);
-    if (allow && !allow.includes(facts.issuer.toLowerCase())) return refuse("CS-STACK-ISSUER-NOT-ALLOWED", `Issuer ${facts.issuer} is not one the pathway accepts.`);
-    const forThis = facts.recognition?.for.filter((f) => f.startsWith(`${pathway.id}#`)) ?? [];
-    if (facts.recognition && !forThis.some((f) => acceptsRecognition(pathway, f, facts.issuer))) {
-      const why = forThis.length ? `by ${facts.issuer}, an issuer the pathway does not list, or for a component that takes none` : "for another pathway";
-      return refuse("CS-STACK-RECOGNITION-NOT-ACCEPTED", `A recognition decision ${why}.`);
+    if (allow && !allow.includes(facts.issuer.toLowerCase())) {
+      refuse("CS-STACK-ISSUER-NOT-ALLOWED", `Issuer ${facts.issuer} is not one the pathway accepts.`);
+      continue;
+    }
+    const recognitionProblem = facts.recognition ? recognitionRefusal(pathway, facts, direct) : undefined;
+    if (recognitionProblem) {
+      refuse("CS-STACK-RECOGNITION-NOT-ACCEPTED", recognitionProblem);
+      continue;
     }
     const maxAge = pathway.rules.window?.maxAgeDays;
     if (maxAge !== undefined && facts.awardedAt < at - maxAge * DAY) {
-      return refuse("CS-STACK-OUTSIDE-WINDOW", `Awarded ${new Date(facts.awardedAt * 1000).toISOString()}, more than ${maxAge} days before the evaluation.`);
+      refuse("CS-STACK-OUTSIDE-WINDOW", `Awarded ${new Date(facts.awardedAt * 1000).toISOString()}, more than ${maxAge} days before the evaluation.`);
+      continue;
     }
     candidates.push({ index, facts });
     credentials.push({ ...base, code: "CS-STACK-NOT-USED", message: "Valid, but no component of the pathway takes it." });
-  });
-
-  // Components naming an achievement first, then open slots, each from what is left.
-  const used = new Set<number>();
-  const components: PathwayEvaluation["components"] = [];
-  const filled = new Map<string, Candidate>();
-  const ordered = [...pathway.components.filter((c) => c.proxyFor), ...pathway.components.filter((c) => !c.proxyFor)];
-  for (const component of ordered) {
-    const open = candidates.filter((c) => !used.has(c.index) && eligible(pathway, component, c));
-    const fit = open.filter((c) => !unfit(component, c)).sort(preference);
-    const chosen = fit[0];
-    if (!chosen) {
-      const why = open.map((c) => unfit(component, c)!)[0];
-      components.push({ id: component.id, name: component.name, ...(why ? { code: why.code, message: why.message } : {}) });
-      continue;
-    }
-    used.add(chosen.index);
-    filled.set(component.id, chosen);
-    const credits = Math.min(chosen.facts.credits, component.creditValue?.max ?? Infinity);
-    const recognition = chosen.facts.recognition ? { by: chosen.facts.issuer, ...(chosen.facts.recognition.source ? { source: chosen.facts.recognition.source } : {}) } : undefined;
-    components.push({ id: component.id, name: component.name, filledBy: chosen.index, credits, ...(recognition ? { recognition } : {}) });
-    const outcome = credentials.find((o) => o.index === chosen.index)!;
-    const how = recognition ? `, recognised by ${recognition.by}${recognition.source ? ` for ${recognition.source.name}` : ""}` : "";
-    Object.assign(outcome, { code: "CS-STACK-COUNTED", message: `Counts for ${component.name} (${credits} ECTS${how}).`, component: component.id });
   }
-  components.sort((a, b) => pathway.components.findIndex((c) => c.id === a.id) - pathway.components.findIndex((c) => c.id === b.id));
 
-  const rules = pathwayRules(pathway, filled, components);
+  const { components, rules } = assign(pathway, candidates);
+  for (const component of components) {
+    if (component.filledBy === undefined) continue;
+    const outcome = credentials.find((o) => o.index === component.filledBy)!;
+    const r = component.recognition;
+    const how = r ? `, recognised by ${r.by}${r.source ? ` for ${r.source.name}` : ""}` : "";
+    Object.assign(outcome, { code: "CS-STACK-COUNTED", message: `Counts for ${component.name} (${component.credits} ECTS${how}).`, component: component.id });
+  }
   const met = rules.every((r) => r.met);
   return {
     met,
@@ -199,6 +201,103 @@ export async function evaluatePathway(pathway: Pathway, inputs: readonly VerifyI
     credentials: credentials.sort((a, b) => a.index - b.index),
     rules,
   };
+}
+
+/** Without a holder given: the one most valid credentials are bound to (the first seen, on a tie). */
+function likelyHolder(valid: readonly Candidate[]): Address | undefined {
+  const counts = new Map<Address, number>();
+  for (const c of valid) counts.set(c.facts.holder, (counts.get(c.facts.holder) ?? 0) + 1);
+  let best: Address | undefined;
+  for (const [h, n] of counts) if (best === undefined || n > counts.get(best)!) best = h;
+  return best;
+}
+
+/** Why a recognition decision cannot count in this pathway, or undefined when it may. */
+function recognitionRefusal(pathway: Pathway, facts: ComponentFacts, direct: ReadonlySet<string>): string | undefined {
+  const forThis = facts.recognition!.for.filter((f) => f.startsWith(`${pathway.id}#`));
+  if (!forThis.some((f) => acceptsRecognition(pathway, f, facts.issuer))) {
+    return `A recognition decision ${forThis.length ? `by ${facts.issuer}, an issuer the pathway does not list, or for a component that takes none` : "for another pathway"}.`;
+  }
+  const source = facts.recognition!.source?.url;
+  if (source !== undefined && direct.has(source)) return "A recognition of learning whose own credential is given too: the learning counts once, by its own credential.";
+  return undefined;
+}
+
+type Filled = Map<string, Candidate>;
+
+/** The report of the components under an assignment, in the pathway's order, credits capped and summed in hundredths. */
+function describe(pathway: Pathway, filled: Filled, reasons: ReadonlyMap<string, { code: StackCode; message: string }>): PathwayEvaluation["components"] {
+  return pathway.components.map((component) => {
+    const chosen = filled.get(component.id);
+    if (!chosen) {
+      const why = reasons.get(component.id);
+      return { id: component.id, name: component.name, ...(why ? { code: why.code, message: why.message } : {}) };
+    }
+    const centi = Math.min(Math.round(chosen.facts.credits * 100), component.creditValue?.max !== undefined ? Math.round(component.creditValue.max * 100) : Infinity);
+    const r = chosen.facts.recognition;
+    return {
+      id: component.id,
+      name: component.name,
+      filledBy: chosen.index,
+      credits: centi / 100,
+      ...(r ? { recognition: { by: chosen.facts.issuer, ...(r.source ? { source: r.source } : {}) } } : {}),
+    };
+  });
+}
+
+/** Leaf evaluations the assignment search may make before settling for the preferred (greedy) assignment. */
+const SEARCH_BUDGET = 20_000;
+
+/**
+ * Which credential fills which component. Components naming an achievement come first, open slots
+ * after; each takes, in order of preference, a credential that fits it and is not counted yet
+ * (an open slot never takes an achievement a component names or another already counts), or none.
+ * The first assignment in that order under which every rule is met is taken; when none is (or the
+ * search budget runs out), the preferred one, which is what the report explains.
+ */
+function assign(pathway: Pathway, candidates: readonly Candidate[]) {
+  const named = new Set(pathway.components.flatMap((c) => (c.proxyFor ? [c.proxyFor] : [])));
+  const ordered = [...pathway.components.filter((c) => c.proxyFor), ...pathway.components.filter((c) => !c.proxyFor)];
+  const reasons = new Map<string, { code: StackCode; message: string }>();
+  const options = ordered.map((component) => {
+    const open = candidates.filter((c) => eligible(pathway, component, c, named));
+    const why = open.map((c) => unfit(component, c)).find((u) => u !== undefined);
+    if (why) reasons.set(component.id, why);
+    return open.filter((c) => !unfit(component, c)).sort(preference);
+  });
+  const evaluate = (filled: Filled) => {
+    const components = describe(pathway, filled, reasons);
+    return { filled: new Map(filled), components, rules: pathwayRules(pathway, filled, components) };
+  };
+  let preferred: ReturnType<typeof evaluate> | undefined;
+  let budget = SEARCH_BUDGET;
+  const used = new Set<number>();
+  const counted = new Set<string>();
+  const filled: Filled = new Map();
+  const search = (k: number): ReturnType<typeof evaluate> | undefined => {
+    if (k === ordered.length) {
+      budget--;
+      const result = evaluate(filled);
+      preferred ??= result;
+      return result.rules.every((r) => r.met) ? result : undefined;
+    }
+    const component = ordered[k]!;
+    for (const c of options[k]!) {
+      if (budget <= 0) return undefined;
+      const key = c.facts.recognition ? undefined : c.facts.achievementUri;
+      if (used.has(c.index) || (key !== undefined && counted.has(key))) continue;
+      used.add(c.index);
+      if (key !== undefined) counted.add(key);
+      filled.set(component.id, c);
+      const found = search(k + 1);
+      filled.delete(component.id);
+      used.delete(c.index);
+      if (key !== undefined) counted.delete(key);
+      if (found) return found;
+    }
+    return budget > 0 ? search(k + 1) : undefined; // the component left empty
+  };
+  return search(0) ?? preferred ?? evaluate(new Map());
 }
 
 /** Whether the pathway accepts a recognition for `target` (`<pathway>#<component>`) by `issuer`. */
@@ -221,11 +320,11 @@ function pathwayRules(pathway: Pathway, filled: ReadonlyMap<string, Candidate>, 
     { have: condition.have, need });
 
   const counted = [...filled.values()];
-  const credits = components.reduce((sum, c) => sum + (c.credits ?? 0), 0);
+  const credits = components.reduce((sum, c) => sum + Math.round((c.credits ?? 0) * 100), 0) / 100;
   const { totalCredits, levelShare, outcomes, issuers, order } = pathway.rules;
   if (totalCredits) rule("totalCredits", credits >= totalCredits.min, "CS-STACK-TOO-FEW-CREDITS", `${credits} of ${totalCredits.min} ECTS.`, { have: credits, need: totalCredits.min });
   if (levelShare) {
-    const have = components.filter((c) => c.filledBy !== undefined && filled.get(c.id)!.facts.eqfLevel >= levelShare.eqfLevel).reduce((s, c) => s + c.credits!, 0);
+    const have = components.filter((c) => c.filledBy !== undefined && filled.get(c.id)!.facts.eqfLevel >= levelShare.eqfLevel).reduce((s, c) => s + Math.round(c.credits! * 100), 0) / 100;
     rule("levelShare", have >= levelShare.minCredits, "CS-STACK-LEVEL-SHARE-TOO-LOW", `${have} of ${levelShare.minCredits} ECTS at EQF ${levelShare.eqfLevel} or above.`, { have, need: levelShare.minCredits });
   }
   if (outcomes?.length) {

@@ -2,6 +2,7 @@ import { keccak256, toHex, type Hex } from "viem";
 import { z } from "zod";
 import { canonicalJson } from "../credential/disclosure.js";
 import { ValidationError } from "../credential/errors.js";
+import { scanJson } from "../credential/json-shape.js";
 import { toFieldIssues } from "../credential/schema.js";
 import { ECTS } from "../credential/v3/vocabulary.js";
 
@@ -17,6 +18,7 @@ import { ECTS } from "../credential/v3/vocabulary.js";
 export const PATHWAY_FORMAT = "credstack-pathway/1";
 
 const uri = z.string().url();
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an issuer account");
 const ects = z.number().nonnegative().max(10_000);
 const componentId = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a local id: a letter, then letters, digits, _ or -");
 
@@ -28,6 +30,11 @@ const componentSchema = z
     name: z.string().min(1).max(200),
     /** The achievement (its OB 3.0 `id`) that fills the component; absent for an open slot. */
     proxyFor: uri.optional(),
+    /**
+     * The issuer accounts that award `proxyFor` (required with it): an achievement id is only a URI,
+     * which any accredited issuer could also put in its credentials.
+     */
+    awardedBy: z.array(address).min(1).optional(),
     /** Credits a credential may count for here (ECTS): at least `min`, at most `max` (more is capped). */
     creditValue: z.object({ min: ects.optional(), max: ects.optional() }).strict().optional(),
     /** Lowest EQF level a credential filling the component may have. */
@@ -43,6 +50,9 @@ const componentSchema = z
   .superRefine((c, ctx) => {
     if ((c.type === "BasicComponent") === (c.proxyFor !== undefined)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["proxyFor"], message: "an open slot (BasicComponent) names no achievement; every other component names one" });
+    }
+    if ((c.proxyFor !== undefined) !== (c.awardedBy !== undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["awardedBy"], message: "a component naming an achievement names the issuer accounts that award it (and only then)" });
     }
     if (c.creditValue?.min !== undefined && c.creditValue.max !== undefined && c.creditValue.min > c.creditValue.max) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["creditValue"], message: "min is above max" });
@@ -71,6 +81,9 @@ const conditionSchema: z.ZodType<ComponentCondition> = z.lazy(() =>
     .superRefine((c, ctx) => {
       const n = (c.targetComponent?.length ?? 0) + (c.hasCondition?.length ?? 0);
       if (c.requiredNumber > n) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["requiredNumber"], message: `${c.requiredNumber} required of ${n}` });
+      if (new Set(c.targetComponent).size !== (c.targetComponent?.length ?? 0)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["targetComponent"], message: "a component is named twice" });
+      }
     }),
 );
 
@@ -98,13 +111,13 @@ export const pathwaySchema = z
         /** ESCO skill URIs each counted component set must cover (by its achievements' alignments). */
         outcomes: z.array(uri).max(100).optional(),
         issuers: z
-          .object({ allow: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an issuer account")).min(1).optional(), minDistinct: z.number().int().min(1).optional() })
+          .object({ allow: z.array(address).min(1).optional(), minDistinct: z.number().int().min(1).max(256).optional() })
           .strict()
           .optional(),
         /** Every counted credential awarded within `maxAgeDays` of the evaluation. */
         window: z.object({ maxAgeDays: z.number().int().positive().max(36_500) }).strict().optional(),
         /** The issuer accounts whose recognition decisions this pathway accepts (needed by `acceptRecognition`). */
-        recognizers: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an issuer account")).min(1).optional(),
+        recognizers: z.array(address).min(1).optional(),
         order: z.enum(["none", "required"]).optional(),
       })
       .strict()
@@ -126,6 +139,20 @@ export const pathwaySchema = z
       c.hasCondition?.forEach((d, k) => walk(d, [...path, "hasCondition", k]));
     };
     walk(p.condition, ["condition"]);
+    // Prerequisite order must be a partial order: no component preceded, even indirectly, by itself.
+    const before = new Map(p.components.map((c) => [c.id, c.precededBy ?? []]));
+    const state = new Map<string, "visiting" | "done">();
+    const cyclic = (id: string): boolean => {
+      if (state.get(id) === "done") return false;
+      if (state.get(id) === "visiting") return true;
+      state.set(id, "visiting");
+      const found = (before.get(id) ?? []).some(cyclic);
+      state.set(id, "done");
+      return found;
+    };
+    p.components.forEach((c, i) => {
+      if (cyclic(c.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["components", i, "precededBy"], message: `${c.id} is preceded, directly or not, by itself` });
+    });
     if (p.components.some((c) => c.acceptRecognition) && !p.rules.recognizers) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["rules", "recognizers"], message: "components accept recognition: name the issuers whose recognitions count" });
     }
@@ -141,10 +168,16 @@ export type Pathway = z.infer<typeof pathwaySchema>;
  * pathwayDigest(pathway); // what the awarding institution registers on chain
  */
 export function parsePathway(input: unknown, source = "pathway"): Pathway {
+  // Bounded before zod recurses into it: a condition tree nests a few levels, not hundreds.
+  const depth = scanJson(JSON.stringify(input) ?? "null", { maxDepth: MAX_PATHWAY_DEPTH, maxValues: 100_000 });
+  if (depth.exceeded) throw new ValidationError(source, [{ field: "(root)", message: `nests deeper than ${MAX_PATHWAY_DEPTH} levels or holds more than 100,000 values` }]);
   const result = pathwaySchema.safeParse(input);
   if (!result.success) throw new ValidationError(source, toFieldIssues(result.error));
   return result.data;
 }
+
+/** Deepest nesting a pathway document may have (conditions nest inside conditions). */
+export const MAX_PATHWAY_DEPTH = 32;
 
 /** `keccak256` of the RFC 8785 JSON of the pathway: the digest a student and a verifier compare with the one registered. */
 export function pathwayDigest(pathway: Pathway): Hex {

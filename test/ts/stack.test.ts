@@ -56,8 +56,8 @@ const PATHWAY = {
   destination: { achievementId: "https://uva.example/achievements/rbe-certificate", name: "Responsible Blockchain Engineering", eqfLevel: 6 },
   creditUnit: ECTS.uri,
   components: [
-    { id: "sec", type: "CredentialComponent", name: "Smart Contract Security", proxyFor: SCS_ID, minEqfLevel: 6 },
-    { id: "gdpr", type: "CredentialComponent", name: "Data Protection by Design", proxyFor: DPBD_ID, precededBy: ["sec"] },
+    { id: "sec", type: "CredentialComponent", name: "Smart Contract Security", proxyFor: SCS_ID, awardedBy: [addr(ROLE.uva)], minEqfLevel: 6 },
+    { id: "gdpr", type: "CredentialComponent", name: "Data Protection by Design", proxyFor: DPBD_ID, awardedBy: [addr(ROLE.ub)], precededBy: ["sec"] },
   ],
   condition: { requiredNumber: 2, targetComponent: ["sec", "gdpr"] },
   rules: { totalCredits: { min: 9 }, levelShare: { eqfLevel: 6, minCredits: 9 }, outcomes: [ESCO], issuers: { minDistinct: 2 }, window: { maxAgeDays: 1826 }, order: "required" },
@@ -74,6 +74,8 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
   let scs: Batch;
   let dpbd: Batch;
   let recognitions: Batch;
+  let recognitionOfGiven: Batch;
+  let impostor: Batch;
   const AT = new Date("2026-12-01T00:00:00Z");
   const vc = (b: Batch, i: number) => JSON.stringify(toVerifiableCredential(b.credentials[i] as CredentialRecordV3));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test edits the JSON freely; parsePathway checks it
@@ -122,7 +124,17 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
       recognition: { pathway: PATHWAY.id, component: "sec", source: { name: "Blockchain Basics (MOOC)", url: "https://mooc.example/courses/blockchain-basics" } },
     });
     recognitions = buildBatch(decision, [learner("R1", addr(ROLE.holder), "7", "2026-08-01")], target);
-    for (const [batch, op] of [[scs, ROLE.uvaOp], [dpbd, ROLE.ubOp], [recognitions, ROLE.uvaOp]] as const) {
+    // UvA "recognises" UB's own course as SCS: the learning would count twice beside its own credential.
+    recognitionOfGiven = buildBatch(parseAchievement({
+      ...raw, id: "https://uva.example/recognitions/dpbd-as-scs", title: "Recognition: Data Protection by Design as Smart Contract Security",
+      awardingBody: { ...raw.awardingBody, address: addr(ROLE.uva) },
+      recognition: { pathway: PATHWAY.id, component: "sec", source: { name: "Data Protection by Design", url: DPBD_ID } },
+    }), [learner("R2", addr(ROLE.holder), "7", "2026-08-01")], target);
+    // UB puts UvA's achievement id in a credential of its own: valid, but not UvA's course.
+    const dpRaw = JSON.parse(readFileSync("seeds/courses/data-protection-by-design.json", "utf8"));
+    impostor = buildBatch(parseAchievement({ ...dpRaw, id: SCS_ID, awardingBody: { ...dpRaw.awardingBody, address: addr(ROLE.ub) } }),
+      [learner("I1", addr(ROLE.holder), "Notable", "2026-06-15")], target);
+    for (const [batch, op] of [[scs, ROLE.uvaOp], [dpbd, ROLE.ubOp], [recognitions, ROLE.uvaOp], [recognitionOfGiven, ROLE.uvaOp], [impostor, ROLE.ubOp]] as const) {
       await anchorBatch(wallet(op), { registry, root: batch.manifest.root, leafCount: batch.manifest.leafCount, manifestDigest: manifestDigest(batch.manifest) });
     }
   });
@@ -164,6 +176,8 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
       ["no components", (p) => (p.components = [])],
       ["recognizers that are not addresses", (p) => (p.rules.recognizers = ["uva"])],
       ["acceptRecognition not a boolean", (p) => (p.components[0].acceptRecognition = "yes")],
+      ["a component named twice in a condition", (p) => (p.condition.targetComponent = ["sec", "sec"])],
+      ["awardedBy not addresses", (p) => (p.components[0].awardedBy = ["uva"])],
     ];
     for (const [what, change] of variants) {
       const json = structuredClone(PATHWAY) as any;
@@ -261,6 +275,55 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
     expect(() => pathway((p) => (p.components[0].acceptRecognition = true))).to.throw(/recognizers/);
   });
 
+  it("review findings: learning counts once, achievements only from their issuers, the search finds an assignment the greedy misses", async () => {
+    // A recognition of learning whose own credential is given too is refused: the learning counts once.
+    const accepting = pathway((p) => {
+      p.components[0].acceptRecognition = true;
+      p.rules.recognizers = [addr(ROLE.uva)];
+      p.rules.order = "none";
+      p.rules.outcomes = [];
+    });
+    const once = await evaluate(accepting, [vc(recognitionOfGiven, 0), vc(dpbd, 0)]);
+    expect(once.credentials.map((c) => c.code)).to.deep.equal(["CS-STACK-RECOGNITION-NOT-ACCEPTED", "CS-STACK-COUNTED"]);
+    expect(once.met).to.equal(false);
+    // An achievement id from another issuer fills nothing (components name the issuers that award them).
+    const impostorRun = await evaluate(pathway(), [vc(impostor, 0), vc(dpbd, 0)]);
+    expect(impostorRun.credentials[0]!.code).to.equal("CS-STACK-NOT-USED");
+    expect(impostorRun.met).to.equal(false);
+    // A retake of a named achievement does not fill an open slot as well.
+    const withSlot = pathway((p) => {
+      p.components.push({ id: "elective", type: "BasicComponent", name: "Elective" });
+      p.rules.totalCredits.min = 10;
+    });
+    const retake = await evaluate(withSlot, [vc(scs, 0), vc(scs, 2), vc(dpbd, 0)]);
+    // (the more recent award, S3, fills Smart Contract Security; S1 is not used anywhere)
+    expect(retake.credentials.map((c) => c.code)).to.deep.equal(["CS-STACK-NOT-USED", "CS-STACK-COUNTED", "CS-STACK-COUNTED"]);
+    expect(rule(retake, "totalCredits").progress).to.deep.equal({ have: 9, need: 10 });
+    // Two open slots, the second needing EQF 7: preferring DPbD (EQF 7) for the first starves the second; the search does not.
+    const slots = pathway((p) => {
+      p.components = [
+        { id: "e1", type: "BasicComponent", name: "Elective 1" },
+        { id: "e2", type: "BasicComponent", name: "Elective 2", minEqfLevel: 7 },
+      ];
+      p.condition = { requiredNumber: 2, targetComponent: ["e1", "e2"] };
+      p.rules = { totalCredits: { min: 9 } };
+    });
+    const searched = await evaluate(slots, [vc(scs, 0), vc(dpbd, 0)]);
+    expect(searched.met).to.equal(true);
+    expect(searched.components.map((c) => [c.id, c.filledBy])).to.deep.equal([["e1", 0], ["e2", 1]]);
+    // Without a holder given, the one most credentials are bound to, not the first input's.
+    const majority = await evaluatePathway(pathway(), [vc(scs, 1), vc(scs, 0), vc(dpbd, 0)], { client, registry, at: AT });
+    expect(majority).to.deep.include({ met: true, holder: addr(ROLE.holder) });
+    expect(majority.credentials[0]!.code).to.equal("CS-STACK-WRONG-HOLDER");
+    // The pathway itself: a component named twice in a condition, a cycle of prerequisites, an achievement without its issuers.
+    expect(() => pathway((p) => (p.condition.targetComponent = ["sec", "sec"]))).to.throw(/named twice/);
+    expect(() => pathway((p) => (p.components[0].precededBy = ["gdpr"]))).to.throw(/preceded, directly or not, by itself/);
+    expect(() => pathway((p) => delete p.components[0].awardedBy)).to.throw(/awardedBy/);
+    let deep: any = { requiredNumber: 1, targetComponent: ["sec"] };
+    for (let i = 0; i < 1000; i++) deep = { requiredNumber: 1, hasCondition: [deep] };
+    expect(() => pathway((p) => (p.condition = deep))).to.throw(/deeper than 32 levels/);
+  });
+
   it("a recognition decision is a standard credential: formal OB 3.0 schema and JSON-LD safe mode", async () => {
     const doc = JSON.parse(vc(recognitions, 0));
     expect(validateOpenBadgeCredential(doc)).to.deep.equal([]);
@@ -316,7 +379,7 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
     const asJson = json<PathwayEvaluation>(await runCli(tmp, ["stack", "check", "--json", "--pathway", ok, ...files, ...trust]));
     expect(asJson).to.deep.include({ met: true, code: "CS-STACK-MET" });
     const bad = await runCli(tmp, ["stack", "check", "--pathway", files[0]!, ...files, ...trust]);
-    expectExit(bad, 1);
+    expectExit(bad, 2); // an input error, not a verdict
     expect(bad.stderr).to.match(/Invalid pathway [^\n]*sec\.json[\s\S]*format/);
   });
 });

@@ -36,13 +36,20 @@ export async function check(
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to stack.");
   await requirePath(options.pathway, "file", "The pathway file");
-  let json: unknown;
+  // A pathway that cannot be read is an input error (exit 2), never a verdict of "not met" (exit 1).
+  let pathway;
   try {
-    json = JSON.parse(await readFile(options.pathway, "utf8"));
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(options.pathway, "utf8"));
+    } catch (error) {
+      throw new ValidationError(`pathway ${options.pathway}`, [{ field: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+    pathway = parsePathway(json, `pathway ${options.pathway}`);
   } catch (error) {
-    throw new ValidationError(`pathway ${options.pathway}`, [{ field: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
+    if (!(error instanceof ValidationError)) throw error;
+    throw new UsageError(error.shortMessage, { details: error.details, cause: error });
   }
-  const pathway = parsePathway(json, `pathway ${options.pathway}`);
   const trust = await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
   if (trust.length !== 1) throw new UsageError(`A pathway is checked against one trusted registry; ${trust.length} are trusted: pass --trust <caip10> once.`);
   const [entry] = trust;
