@@ -121,11 +121,14 @@ function conditionMet(c: ComponentCondition, filled: ReadonlySet<string>): { met
 /**
  * Evaluates a pathway against a learner's credentials. Every credential is verified fully first
  * (the verifier's seven checks, one registry read per batch); only VALID v3 credentials of the one
- * holder, each counted once, issued by an allowed issuer within the recency window, may fill a
- * component. Each component takes, among the credentials of its achievement (any, for an open
- * slot) that meet its level, credit and grade bounds, the preferred one (higher EQF, then more
- * credits, then the more recent award, then the earlier input): deterministic, and each
- * credential's outcome says what became of it. Then every rule reports met / not met, why, and the
+ * holder (`holder`, else the one most credentials are bound to), each counted once, issued by an
+ * allowed issuer within the recency window, may fill a component: a component naming an
+ * achievement takes it from the issuers it lists (`awardedBy`), or a recognition of it from a
+ * listed recognizer; an open slot takes any other achievement. Among the assignments that respect
+ * each component's level, credit and grade bounds, the first in order of preference (the
+ * achievement over a recognition, higher EQF, more credits, more recent award, earlier input)
+ * under which every rule is met is taken, else the preferred one: deterministic, and each
+ * credential's outcome says what became of it. Every rule reports met / not met, why, and the
  * progress. Never throws for bad credentials or an unreachable node (`incomplete`).
  *
  * @example
