@@ -10,7 +10,7 @@ import { batchKey, createVerificationCache, readRecords, type BatchRef, type Ver
 import { offlineChecks, type Pending, type VerifyInput } from "./offline.js";
 import { MAX_CREDENTIAL_BYTES } from "./offline-checks.js";
 import type { OfflineTask } from "./offline-worker.js";
-import { verifyIssuerSignature, type DidDocuments } from "../credential/sign/index.js";
+import type { DidDocuments } from "../credential/sign/index.js";
 import { check, completeChecks, overallStatus, type Check, type VerificationReport } from "./report.js";
 
 export type { VerifyInput } from "./offline.js";
@@ -249,6 +249,8 @@ async function checkSignatures(pending: Pending[], didDocuments: DidDocuments): 
       continue;
     }
     // The signature alone: the validity window is the validity check's (the library checks it too).
+    // Loaded on first use: Digital Bazaar's libraries cost every verifier process ~60 ms otherwise.
+    const { verifyIssuerSignature } = await import("../credential/sign/verify.js");
     const now = String(signed.validFrom ?? "");
     const result = await verifyIssuerSignature({ credential: signed, didDocuments, ...(Number.isFinite(Date.parse(now)) ? { now } : {}) });
     if (result.verified) {

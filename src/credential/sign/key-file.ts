@@ -6,7 +6,7 @@
 import { open, readFile, stat } from "node:fs/promises";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import type { Ed25519KeyPair } from "@digitalbazaar/ed25519-multikey";
-import { SIGNING_DID } from "../v3/build.js";
+import { SIGNING_DID } from "../v3/dids.js";
 import { IssuerKeyFileError } from "./errors.js";
 import { MULTIKEY_V1_CONTEXT_URL, issuerKeyOf, keyPairOf, type IssuerKey } from "./keys.js";
 

@@ -8,7 +8,7 @@
  */
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import type { Ed25519KeyPair } from "@digitalbazaar/ed25519-multikey";
-import { SIGNING_DID } from "../v3/build.js";
+import { SIGNING_DID } from "../v3/dids.js";
 import { IssuerKeyError } from "./errors.js";
 
 /** `@context` of a DID document and of a Multikey verification method. */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
 import { achievementCore, addMonths, didPkh, issuedAt as isoIssuedAt, issuerProfile } from "../credential.js";
 import { ValidationError } from "../errors.js";
+import { SIGNING_DID } from "./dids.js";
 import { CREDSTACK_V3_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL, OB_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from "../jsonld.js";
 import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA_ID } from "../ob3-schema.js";
 import type { Achievement, Learner } from "../schema.js";
@@ -39,8 +40,7 @@ export interface CredentialV3Input {
   issuerDid?: string;
 }
 
-/** `did:key:…` or `did:web:…` (the DID methods a v3 issuer may sign with). */
-export const SIGNING_DID = /^did:(key:z[1-9A-HJ-NP-Za-km-z]+|web:[A-Za-z0-9.%-]+(:[A-Za-z0-9._%-]+)*)$/;
+export { SIGNING_DID };
 
 /** The issuer Profile of a v3 credential: v2's, under `issuerDid` when given. */
 export function issuerProfileV3(achievement: Achievement, chainId: number, issuerDid?: string) {

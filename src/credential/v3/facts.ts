@@ -4,7 +4,7 @@ import type { FieldIssue } from "../errors.js";
 import { checksumAddress } from "../keccak.js";
 import { issuesOfAjvErrors } from "../ob3-schema.js";
 import { ALIGNMENT_TYPES } from "./achievement.js";
-import { SIGNING_DID } from "./build.js";
+import { SIGNING_DID } from "./dids.js";
 import { ECTS } from "./vocabulary.js";
 
 /**
