@@ -167,7 +167,9 @@ export async function evaluatePathway(pathway: Pathway, inputs: readonly VerifyI
       continue;
     }
     seen.add(facts.leafKey);
-    if (allow && !allow.includes(facts.issuer.toLowerCase())) {
+    // A recognition is issued by a recognizer the pathway lists by name: the allow-list is for the others.
+    const listedRecognizer = facts.recognition !== undefined && (pathway.rules.recognizers?.some((r) => r.toLowerCase() === facts.issuer.toLowerCase()) ?? false);
+    if (allow && !listedRecognizer && !allow.includes(facts.issuer.toLowerCase())) {
       refuse("CS-STACK-ISSUER-NOT-ALLOWED", `Issuer ${facts.issuer} is not one the pathway accepts.`);
       continue;
     }
@@ -263,10 +265,10 @@ function assign(pathway: Pathway, candidates: readonly Candidate[]) {
   const ordered = [...pathway.components.filter((c) => c.proxyFor), ...pathway.components.filter((c) => !c.proxyFor)];
   const reasons = new Map<string, { code: StackCode; message: string }>();
   const options = ordered.map((component) => {
-    const open = candidates.filter((c) => eligible(pathway, component, c, named));
-    const why = open.map((c) => unfit(component, c)).find((u) => u !== undefined);
+    const open = candidates.filter((c) => eligible(pathway, component, c, named)).sort(preference);
+    const why = open.map((c) => unfit(component, c)).find((u) => u !== undefined); // about the preferred candidate that does not fit
     if (why) reasons.set(component.id, why);
-    return open.filter((c) => !unfit(component, c)).sort(preference);
+    return open.filter((c) => !unfit(component, c));
   });
   const evaluate = (filled: Filled) => {
     const components = describe(pathway, filled, reasons);

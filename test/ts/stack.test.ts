@@ -270,6 +270,15 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
     }), [vc(recognitions, 0), vc(dpbd, 0)]);
     expect(otherRecognizer.credentials[0]!.code).to.equal("CS-STACK-RECOGNITION-NOT-ACCEPTED");
     expect(otherRecognizer.met).to.equal(false);
+    // A listed recognizer counts even where the allow-list names only the institutions whose courses count.
+    const allowList = await evaluate(pathway((p) => {
+      p.components[0].acceptRecognition = true;
+      p.rules.recognizers = [addr(ROLE.uva)];
+      p.rules.issuers = { allow: [addr(ROLE.ub)] };
+      p.rules.order = "none";
+      p.rules.outcomes = [];
+    }), [vc(recognitions, 0), vc(dpbd, 0)]);
+    expect(allowList.credentials.map((c) => c.code)).to.deep.equal(["CS-STACK-COUNTED", "CS-STACK-COUNTED"]);
     const notAccepted = await evaluate(pathway(), [vc(recognitions, 0), vc(dpbd, 0)]);
     expect(notAccepted.credentials[0]!.code).to.equal("CS-STACK-RECOGNITION-NOT-ACCEPTED");
     expect(() => pathway((p) => (p.components[0].acceptRecognition = true))).to.throw(/recognizers/);
