@@ -7,7 +7,7 @@ import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { toFieldIssues } from "../credential/schema.js";
 import { credentialFactsV3, parseCredentialV3 } from "../credential/v3/facts.js";
 import { ValidationError, type FieldIssue } from "../credential/errors.js";
-import { check, type Check, type CredentialSummary } from "./report.js";
+import { check, issuesText, type Check, type CredentialSummary } from "./report.js";
 import type { ParsedCredential } from "./offline-checks.js";
 
 /**
@@ -18,9 +18,6 @@ import type { ParsedCredential } from "./offline-checks.js";
 /** An issuer signature credstack checks (`verifyCredentials`, with `@digitalbazaar/vc`). */
 export const isEddsaProof = (p: unknown): boolean =>
   p !== null && typeof p === "object" && (p as { type?: unknown }).type === "DataIntegrityProof" && (p as { cryptosuite?: unknown }).cryptosuite === "eddsa-rdfc-2022";
-
-const issuesText = (issues: readonly FieldIssue[], max = 5) =>
-  issues.slice(0, max).map((i) => `${i.field || "(root)"}: ${i.message}`).join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
 
 /** A v3 credential given as the SDK's record (`format: "credstack-credential-v3"`): the record and its bare VC, or a failed check. */
 export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<string, unknown>; record?: CredentialRecordV3; check?: Check } {

@@ -11,7 +11,7 @@ import { scanJson } from "../credential/json-shape.js";
 import { toFieldIssues } from "../credential/schema.js";
 import type { FieldIssue } from "../credential/errors.js";
 import { isoTime } from "../chain/records.js";
-import { check, sameHex, type Check, type CredentialSummary } from "./report.js";
+import { check, issuesText, sameHex, type Check, type CredentialSummary } from "./report.js";
 
 /**
  * The checks that need no chain: format, integrity, inclusion and the validity window. Pure
@@ -74,12 +74,6 @@ function hasNonFiniteNumber(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   return Object.values(value).some(hasNonFiniteNumber);
 }
-
-const issuesText = (issues: readonly FieldIssue[], max = 5) =>
-  issues
-    .slice(0, max)
-    .map((i) => `${i.field || "(root)"}: ${i.message}`)
-    .join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
 
 /**
  * Parses and validates a credential file: size, shape of the JSON text (nesting depth, number of values,

@@ -76,3 +76,10 @@ export function completeChecks(checks: readonly Check[]): Check[] {
   const byId = new Map(checks.map((c) => [c.id, c]));
   return CHECK_IDS.map((id) => byId.get(id) ?? check(id, "CS-SKIPPED-PRECONDITION", "Not checked: an earlier check did not pass."));
 }
+
+/** Up to `max` issues as one line (`field: message; …`), saying how many more there are. */
+export const issuesText = (issues: readonly { field: string; message: string }[], max = 5): string =>
+  issues
+    .slice(0, max)
+    .map((i) => `${i.field || "(root)"}: ${i.message}`)
+    .join("; ") + (issues.length > max ? `; … ${issues.length - max} more` : "");
