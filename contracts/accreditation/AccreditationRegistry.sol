@@ -326,6 +326,17 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
         return false;
     }
 
+    /**
+     * @dev Whether the accreditation of `issuer` in force at `timestamp` let it issue then, and up to
+     * which EQF level: one binary search over its history, without the accreditor and profile that
+     * {accreditationAt} also reads (the safe credential checks need neither).
+     */
+    function _issuingTermsAt(address issuer, uint256 timestamp) internal view returns (bool accredited, uint8 maxEqfLevel) {
+        uint208 packed = _issuers[issuer].history.upperLookup(uint48(timestamp));
+        Accreditation memory a = _unpack(packed);
+        return (_accreditedAt(a, timestamp), a.maxEqfLevel);
+    }
+
     /// @dev Whether `a`, the accreditation in force at `timestamp`, let its issuer issue then.
     function _accreditedAt(Accreditation memory a, uint256 timestamp) internal pure returns (bool) {
         return a.status == AccreditationStatus.Active && a.validFrom <= timestamp && timestamp < a.validUntil;

@@ -215,6 +215,20 @@ interface ICredentialRegistry {
     ) external view returns (CredentialState state, bytes32 leaf);
 
     /**
+     * @notice {checkCredential} for several credentials of one `holder` at once, in the lean
+     * encoding of {PackedCredentials} (issuer and achievement tables, compact numbers, proofs of any
+     * depth up to 32): what a stacking claim sends. Each credential's leaf is recomputed with
+     * `holder`, so a credential of anyone else reads `InvalidProof`. Reads each batch, status word
+     * and accreditation history once per credential (warm after the first of an issuer).
+     * @return states For each credential, `Valid` or the first reason it is not.
+     * @return leaves For each credential, its recomputed leaf.
+     */
+    function checkCredentials(address holder, bytes calldata packed)
+        external
+        view
+        returns (CredentialState[] memory states, bytes32[] memory leaves);
+
+    /**
      * @notice The leaf of a credential of `issuer` with public fields `fields`, bound to this registry
      * and chain (see {CredentialLeaf}). Lets clients and contracts recompute a leaf before checking
      * its proof.

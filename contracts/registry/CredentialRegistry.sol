@@ -5,6 +5,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AccreditationRegistry} from "../accreditation/AccreditationRegistry.sol";
 import {CredentialLeaf} from "../libraries/CredentialLeaf.sol";
+import {PackedCredentials} from "../libraries/PackedCredentials.sol";
 import {ICredentialRegistry} from "../interfaces/ICredentialRegistry.sol";
 
 /**
@@ -223,11 +224,43 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     }
 
     /// @inheritdoc ICredentialRegistry
+    function checkCredentials(address holder, bytes calldata packed)
+        external
+        view
+        returns (CredentialState[] memory states, bytes32[] memory leaves)
+    {
+        PackedCredentials.Header memory h = PackedCredentials.header(packed);
+        states = new CredentialState[](h.count);
+        leaves = new bytes32[](h.count);
+        PackedCredentials.Credential memory c;
+        uint256 pos = h.first;
+        for (uint256 i = 0; i < h.count; ++i) {
+            PackedCredentials.read(h, pos, i, c);
+            pos = c.next;
+            (states[i], leaves[i]) = _checkPacked(h, c, holder);
+        }
+    }
+
+    /// @inheritdoc ICredentialRegistry
     function leafOf(address issuer, CredentialLeaf.Fields calldata fields) external view returns (bytes32) {
         return CredentialLeaf.hash(block.chainid, address(this), issuer, fields);
     }
 
     // ------------------------------------------------------------------ internal
+
+    /// @dev {checkCredential} of one credential read from a {PackedCredentials} encoding.
+    function _checkPacked(PackedCredentials.Header memory h, PackedCredentials.Credential memory c, address holder)
+        private
+        view
+        returns (CredentialState, bytes32 leaf)
+    {
+        address issuer = PackedCredentials.issuerAt(h, c.issuerIndex);
+        leaf = PackedCredentials.leaf(c, block.chainid, address(this), issuer, PackedCredentials.achievementAt(h, c.achievementIndex), holder);
+        BatchState storage b = _batches[issuer][c.root];
+        if (b.packed == 0) return (CredentialState.NotAnchored, leaf);
+        if (PackedCredentials.rootOf(c, leaf) != c.root) return (CredentialState.InvalidProof, leaf);
+        return (_stateOf(issuer, b, c.index, uint8(c.eqfLevel)), leaf);
+    }
 
     /// @dev The anchored batch `root` of `issuer`, or UnknownBatch.
     function _batchOf(address issuer, bytes32 root) private view returns (BatchState storage b) {
@@ -312,9 +345,9 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         if (index >= uint32(packed >> 200)) return CredentialState.IndexOutOfRange;
         uint40 anchoredAt = uint40(packed >> 160);
         if (_compromisedBy(address(uint160(packed)), anchoredAt)) return CredentialState.AnchoringKeyCompromised;
-        Accreditation memory a = accreditationAt(issuer, anchoredAt);
-        if (!_accreditedAt(a, anchoredAt)) return CredentialState.IssuerNotAccredited;
-        if (eqfLevel > a.maxEqfLevel) return CredentialState.EqfAboveAccreditation;
+        (bool accredited, uint8 maxEqfLevel) = _issuingTermsAt(issuer, anchoredAt);
+        if (!accredited) return CredentialState.IssuerNotAccredited;
+        if (eqfLevel > maxEqfLevel) return CredentialState.EqfAboveAccreditation;
         BatchStatus status = _batchStatus(issuer, b);
         if (status == BatchStatus.Revoked) return CredentialState.BatchRevoked;
         if (status == BatchStatus.RevocationPending) return CredentialState.BatchRevocationPending;
