@@ -33,6 +33,12 @@ function documentIssues(doc: Record<string, unknown>, issuer: Address, target: A
   if (pkh && (Number(pkh[1]) !== target.chainId || getAddress(pkh[2]!) !== getAddress(issuer))) {
     issues.push({ field: "issuer.id", message: `names ${parsed.data.issuer.id}; the batch is anchored by ${issuer} on chain ${target.chainId}` });
   }
+  parsed.data.credentialSubject.verifiableCredential.forEach((vc, i) => {
+    const bound = String((vc.credentialSubject as { id?: unknown } | undefined)?.id ?? "");
+    if (bound.toLowerCase() !== parsed.data.credentialSubject.id.toLowerCase()) {
+      issues.push({ field: `credentialSubject.verifiableCredential.${i}`, message: `bound to ${bound || "no holder"}, not the holder ${parsed.data.credentialSubject.id}` });
+    }
+  });
   return { issues, facts };
 }
 
@@ -43,7 +49,8 @@ function documentIssues(doc: Record<string, unknown>, issuer: Address, target: A
  * award time, holder, digest) and its inclusion proof; the manifest is the one `credstack batch
  * build` writes (`credstack-batch-v1`, files layout), so `credstack batch anchor`, `status`,
  * `extract` and `revoke` work on it unchanged. Throws a {@link ValidationError} listing every
- * problem (CLR 2.0 schema, credstack's CLR profile, another issuer, chain or destination).
+ * problem (CLR 2.0 schema, credstack's CLR profile, a component of another holder, another issuer, chain or
+ * destination).
  *
  * @example
  * const batch = buildClrBatch({ credentials: [clr], issuer, target: { chainId: 31337, registry } });
