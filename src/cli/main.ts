@@ -165,6 +165,20 @@ export function program(): Command {
     .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (with --rpc)", collect, [])
     .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
     .action(run(async () => (await import("./commands/stack.js")).check));
+  stack
+    .command("issue <files...>")
+    .description("evaluate a pathway and, when met, build the stacked credential (CLR 2.0) as a batch directory of the awarding issuer")
+    .requiredOption("--pathway <file>", "the pathway definition (credstack-pathway/1 JSON)")
+    .requiredOption("--out <dir>", "the batch directory to create (then: batch anchor, batch extract)")
+    .requiredOption("--issuer <address>", "the awarding issuer's account (anchors the batch)")
+    .option("--issuer-name <name>", "the name the issuer is accredited under (default: from its counted credential, else the pathway's)")
+    .option("--country <code>", "the issuer's ISO 3166-1 country (default: from its counted credential)")
+    .option("--region <code>", "the issuer's ISO 3166-2 region, when accredited under one (e.g. ES-CT)")
+    .option("--holder <address>", "the learner the award is for (default: the first valid credential's holder)")
+    .option("--at <time>", "evaluation time: ISO 8601 or unix seconds (default: now)")
+    .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (with --rpc)", collect, [])
+    .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
+    .action(run(async () => (await import("./commands/stack-issue.js")).issue));
 
   // ------------------------------------------------------------------ verify
   cli

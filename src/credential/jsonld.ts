@@ -27,6 +27,8 @@ export const OB_EXTENSIONS_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p
  * project owns: it must be published there before real issuance; until then only this loader serves it.
  */
 export const CREDSTACK_V3_CONTEXT_URL = "https://credstack.org/contexts/v3";
+/** 1EdTech Comprehensive Learner Record 2.0 context, release 2.0.1: `ClrCredential`, `ClrSubject`, `Association`. */
+export const CLR_V2_CONTEXT_URL = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
 
 /**
  * SHA-256 of the RFC 8785 canonical JSON of each served context. A dependency update that changes
@@ -38,6 +40,7 @@ export const CONTEXT_PINS: Readonly<Record<string, string>> = {
   [OB_V3_CONTEXT_URL]: "c5e555a91a5cf48e32ae0a05674c61ddd5c053b680b5643b2f57f9965e386d99",
   [OB_EXTENSIONS_CONTEXT_URL]: "15f4c347c6fe4380d9b6b93795859e33747ef48d5c55b91a71c52fb51c7bcbd7",
   [CREDSTACK_V3_CONTEXT_URL]: "8a23ddac2498f5a4fd8ae68249096690c68cdf1f81f198eabf38ee20190195cd",
+  [CLR_V2_CONTEXT_URL]: "7defe702c102faf14108579b7d65ef39ecf4c3bbef925b803e15bd77cd6e3394",
 };
 
 /** The loader was asked for a URL it does not serve; nothing was fetched. */
@@ -68,12 +71,16 @@ export interface RemoteDocument {
 }
 
 const credstackV3 = JSON.parse(readFileSync(new URL("./contexts/credstack-v3.jsonld", import.meta.url), "utf8")) as Record<string, unknown>;
+// Read on first use: only stacked credentials (ClrCredential) name it.
+let clrV2: Record<string, unknown> | undefined;
+const clrV2Context = () => (clrV2 ??= JSON.parse(readFileSync(new URL("./contexts/clr-v2p0-context-2.0.1.json", import.meta.url), "utf8")) as Record<string, unknown>);
 
 const SOURCES: Readonly<Record<string, () => Record<string, unknown> | undefined>> = {
   [VC_V2_CONTEXT_URL]: () => vcContexts.get(VC_V2_CONTEXT_URL),
   [OB_V3_CONTEXT_URL]: () => openBadgesContext.contexts.get(OB_V3_CONTEXT_URL),
   [OB_EXTENSIONS_CONTEXT_URL]: () => openBadgesContext.contexts.get(OB_EXTENSIONS_CONTEXT_URL),
   [CREDSTACK_V3_CONTEXT_URL]: () => credstackV3,
+  [CLR_V2_CONTEXT_URL]: clrV2Context,
 };
 
 const checked = new Map<string, RemoteDocument>();
@@ -84,8 +91,8 @@ export function canonicalSha256(value: unknown): string {
 }
 
 /**
- * The offline JSON-LD document loader: serves the four shipped contexts (VC 2.0, OB 3.0.3, OB
- * extensions, credstack v3), each checked once against {@link CONTEXT_PINS}, and throws
+ * The offline JSON-LD document loader: serves the five shipped contexts (VC 2.0, OB 3.0.3, OB
+ * extensions, credstack v3, CLR 2.0.1), each checked once against {@link CONTEXT_PINS}, and throws
  * {@link UnknownContextError} for any other URL, without fetching it.
  *
  * @example

@@ -41,6 +41,8 @@ export const VERIFICATION_CODES = {
   "CS-FORMAT-DUPLICATE-KEY": { check: "format", status: "INVALID" }, // an object names a key twice (JSON.parse would keep the last)
   "CS-FORMAT-TOO-DEEP": { check: "format", status: "INVALID" }, // nesting beyond MAX_JSON_DEPTH (32)
   "CS-FORMAT-TOO-MANY-VALUES": { check: "format", status: "INVALID" }, // more than MAX_JSON_VALUES (2,000) values
+  "CS-FORMAT-CLR-SCHEMA": { check: "format", status: "INVALID" }, // a stacked credential (ClrCredential) fails the CLR 2.0 JSON Schema
+  "CS-FORMAT-CLR-PROFILE": { check: "format", status: "INVALID" }, // … or credstack's CLR profile (destination, associations, components)
   // integrity: disclosed fields + salts → credential digest → leaf
   "CS-INTEGRITY-VALID": { check: "integrity", status: "VALID" },
   "CS-INTEGRITY-DIGEST-MISMATCH": { check: "integrity", status: "INVALID" },
@@ -95,3 +97,18 @@ export const VERIFICATION_CODES = {
 } as const satisfies Record<string, { check: CheckId | null; status: CheckStatus }>;
 
 export type VerificationCode = keyof typeof VERIFICATION_CODES;
+
+/**
+ * The codes of the components of a stacked credential (a CLR 2.0 `ClrCredential`, docs/spec.md §12):
+ * one verdict over its embedded credentials, each verified fully as a credential of its own, beside
+ * the seven checks of the stacked credential itself. Stable as the others.
+ */
+export const COMPONENT_CODES = {
+  "CS-STACK-CLR-VALID": "VALID", // every component VALID and bound to the stacked credential's holder
+  "CS-STACK-CLR-COMPONENT-INVALID": "INVALID", // a component fails verification (revoked, altered, expired, …): its code in the details
+  "CS-STACK-CLR-COMPONENT-WRONG-HOLDER": "INVALID", // a component is bound to another holder than the stacked credential's subject
+  "CS-STACK-CLR-COMPONENT-UNSUPPORTED": "INVALID", // a component that is not a format v3 OpenBadgeCredential (a nested CLR, say)
+  "CS-STACK-CLR-COMPONENT-UNCHECKED": "ERROR", // a component could not be checked (RPC down, …): never INVALID
+} as const satisfies Record<string, "VALID" | "INVALID" | "ERROR">;
+
+export type ComponentCode = keyof typeof COMPONENT_CODES;

@@ -43,6 +43,19 @@ export function formatReport(report: VerificationReport, options: FormatOptions 
     const code = codes === "all" || (codes === "failures" && k.status !== "VALID" && k.status !== "SKIPPED") ? ` [${k.code}]` : "";
     lines.push(`  ${paint(k.status, MARK[k.status])} ${CHECK_TITLES[k.id].padEnd(width)}  ${k.message}${code}`);
   }
+  if (report.components) {
+    // A stacked credential: its components' verdict, then each component's own checklist, indented.
+    const v = report.components;
+    const code = codes === "all" || (codes === "failures" && v.status !== "VALID") ? ` [${v.code}]` : "";
+    lines.push(`  ${paint(v.status, MARK[v.status])} ${"Components".padEnd(width)}  ${v.message}${code}`);
+    for (const r of v.results) {
+      const mark = r.report?.status ?? (r.code === "CS-STACK-CLR-VALID" ? "VALID" : "INVALID");
+      lines.push(`    ${paint(mark, MARK[mark])} ${r.message}${r.code === "CS-STACK-CLR-VALID" ? "" : ` [${r.code}]`}`);
+      if (r.report && r.report.status !== "VALID") {
+        lines.push(...formatReport(r.report, { ...options, codes }).split("\n").slice(1, -1).map((l) => `    ${l}`));
+      }
+    }
+  }
   const verdict = report.status === "VALID" && report.offline ? "VALID offline (format, integrity, inclusion and validity only; not checked on chain)" : report.status;
   lines.push(`  → ${paint(report.status, verdict)}`);
   return lines.join("\n");

@@ -6,6 +6,8 @@ import { MerkleBatchTree } from "../batch/tree.js";
 import { microCredentialSchema, credentialFacts, type CredentialFacts, type MicroCredentialInput } from "../credential/credential-schema.js";
 import { credentialDigest, credentialDigestWithSalts } from "../credential/disclosure.js";
 import { checkFormatV3, verifiableCredentialOfRecord } from "./format-v3.js";
+import { checkFormatClr } from "./format-clr.js";
+import { isClrCredential } from "../stack/clr/facts.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { scanJson } from "../credential/json-shape.js";
 import { toFieldIssues } from "../credential/schema.js";
@@ -61,6 +63,8 @@ export interface ParsedCredential {
   signed?: Record<string, unknown>;
   /** v3 bare VC: the digest of the document under the proof's salts, computed once while parsing (the leaf's). */
   digest?: Hex;
+  /** A stacked credential (ClrCredential): its embedded component credentials, verified apart. */
+  components?: Record<string, unknown>[];
 }
 
 /** What {@link checkFormat} accepts: JSON text, its bytes, or an already parsed value. */
@@ -141,7 +145,9 @@ export function checkFormat(
     return { check: check("format", "CS-FORMAT-STRUCTURE", "Not a credstack credential file: expected a JSON object.") };
   }
   const format = (value as { format?: unknown }).format;
-  if (format === undefined && "@context" in value) return checkFormatV3(value as Record<string, unknown>, text);
+  if (format === undefined && "@context" in value) {
+    return isClrCredential(value) ? checkFormatClr(value as Record<string, unknown>, text) : checkFormatV3(value as Record<string, unknown>, text);
+  }
   if (format === CREDENTIAL_FORMAT_V3) {
     const { vc, record, check: failed } = verifiableCredentialOfRecord(value);
     if (failed) return { check: failed };

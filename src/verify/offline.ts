@@ -21,6 +21,8 @@ export interface Pending {
   intact: boolean;
   /** An intact v3 credential with an issuer signature: the whole credential, for the (async) signature check. */
   signed?: Record<string, unknown>;
+  /** A stacked credential whose format was read: its embedded components, verified after it (verifyCredentials). */
+  components?: Record<string, unknown>[];
 }
 
 // A wrapper has exactly these members: a credential that also has `source` and `input` (a v3 VC
@@ -42,7 +44,15 @@ export function offlineChecks(item: VerifyInput, at: number, maxBytes: number): 
     const intact = integrity.status === "VALID" && inclusion.status === "VALID";
     const checks = [format.check, integrity, inclusion];
     if (intact) checks.push(checkValidity(p, at));
-    return { source, checks, summary: p.summary, ...(intact ? { subject: subjectOf(p) } : {}), ...(intact && p.signed ? { signed: p.signed } : {}), intact };
+    return {
+      source,
+      checks,
+      summary: p.summary,
+      ...(intact ? { subject: subjectOf(p) } : {}),
+      ...(intact && p.signed ? { signed: p.signed } : {}),
+      ...(p.components ? { components: p.components } : {}),
+      intact,
+    };
   } catch (error) {
     // A bug, not the credential's fault: report it as an error of the check that was running.
     return { source, checks: [check("format", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`)], intact: false };

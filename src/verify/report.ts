@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { CHECK_IDS, VERIFICATION_CODES, type CheckId, type CheckStatus, type VerificationCode } from "./codes.js";
+import { CHECK_IDS, VERIFICATION_CODES, type CheckId, type CheckStatus, type ComponentCode, type VerificationCode } from "./codes.js";
 
 /** The outcome of one check. */
 export interface Check {
@@ -51,6 +51,32 @@ export interface VerificationReport {
   credential?: CredentialSummary;
   /** One entry per check, always all seven, in the order of CHECK_IDS. */
   checks: Check[];
+  /**
+   * A stacked credential (CLR 2.0 `ClrCredential`) whose format could be read: the verdict over its
+   * embedded components, each verified as a credential of its own. It counts in `status` as a check does.
+   */
+  components?: ComponentsVerdict;
+}
+
+/** One embedded component of a stacked credential and what its verification found. */
+export interface ComponentResult {
+  /** Its position in `credentialSubject.verifiableCredential`. */
+  index: number;
+  /** Its credential id and achievement, as it claims them. */
+  id?: string;
+  achievement?: string;
+  code: ComponentCode;
+  message: string;
+  /** Its own report (all seven checks); absent for a component the verifier does not check (a nested CLR). */
+  report?: VerificationReport;
+}
+
+/** The verdict over a stacked credential's components: the first that fails names the code. */
+export interface ComponentsVerdict {
+  status: "VALID" | "INVALID" | "ERROR";
+  code: ComponentCode;
+  message: string;
+  results: ComponentResult[];
 }
 
 /** Whether two hex strings (addresses, hashes) are equal, whatever their case. */

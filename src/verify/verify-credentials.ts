@@ -12,6 +12,7 @@ import { MAX_CREDENTIAL_BYTES } from "./offline-checks.js";
 import type { OfflineTask } from "./offline-worker.js";
 import type { DidDocuments } from "../credential/sign/index.js";
 import { check, completeChecks, overallStatus, type Check, type VerificationReport } from "./report.js";
+import { statusWithComponents, verifyComponents } from "./components.js";
 
 export type { VerifyInput } from "./offline.js";
 
@@ -207,9 +208,17 @@ export async function verifyCredentials(
   const pending = await runOffline(inputs, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES, Math.max(0, workers));
   if (options.signatures !== false) await checkSignatures(pending, options.didDocuments ?? {});
   const intact = pending.filter((p) => p.intact);
+  const cache = options.cache ?? createVerificationCache();
+  // Stacked credentials: their embedded components, verified as credentials of their own (one call for all).
+  const stacked = pending.filter((p) => p.components?.length);
+  const verdicts = stacked.length ? await verifyComponents(stacked, (components) => verifyCredentials(components, { ...options, cache, workers: 0 })) : undefined;
+  const withComponents = (p: Pending, report: VerificationReport): VerificationReport => {
+    const verdict = verdicts?.get(p);
+    return verdict ? { ...report, status: statusWithComponents(report.status, verdict), components: verdict } : report;
+  };
   if (offline) {
     for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-SKIPPED-OFFLINE", "Not checked on chain (offline verification).")));
-    return pending.map((p) => finish(p, at, true));
+    return pending.map((p) => withComponents(p, finish(p, at, true)));
   }
   const { client, registry } = options;
   const configured = client !== undefined && registry !== undefined && isAddress(registry, { strict: false });
@@ -222,13 +231,13 @@ export async function verifyCredentials(
       trusted = await runChainChecks(intact, client, { registry: getAddress(registry), chainId: options.chainId, accreditors: options.accreditors }, {
         at,
         atGiven: options.at !== undefined,
-        cache: options.cache ?? createVerificationCache(),
+        cache,
         concurrency: options.concurrency ?? 64,
       });
     }
   }
   if (configured && !trusted) trusted = trustedOf(getAddress(registry), options.chainId, options.accreditors);
-  return pending.map((p) => finish(p, at, false, trusted));
+  return pending.map((p) => withComponents(p, finish(p, at, false, trusted)));
 }
 
 /**

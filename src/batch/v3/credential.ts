@@ -5,6 +5,7 @@ import { toFieldIssues } from "../../credential/schema.js";
 import { credentialFactsV3, parseCredentialV3, type CredentialFactsV3 } from "../../credential/v3/facts.js";
 import { CREDENTIAL_FORMAT_V3, type CredentialRecordV3 } from "../format.js";
 import { leafFieldsV3 } from "../leaf.js";
+import { clrFacts, isClrCredential, parseClrDocument } from "../../stack/clr/facts.js";
 import { isMerkleProof, merkleProof, MerkleProofError, readMerkleProof, type MerkleProofData } from "./merkle-proof.js";
 
 /**
@@ -67,7 +68,8 @@ export function recordFromVerifiableCredential(vc: Record<string, unknown>, sour
 }
 
 /**
- * The record of a v3 document given its Merkle proof's data. `lenient`: salts that are not one per
+ * The record of a v3 document given its Merkle proof's data: an OpenBadgeCredential, or a stacked
+ * credential (`ClrCredential`, whose facts are its destination achievement's). `lenient`: salts that are not one per
  * field give a zero digest (which no leaf holds) instead of an error, for a verifier to report.
  */
 export function recordOf(
@@ -78,6 +80,11 @@ export function recordOf(
   known?: CredentialFactsV3,
 ): CredentialRecordV3 {
   let facts = known;
+  if (!facts && isClrCredential(document)) {
+    const parsed = parseClrDocument(document);
+    if (!parsed.success) throw new ValidationError(source, parsed.issues);
+    facts = clrFacts(parsed.data);
+  }
   if (!facts) {
     const parsed = parseCredentialV3(document);
     if (!parsed.success) throw new ValidationError(source, parsed.issues);

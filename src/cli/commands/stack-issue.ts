@@ -1,0 +1,127 @@
+import { readFile } from "node:fs/promises";
+import { createPublicClient, getAddress, http, type Address } from "viem";
+import { nodeChainId, type RegistryReadClient } from "../../chain/actions/index.js";
+import { ValidationError } from "../../credential/errors.js";
+import { buildClrBatch, writeClrBatchDirectory } from "../../stack/clr/batch.js";
+import { buildStackedCredential, credentialObject, StackedCredentialError, type AwardingIssuer } from "../../stack/clr/build.js";
+import { evaluatePathway, parsePathway, type Pathway, type PathwayEvaluation } from "../../stack/index.js";
+import { readCredentialFile } from "../../verify/index.js";
+import { localDeployment, parseAddress, parseTime, requireAbsent, requirePath, type GlobalOptions } from "../context.js";
+import { EXIT, UsageError, type Output } from "../output.js";
+import { loadTrust } from "../trust.js";
+
+interface IssueOptions {
+  args: [string[]];
+  pathway: string;
+  out: string;
+  issuer: string;
+  issuerName?: string;
+  country?: string;
+  region?: string;
+  holder?: string;
+  at?: string;
+  trust?: string[];
+  accreditor?: string[];
+}
+
+/** The pathway file, validated; a file that cannot be read or validated is a usage error (exit 2), never "not met". */
+async function readPathway(file: string): Promise<Pathway> {
+  await requirePath(file, "file", "The pathway file");
+  try {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, "utf8"));
+    } catch (error) {
+      throw new ValidationError(`pathway ${file}`, [{ field: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+    return parsePathway(json, `pathway ${file}`);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new UsageError(error.shortMessage, { details: error.details, cause: error });
+  }
+}
+
+/**
+ * The awarding issuer's profile: `--issuer-name`, `--country`, `--region` when given, else the
+ * profile a counted component of that issuer account carries (the name and country it is
+ * accredited under), else the pathway's awarding body name; a country is required.
+ */
+function awardingIssuer(options: IssueOptions, account: Address, pathway: Pathway, evaluation: PathwayEvaluation, credentials: unknown[]): AwardingIssuer {
+  type Profile = { name?: unknown; url?: unknown; address?: { addressCountryCode?: unknown; addressRegion?: unknown } };
+  const own = evaluation.credentials
+    .filter((c) => c.code === "CS-STACK-COUNTED" && c.report.credential && getAddress(c.report.credential.issuer.address) === account)
+    .map((c) => (credentialObject(credentials[c.index] as never)?.issuer ?? {}) as Profile)[0];
+  const name = options.issuerName ?? (typeof own?.name === "string" ? own.name : pathway.awardingBody.name);
+  const country = options.country ?? (typeof own?.address?.addressCountryCode === "string" ? own.address.addressCountryCode : undefined);
+  if (!country || !/^[A-Z]{2}$/.test(country)) {
+    throw new UsageError(`Give the awarding issuer's country (--country, ISO 3166-1 alpha-2): no counted credential of ${account} names it.`);
+  }
+  const region = options.region ?? (options.country === undefined && typeof own?.address?.addressRegion === "string" ? own.address.addressRegion : undefined);
+  const url = typeof own?.url === "string" ? own.url : pathway.awardingBody.url;
+  return { account, name, country, ...(region ? { region } : {}), ...(url ? { url } : {}) };
+}
+
+/**
+ * `credstack stack issue --pathway <file> --out <dir> --issuer <address> <credential>...`: the
+ * awarding side of stacking. Verifies every credential and evaluates the pathway as `stack check`
+ * does (same trust and RPC options); when it is met, builds the stacked credential (a CLR 2.0
+ * `ClrCredential` embedding the counted components) and writes it as a batch directory of the
+ * awarding issuer, to anchor with `credstack batch anchor <dir>` and hand out with `batch extract`.
+ * Exit 0 built, 1 not met (nothing written), 2 a credential could not be checked or a usage error.
+ */
+export async function issue(options: IssueOptions, globals: GlobalOptions, out: Output): Promise<number> {
+  const files = options.args[0] ?? [];
+  if (files.length === 0) throw new UsageError("Give the credential files to stack.");
+  const pathway = await readPathway(options.pathway);
+  const account = parseAddress(options.issuer, "--issuer");
+  await requireAbsent(options.out, "The output directory");
+  const trust = await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
+  if (trust.length !== 1) throw new UsageError(`A stacked credential is issued against one trusted registry; ${trust.length} are trusted: pass --trust <caip10> once.`);
+  const [entry] = trust;
+  const url = globals.rpc ?? entry!.rpc;
+  if (!url) throw new UsageError(`No RPC URL for the trusted registry ${entry!.registry}: pass --rpc <url>.`);
+  const client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient;
+  for (const file of files) await requirePath(file, "file", "The credential file");
+  const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
+  const evaluation = await evaluatePathway(pathway, inputs, {
+    client,
+    registry: entry!.registry,
+    ...(entry!.chainId !== undefined ? { chainId: entry!.chainId } : {}),
+    ...(entry!.accreditors ? { accreditors: entry!.accreditors } : {}),
+    ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
+    ...(options.holder !== undefined ? { holder: parseAddress(options.holder, "--holder") } : {}),
+  });
+  const verdict = [
+    ...evaluation.rules.map((r) => `  ${r.met ? "✔" : "✘"} ${r.rule.padEnd(13)} ${r.message}${r.met ? "" : ` [${r.code}]`}`),
+    ...evaluation.credentials.map((c) => `  ${files[c.index]}: ${c.message} [${c.code}]`),
+  ];
+  if (evaluation.incomplete || !evaluation.met) {
+    const why = evaluation.incomplete ? "→ INCOMPLETE: some credentials could not be checked; nothing written" : "→ NOT MET: no stacked credential issued";
+    await out.result([`Pathway ${pathway.id} ${pathway.version}`, ...verdict, why], { issued: false, evaluation });
+    return evaluation.incomplete ? EXIT.environment : EXIT.rejected;
+  }
+  let clr;
+  try {
+    clr = buildStackedCredential({ pathway, evaluation, credentials: inputs, issuer: awardingIssuer(options, account, pathway, evaluation, inputs) });
+  } catch (error) {
+    if (error instanceof StackedCredentialError) {
+      await out.result([`Pathway ${pathway.id} ${pathway.version}`, ...verdict, `→ REFUSED: ${error.shortMessage} [${error.code}]`], { issued: false, code: error.code, evaluation });
+      return EXIT.rejected;
+    }
+    throw error;
+  }
+  const chainId = entry!.chainId ?? (await nodeChainId(client));
+  const batch = buildClrBatch({ credentials: [clr], issuer: account, target: { chainId, registry: entry!.registry } });
+  await writeClrBatchDirectory(batch, options.out);
+  const { manifest } = batch;
+  await out.result(
+    [
+      `Pathway ${pathway.id} ${pathway.version}: met for ${evaluation.holder}`,
+      ...verdict,
+      `→ Stacked credential ${String(clr.id)} (${pathway.destination.name}) written to ${options.out}: root ${manifest.root}, ${manifest.leafCount} credential`,
+      `  next: credstack batch anchor ${options.out}   (an operator key of ${account}), then credstack batch extract ${options.out} --holder ${evaluation.holder}`,
+    ],
+    { issued: true, dir: options.out, root: manifest.root, leafCount: manifest.leafCount, issuer: account, credential: clr.id, evaluation },
+  );
+  return EXIT.ok;
+}
