@@ -57,12 +57,13 @@ export async function deployRegistry(url: string, options: DeployRegistryOptions
   const journal = path.join(hre.config.paths.ignition, "deployments", deploymentId);
   try {
     const parameters = options.accreditor ? { Credstack: { accreditor: getAddress(options.accreditor) } } : undefined;
-    const { registry } = await connection.ignition.deploy(CredstackModule, { displayUi: false, deploymentId, ...(parameters ? { parameters } : {}) });
+    const { registry, stacking } = await connection.ignition.deploy(CredstackModule, { displayUi: false, deploymentId, ...(parameters ? { parameters } : {}) });
     const provider = connection.ethers.provider;
     const record: DeploymentRecord = {
       chainId: Number((await provider.getNetwork()).chainId),
       rpcUrl: url,
       registry: getAddress(await registry.getAddress()),
+      stacking: getAddress(await stacking.getAddress()),
       deployedAtBlock: await provider.getBlockNumber(),
       deployedAt: new Date().toISOString(),
     };

@@ -9,6 +9,8 @@ export interface DeploymentRecord {
   chainId: number;
   rpcUrl: string;
   registry: Address;
+  /** The stacking registry bound to `registry` (absent in records written before it existed). */
+  stacking?: Address;
   deployedAtBlock: number;
   deployedAt: string;
 }
@@ -59,6 +61,7 @@ export async function readDeployment(file = deploymentFile()): Promise<Deploymen
     chainId: data.chainId,
     rpcUrl: data.rpcUrl,
     registry: getAddress(data.registry),
+    ...(typeof data.stacking === "string" ? { stacking: getAddress(data.stacking) } : {}),
     deployedAtBlock: Number(data.deployedAtBlock ?? 0),
     deployedAt: String(data.deployedAt ?? ""),
   };

@@ -6,6 +6,7 @@
  */
 
 import { keccak256, toHex } from "viem";
+import { STACKING_REVERT_SENTENCES } from "./stacking-revert-messages.js";
 
 type Args = Record<string, unknown>;
 /** The sentence of one error: `message` says what is wrong, `hint` what to do. */
@@ -138,6 +139,7 @@ export const REVERT_SENTENCES: Record<string, (a: Args) => RevertSentence> = {
     message: `${String(a.issuer)} has never been accredited in this registry.`,
     hint: "An accreditor accredits it first: `credstack issuer accredit --issuer <addr> …`.",
   }),
+  ...STACKING_REVERT_SENTENCES,
 };
 
 /** The sentence of a registry revert, or undefined for an error the registry does not define. */

@@ -1,5 +1,5 @@
 import { decodeErrorResult, getAddress, isAddress, type Address, type Hex } from "viem";
-import { credentialRegistryAbi } from "./abi.js";
+import { credentialRegistryAbi, stackingRegistryAbi } from "./abi.js";
 import {
   BatchAlreadyAnchoredError,
   ChainError,
@@ -31,6 +31,14 @@ export interface ChainErrorContext {
 }
 
 type Obj = Record<string, unknown>;
+
+/** Every custom error a credstack contract can revert with: the registry's, then the stacking registry's. */
+type ErrorItem = Extract<(typeof credentialRegistryAbi | typeof stackingRegistryAbi)[number], { type: "error" }>;
+const errorsOf = (abi: readonly { type: string }[]) => abi.filter((i) => i.type === "error") as ErrorItem[];
+const ERROR_ABI: readonly ErrorItem[] = [
+  ...errorsOf(credentialRegistryAbi),
+  ...errorsOf(stackingRegistryAbi).filter((i) => !errorsOf(credentialRegistryAbi).some((r) => r.name === i.name)),
+];
 
 const FUNDS = /insufficient funds|doesn't have enough funds|exceeds transaction sender account balance/i;
 const NONCE_LOW = /nonce too low|nonce has already been used|already known|transaction already imported/i;
@@ -135,7 +143,7 @@ function fromRevert(errorName: string, args: readonly unknown[], options: { func
     case "IndexOutOfRange":
       return new IndexOutOfRangeError(a as Hex, BigInt(b as bigint), Number(c), options);
     default: {
-      const item = credentialRegistryAbi.find((i) => i.type === "error" && i.name === errorName);
+      const item = ERROR_ABI.find((i) => i.name === errorName);
       const builtIn: Record<string, string[]> = { Error: ["message"], Panic: ["code"] };
       const argNames = item && "inputs" in item ? item.inputs.map((input) => input.name) : builtIn[errorName];
       return new ContractRevertError(errorName, args, { ...options, argNames });
@@ -165,7 +173,7 @@ function findRevert(chain: Obj[]): { errorName: string; args: readonly unknown[]
 function decodeRevert(data: string): { errorName: string; args: readonly unknown[] } | undefined {
   if (!/^0x[0-9a-fA-F]{8}/.test(data)) return undefined;
   try {
-    const { errorName, args } = decodeErrorResult({ abi: credentialRegistryAbi, data: data as Hex });
+    const { errorName, args } = decodeErrorResult({ abi: ERROR_ABI, data: data as Hex });
     return { errorName, args: args ?? [] };
   } catch {
     return undefined; // not an error of the registry (nor Error(string) / Panic)

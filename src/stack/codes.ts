@@ -32,6 +32,13 @@ export const STACK_CODES = [
   "CS-STACK-TOO-FEW-INSTITUTIONS",
   "CS-STACK-ORDER-VIOLATED",
   "CS-STACK-RULE-MET",
+  // claims on chain (the contract's own refusals keep their custom error names, see src/chain/stacking-revert-messages.ts)
+  "CS-STACK-PATHWAY-NOT-REGISTERED",
+  "CS-STACK-PATHWAY-DIGEST-MISMATCH",
+  "CS-STACK-PATHWAY-RETIRED",
+  "CS-STACK-ALREADY-AWARDED",
+  "CS-STACK-CLAIM-REFUSED", // the contract refused the claim (its custom error is in the details)
+  "CS-STACK-AWARDED",
 ] as const;
 
 export type StackCode = (typeof STACK_CODES)[number];

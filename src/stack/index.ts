@@ -6,3 +6,5 @@ export { PATHWAY_FORMAT, parsePathway, pathwayDigest, pathwayIdOf, pathwaySchema
 export { buildStackedCredential, CLR_CONTEXTS, StackedCredentialError, type AwardingIssuer, type StackedCredentialInput } from "./clr/build.js";
 export { buildClrBatch, writeClrBatchDirectory, type ClrBatchInput } from "./clr/batch.js";
 export { clrFacts, isClrCredential, parseClrDocument, type ClrDocument, type ClrFacts } from "./clr/facts.js";
+export { onChainRulesOf, type OnChainPathway } from "./onchain-rules.js";
+export { countedInputs, findRegisteredPathway, prepareStackClaim, StackClaimError, type StackClaimDraft } from "./claim.js";

@@ -119,6 +119,8 @@ export const pathwaySchema = z
         /** The issuer accounts whose recognition decisions this pathway accepts (needed by `acceptRecognition`). */
         recognizers: z.array(address).min(1).optional(),
         order: z.enum(["none", "required"]).optional(),
+        /** A credential counted for this pathway's award on chain is locked against every other exclusive pathway. */
+        exclusive: z.boolean().optional(),
       })
       .strict()
       .default({}),

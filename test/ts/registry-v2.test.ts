@@ -23,7 +23,7 @@ import { processProof } from "../../src/batch/core.js";
 import type { CredentialFile } from "../../src/batch/format.js";
 import { leafHash, type LeafFields } from "../../src/batch/leaf.js";
 import { MerkleBatchTree } from "../../src/batch/tree.js";
-import { credentialRegistryAbi } from "../../src/chain/abi.js";
+import { credentialRegistryAbi, stackingRegistryAbi } from "../../src/chain/abi.js";
 import { operatorConsentTypedData, signOperatorConsent } from "../../src/chain/actions/index.js";
 import { ContractRevertError } from "../../src/chain/errors.js";
 import { REVERT_SENTENCES } from "../../src/chain/revert-messages.js";
@@ -770,7 +770,7 @@ describe("registry v2 properties (#10)", () => {
       f = await loadFixture(anchoredFixture);
     });
 
-    const abiErrors = credentialRegistryAbi.filter((item) => item.type === "error");
+    const abiErrors = [...credentialRegistryAbi, ...stackingRegistryAbi].filter((item) => item.type === "error");
 
     /** A plausible value of an ABI type, for filling a sentence's arguments. */
     const sample = (type: string): unknown =>

@@ -1,7 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
- * Deploys the credstack registry (accreditation + credentials, one address) with the deploying
+ * Deploys the credstack registry (accreditation + credentials, one address), and the stacking
+ * registry bound to it (pathways and awards), with the deploying
  * account as governance admin, and grants the ACCREDITOR role to the `accreditor` parameter (by
  * default the deploying account). The admin role changes hands only in two steps, after
  * `adminDelay` seconds (OpenZeppelin AccessControlDefaultAdminRules; default 3 days): on a
@@ -18,6 +19,7 @@ export default buildModule("Credstack", (m) => {
   const registry = m.contract("CredentialRegistry", [adminDelay, deployer], { from: deployer });
   const accreditorRole = m.staticCall(registry, "ACCREDITOR_ROLE", []);
   m.call(registry, "grantRole", [accreditorRole, accreditor], { from: deployer });
+  const stacking = m.contract("StackingRegistry", [registry], { from: deployer });
 
-  return { registry };
+  return { registry, stacking };
 });

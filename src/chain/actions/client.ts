@@ -10,7 +10,7 @@ import type {
   Transport,
 } from "viem";
 import { getBlock, getChainId, getCode, readContract, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
-import { credentialRegistryAbi } from "../abi.js";
+import { credentialRegistryAbi, stackingRegistryAbi } from "../abi.js";
 import { RegistryNotDeployedError, TransactionReplacedError, TransactionRevertedError, WrongChainError } from "../errors.js";
 import type { TxResult } from "../records.js";
 import { revertError, toChainError, type ChainErrorContext } from "../to-chain-error.js";
@@ -20,6 +20,9 @@ import { revertError, toChainError, type ChainErrorContext } from "../to-chain-e
 type RegistryAbi = typeof credentialRegistryAbi;
 type WriteName = ContractFunctionName<RegistryAbi, "nonpayable">;
 type ReadName = ContractFunctionName<RegistryAbi, "view" | "pure">;
+type StackingAbi = typeof stackingRegistryAbi;
+type StackingWriteName = ContractFunctionName<StackingAbi, "nonpayable">;
+type StackingReadName = ContractFunctionName<StackingAbi, "view" | "pure">;
 
 /** A client that can sign and send: a viem WalletClient (or any Client) with an account and a chain. */
 export type RegistryWalletClient = Client<Transport, Chain, Account>;
@@ -59,16 +62,38 @@ export function readContext(client: RegistryReadClient, registry: Address, funct
  * is signed), sends, waits for the receipt, and returns hash, block and block timestamp. A mined
  * revert (a race with another transaction) is replayed at its block to name the reason.
  */
-export async function sendRegistryTx<const name extends WriteName>(
+export function sendRegistryTx<const name extends WriteName>(
   client: RegistryWalletClient,
   registry: Address,
   functionName: name,
   args: ContractFunctionArgs<RegistryAbi, "nonpayable", name>,
   options: WriteOptions = {},
 ): Promise<TxResult> {
+  return sendContractTx(client, registry, credentialRegistryAbi, functionName, args, options);
+}
+
+/** @internal {@link sendRegistryTx} for the stacking registry. */
+export function sendStackingTx<const name extends StackingWriteName>(
+  client: RegistryWalletClient,
+  stacking: Address,
+  functionName: name,
+  args: ContractFunctionArgs<StackingAbi, "nonpayable", name>,
+  options: WriteOptions = {},
+): Promise<TxResult> {
+  return sendContractTx(client, stacking, stackingRegistryAbi, functionName, args, options);
+}
+
+async function sendContractTx(
+  client: RegistryWalletClient,
+  registry: Address,
+  abi: RegistryAbi | StackingAbi,
+  functionName: string,
+  args: unknown,
+  options: WriteOptions,
+): Promise<TxResult> {
   const { account, chain } = client;
   const context: ChainErrorContext = { functionName, registry, chainId: chain.id, account: account.address, url: transportUrl(client) };
-  const call = { address: registry, abi: credentialRegistryAbi, functionName, args, account } as never;
+  const call = { address: registry, abi, functionName, args, account } as never;
 
   let txHash: Hash;
   try {
@@ -124,6 +149,23 @@ export async function readRegistry<const name extends ReadName, const args exten
     return (await readContract(client, { address: registry, abi: credentialRegistryAbi, functionName, args } as never)) as never;
   } catch (err) {
     throw toChainError(err, readContext(client, registry, functionName));
+  }
+}
+
+/** @internal {@link readRegistry} for the stacking registry. */
+export async function readStacking<
+  const name extends StackingReadName,
+  const args extends ContractFunctionArgs<StackingAbi, "view" | "pure", name>,
+>(
+  client: RegistryReadClient,
+  stacking: Address,
+  functionName: name,
+  args: args,
+): Promise<ContractFunctionReturnType<StackingAbi, "view" | "pure", name, args>> {
+  try {
+    return (await readContract(client, { address: stacking, abi: stackingRegistryAbi, functionName, args } as never)) as never;
+  } catch (err) {
+    throw toChainError(err, readContext(client, stacking, functionName));
   }
 }
 

@@ -50,6 +50,25 @@ export {
   type StatusCounts,
   type VerificationRecord,
 } from "./batch-reads.js";
+export {
+  checkPackedCredentials,
+  claimPathway,
+  findPathwayRegistrations,
+  getAward,
+  getPathway,
+  getStackingRegistry,
+  leavesHashOf,
+  registerPathway,
+  retirePathway,
+  signStackClaim,
+  stackClaimTypedData,
+  type OnChainPathwayLists,
+  type OnChainPathwayRules,
+  type PathwayRecord,
+  type PathwayRegistration,
+  type StackClaim,
+} from "./stacking.js";
+export { packCredentials, PACK_LIMITS, PackCredentialsError, type PackableCredential } from "../packed-credentials.js";
 export type { RegistryReadClient, RegistryWalletClient, WriteOptions } from "./client.js";
 export type {
   Accreditation,
