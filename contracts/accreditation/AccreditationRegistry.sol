@@ -333,8 +333,12 @@ abstract contract AccreditationRegistry is AccessControlDefaultAdminRules, EIP71
      */
     function _issuingTermsAt(address issuer, uint256 timestamp) internal view returns (bool accredited, uint8 maxEqfLevel) {
         uint208 packed = _issuers[issuer].history.upperLookup(uint48(timestamp));
-        Accreditation memory a = _unpack(packed);
-        return (_accreditedAt(a, timestamp), a.maxEqfLevel);
+        // As _unpack, without building the struct: status | maxEqf << 8 | validFrom << 16 | validUntil << 56.
+        accredited =
+            AccreditationStatus(uint8(packed)) == AccreditationStatus.Active &&
+            uint40(packed >> 16) <= timestamp &&
+            timestamp < uint40(packed >> 56);
+        maxEqfLevel = uint8(packed >> 8);
     }
 
     /// @dev Whether `a`, the accreditation in force at `timestamp`, let its issuer issue then.

@@ -27,22 +27,29 @@ interface IStackingRegistry {
         uint256 members;
     }
 
-    /// @notice A listed achievement; `issuer` zero means any issuer the allow-list admits.
-    struct Listed {
-        bytes32 achievementId;
-        address issuer;
-    }
-
     /**
-     * @notice The lists of a pathway, committed on chain by their hash and sent with each claim
-     * (calldata costs less than reading them from storage).
+     * @notice The lists of a pathway, committed on chain by their hash (calldata costs less than
+     * reading them from storage).
      * @param issuers Allowed issuers, strictly ascending; empty: any accredited issuer.
-     * @param achievements Listed achievements (at most 256).
+     * @param achievementIds Listed achievements (at most 255, distinct).
+     * @param achievementIssuers For each listed achievement, the only issuer it counts from (zero:
+     * any issuer the allow-list admits).
      * @param groups Conditions over the listed achievements, all of which must hold.
      */
     struct PathwayLists {
         address[] issuers;
-        Listed[] achievements;
+        bytes32[] achievementIds;
+        address[] achievementIssuers;
+        Group[] groups;
+    }
+
+    /**
+     * @notice The lists as a claim sends them: without the listed achievement ids, which open the
+     * claim's achievement table (sending them twice would cost ~1,300 gas each on osaka).
+     */
+    struct ClaimLists {
+        address[] issuers;
+        address[] achievementIssuers;
         Group[] groups;
     }
 
@@ -154,14 +161,15 @@ interface IStackingRegistry {
 
     /**
      * @notice Claims the award of a pathway for `claim.holder` with the components in `packed`
-     * ({PackedCredentials}; every leaf is recomputed with the holder). The caller is the holder, or
+     * ({PackedCredentials}; every leaf is recomputed with the holder), whose achievement table opens
+     * with the pathway's listed achievement ids (the lists' hash covers them). The caller is the holder, or
      * anyone with the holder's EIP-712 signature of `claim` and the component leaves
      * (see {claimDigest}); ERC-1271 contract wallets sign too. Reverts with the first reason the
      * claim fails.
      */
     function claim(
         Claim calldata claim,
-        PathwayLists calldata lists,
+        ClaimLists calldata lists,
         bytes calldata packed,
         bytes calldata signature
     ) external;

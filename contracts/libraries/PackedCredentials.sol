@@ -89,30 +89,62 @@ library PackedCredentials {
      * end; the last credential must end exactly at the end.
      */
     function read(Header memory h, uint256 pos, uint256 i, Credential memory c) internal pure {
-        if (pos + FIXED > h.end) revert MalformedPackedCredentials(pos - h.start);
-        uint256 issuerIndex;
-        uint256 achievementIndex;
+        uint256 bad; // the offset (+1) of the first malformed byte, or 0
+        assembly ("memory-safe") {
+            let end := mload(add(h, 0x20))
+            switch gt(add(pos, FIXED), end)
+            case 1 {
+                bad := add(pos, 1)
+            }
+            default {
+                let w := calldataload(pos)
+                let issuerIndex := shr(248, w)
+                let achievementIndex := and(shr(240, w), 0xff)
+                let v := calldataload(add(pos, 34))
+                let depth := shr(248, calldataload(add(pos, 80)))
+                let proof := add(pos, FIXED)
+                let next := add(proof, shl(5, depth))
+                mstore(c, issuerIndex)
+                mstore(add(c, 0x20), achievementIndex)
+                mstore(add(c, 0x40), calldataload(add(pos, 2)))
+                mstore(add(c, 0x60), shr(224, v)) // index
+                mstore(add(c, 0x80), and(shr(192, v), 0xffffffff)) // creditsCenti
+                mstore(add(c, 0xa0), and(shr(184, v), 0xff)) // eqfLevel
+                mstore(add(c, 0xc0), and(shr(144, v), 0xffffffffff)) // awardedAt
+                mstore(add(c, 0xe0), calldataload(add(pos, 48)))
+                mstore(add(c, 0x100), proof)
+                mstore(add(c, 0x120), depth)
+                mstore(add(c, 0x140), next)
+                // mload(add(h, 0x60)) = issuerCount, 0xa0 = achievementCount, 0xe0 = count
+                if iszero(lt(issuerIndex, mload(add(h, 0x60)))) { bad := add(pos, 1) }
+                if and(iszero(bad), iszero(lt(achievementIndex, mload(add(h, 0xa0))))) { bad := add(pos, 2) }
+                if and(iszero(bad), gt(depth, MAX_DEPTH)) { bad := add(pos, 81) }
+                if and(iszero(bad), or(gt(next, end), and(eq(add(i, 1), mload(add(h, 0xe0))), iszero(eq(next, end))))) {
+                    bad := add(next, 1)
+                }
+            }
+        }
+        if (bad != 0) revert MalformedPackedCredentials(bad - 1 - h.start);
+    }
+
+    /**
+     * @notice {read} without its checks, for a reader that already had the same bytes checked (the
+     * stacking contract after the registry's `checkCredentials` of them): the public fields and the
+     * start of the next credential.
+     */
+    function readChecked(uint256 pos, Credential memory c) internal pure {
         assembly ("memory-safe") {
             let w := calldataload(pos)
-            issuerIndex := shr(248, w)
-            achievementIndex := and(shr(240, w), 0xff)
-            mstore(c, issuerIndex)
-            mstore(add(c, 0x20), achievementIndex)
-            mstore(add(c, 0x40), calldataload(add(pos, 2)))
             let v := calldataload(add(pos, 34))
-            mstore(add(c, 0x60), shr(224, v)) // index
-            mstore(add(c, 0x80), and(shr(192, v), 0xffffffff)) // creditsCenti
-            mstore(add(c, 0xa0), and(shr(184, v), 0xff)) // eqfLevel
-            mstore(add(c, 0xc0), and(shr(144, v), 0xffffffffff)) // awardedAt
-            mstore(add(c, 0xe0), calldataload(add(pos, 48)))
-            mstore(add(c, 0x100), add(pos, FIXED))
-            mstore(add(c, 0x120), shr(248, calldataload(add(pos, 80))))
+            mstore(c, shr(248, w))
+            mstore(add(c, 0x20), and(shr(240, w), 0xff))
+            mstore(add(c, 0x40), calldataload(add(pos, 2)))
+            mstore(add(c, 0x60), shr(224, v))
+            mstore(add(c, 0x80), and(shr(192, v), 0xffffffff))
+            mstore(add(c, 0xa0), and(shr(184, v), 0xff))
+            mstore(add(c, 0xc0), and(shr(144, v), 0xffffffffff))
+            mstore(add(c, 0x140), add(add(pos, FIXED), shl(5, shr(248, calldataload(add(pos, 80))))))
         }
-        if (issuerIndex >= h.issuerCount) revert MalformedPackedCredentials(pos - h.start);
-        if (achievementIndex >= h.achievementCount) revert MalformedPackedCredentials(pos + 1 - h.start);
-        if (c.depth > MAX_DEPTH) revert MalformedPackedCredentials(pos + 80 - h.start);
-        c.next = c.proof + 32 * c.depth;
-        if (c.next > h.end || (i + 1 == h.count && c.next != h.end)) revert MalformedPackedCredentials(c.next - h.start);
     }
 
     /// @notice Issuer `i` of the table.
@@ -168,17 +200,12 @@ library PackedCredentials {
         uint256 end = c.next;
         assembly ("memory-safe") {
             computed := leaf_
+            // Branchless sorted pair (as Solady's MerkleProofLib): the smaller word goes first.
             for {} lt(pos, end) { pos := add(pos, 0x20) } {
                 let sibling := calldataload(pos)
-                switch lt(computed, sibling)
-                case 1 {
-                    mstore(0x00, computed)
-                    mstore(0x20, sibling)
-                }
-                default {
-                    mstore(0x00, sibling)
-                    mstore(0x20, computed)
-                }
+                let scratch := shl(5, gt(computed, sibling))
+                mstore(scratch, computed)
+                mstore(xor(scratch, 0x20), sibling)
                 computed := keccak256(0x00, 0x40)
             }
         }

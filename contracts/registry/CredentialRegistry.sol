@@ -33,8 +33,12 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         uint256 pendingMeta;
     }
 
+    /// @dev Bit of a batch's packed slot set once any of its credentials was revoked or suspended:
+    /// while it is clear, every credential of the batch is in good standing without reading a word.
+    uint256 private constant STATUS_TOUCHED = 1 << 248;
+
     struct BatchState {
-        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240
+        /// anchoringKey | anchoredAt << 160 | leafCount << 200 | status << 232 | reason << 240 | STATUS_TOUCHED
         uint256 packed;
         /// revokedBy | revokedAt << 160 | finalAt << 200
         uint256 revocation;
@@ -68,7 +72,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
             // good cannot be anchored again.
             if (!_compromisedBy(address(uint160(existing)), uint40(existing >> 160))) revert BatchAlreadyAnchored(issuer, root);
             if (_batchStatus(issuer, b) == BatchStatus.Revoked) revert BatchIsRevoked(issuer, root);
-            status = existing & (uint256(0xffff) << 232);
+            status = existing & ((uint256(0xffff) << 232) | STATUS_TOUCHED);
         }
         b.packed = uint256(uint160(_msgSender())) | (block.timestamp << 160) | (uint256(leafCount) << 200) | status;
         emit BatchAnchored(root, issuer, _msgSender(), leafCount, manifestDigest);
@@ -106,6 +110,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function revokeCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks, uint8 reason) external {
         (address issuer, bool isFinal) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
+        _touchStatus(b);
         // The delay in force now fixes when these revocations become final; a later change of the
         // delay applies to later revocations only.
         uint256 meta = isFinal ? 0 : uint256(uint160(_msgSender())) | (block.timestamp << 160) | ((block.timestamp + revocationDelayOf(issuer)) << 200);
@@ -158,6 +163,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
     function suspendCredentials(bytes32 root, uint256[] calldata words, uint256[] calldata masks) external {
         (address issuer, ) = _requireIssuerOrOperator();
         BatchState storage b = _activeBatchOf(issuer, root, words, masks);
+        _touchStatus(b);
         for (uint256 i = 0; i < words.length; ++i) b.words[words[i]].suspended |= masks[i];
         emit CredentialsSuspended(root, issuer, _msgSender(), words, masks);
     }
@@ -295,6 +301,12 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         }
     }
 
+    /// @dev Marks that a credential status of the batch may be set (never cleared: words keep their history).
+    function _touchStatus(BatchState storage b) private {
+        uint256 packed = b.packed;
+        if (packed & STATUS_TOUCHED == 0) b.packed = packed | STATUS_TOUCHED;
+    }
+
     /// @dev Sets the status and revocation reason bits of a batch's packed slot.
     function _setBatchStatus(BatchState storage b, BatchStatus status, uint8 reason) private {
         b.packed = (b.packed & ~(uint256(0xffff) << 232)) | (uint256(uint8(status)) << 232) | (uint256(reason) << 240);
@@ -351,6 +363,7 @@ contract CredentialRegistry is AccreditationRegistry, ICredentialRegistry {
         BatchStatus status = _batchStatus(issuer, b);
         if (status == BatchStatus.Revoked) return CredentialState.BatchRevoked;
         if (status == BatchStatus.RevocationPending) return CredentialState.BatchRevocationPending;
+        if (packed & STATUS_TOUCHED == 0) return CredentialState.Valid;
         return _credentialState(issuer, b.words[index >> 8], index & 0xff);
     }
 

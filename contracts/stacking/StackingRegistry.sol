@@ -24,8 +24,8 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     bytes32 public constant STACK_CLAIM_TYPEHASH =
         keccak256("StackClaim(address issuer,bytes32 pathwayId,address holder,bytes32 leavesHash,uint256 deadline)");
 
-    /// @notice Most achievements a pathway lists (the claim's table indices are one byte).
-    uint256 public constant MAX_LISTED = 256;
+    /// @notice Most achievements a pathway lists (the claim's table has at most 255 entries).
+    uint256 public constant MAX_LISTED = 255;
 
     struct PathwayState {
         bytes32 definitionDigest;
@@ -92,14 +92,15 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     /// @inheritdoc IStackingRegistry
     function claim(
         Claim calldata c,
-        PathwayLists calldata lists,
+        ClaimLists calldata lists,
         bytes calldata packed,
         bytes calldata signature
     ) external {
         PathwayState storage p = _pathways[c.issuer][c.pathwayId];
         if (p.registeredAt == 0) revert UnknownPathway(c.issuer, c.pathwayId);
         if (p.retired) revert PathwayIsRetired(c.issuer, c.pathwayId);
-        bytes32 listsHash = keccak256(abi.encode(lists));
+        PackedCredentials.Header memory h = PackedCredentials.header(packed);
+        bytes32 listsHash = _claimListsHash(lists, h);
         if (listsHash != p.listsHash) revert ListsMismatch(p.listsHash, listsHash);
         mapping(address => bytes32) storage awards = _awards[c.issuer][c.pathwayId];
         if (awards[c.holder] != bytes32(0)) revert AlreadyAwarded(c.issuer, c.pathwayId, c.holder);
@@ -115,7 +116,7 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         bytes32 leavesHash = _hashLeaves(leaves);
         if (msg.sender != c.holder) _checkSignature(c, leavesHash, signature);
 
-        _enforce(p, lists, packed);
+        _enforce(p, lists, h);
         awards[c.holder] = leavesHash;
         emit PathwayAwarded(c.issuer, c.pathwayId, c.holder, msg.sender, leaves);
     }
@@ -168,8 +169,7 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     // ------------------------------------------------------------------ internal
 
     /// @dev The rules of a claim, in order: tables, then per component, then totals and groups.
-    function _enforce(PathwayState storage p, PathwayLists calldata lists, bytes calldata packed) private {
-        PackedCredentials.Header memory h = PackedCredentials.header(packed);
+    function _enforce(PathwayState storage p, ClaimLists calldata lists, PackedCredentials.Header memory h) private {
         _checkTables(h, lists);
         Tally memory t = _tally(p, h, lists);
         Group[] calldata groups = lists.groups;
@@ -183,18 +183,18 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     }
 
     /// @dev Adds up the components, checking each: repeats, bound issuers, level, window, locks.
-    function _tally(PathwayState storage p, PackedCredentials.Header memory h, PathwayLists calldata lists)
+    function _tally(PathwayState storage p, PackedCredentials.Header memory h, ClaimLists calldata lists)
         private
         returns (Tally memory t)
     {
         uint256 minEqf = p.minEqfLevel;
         uint256 maxAge = p.maxAgeSeconds;
         bool exclusive = p.exclusive;
-        uint256 listed = lists.achievements.length;
+        uint256 listed = lists.achievementIssuers.length;
         PackedCredentials.Credential memory c;
         uint256 pos = h.first;
         for (uint256 i = 0; i < h.count; ++i) {
-            PackedCredentials.read(h, pos, i, c);
+            PackedCredentials.readChecked(pos, c); // the registry checked these very bytes in this call
             pos = c.next;
             uint256 bit = 1 << c.achievementIndex;
             if (t.achievements & bit != 0) revert AchievementRepeated(i);
@@ -202,7 +202,7 @@ contract StackingRegistry is EIP712, IStackingRegistry {
             t.issuers |= 1 << c.issuerIndex;
             t.credits += c.creditsCenti;
             if (c.achievementIndex < listed) {
-                address bound = lists.achievements[c.achievementIndex].issuer;
+                address bound = lists.achievementIssuers[c.achievementIndex];
                 if (bound != address(0) && bound != PackedCredentials.issuerAt(h, c.issuerIndex)) {
                     revert WrongIssuerForAchievement(i, c.achievementIndex);
                 }
@@ -216,11 +216,11 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     }
 
     /**
-     * @dev The claim's tables: issuers strictly ascending (so each counts once) and allowed; the
-     * first achievements exactly the listed ones, in order; any further ones strictly ascending and
+     * @dev The claim's tables: issuers strictly ascending (so each counts once) and allowed; after
+     * the listed achievements (covered by the lists' hash), any further ones strictly ascending and
      * unlisted (so an achievement cannot pass as unlisted to count twice).
      */
-    function _checkTables(PackedCredentials.Header memory h, PathwayLists calldata lists) private pure {
+    function _checkTables(PackedCredentials.Header memory h, ClaimLists calldata lists) private pure {
         address[] calldata allowed = lists.issuers;
         address previous;
         for (uint256 i = 0; i < h.issuerCount; ++i) {
@@ -229,18 +229,23 @@ contract StackingRegistry is EIP712, IStackingRegistry {
             previous = issuer;
             if (allowed.length != 0 && !_contains(allowed, issuer)) revert IssuerNotAllowed(issuer);
         }
-        Listed[] calldata listed = lists.achievements;
-        uint256 m = listed.length;
-        if (h.achievementCount < m) revert AchievementTableMismatch(h.achievementCount);
-        for (uint256 i = 0; i < m; ++i) {
-            if (PackedCredentials.achievementAt(h, i) != listed[i].achievementId) revert AchievementTableMismatch(i);
-        }
+        uint256 m = lists.achievementIssuers.length;
         bytes32 last;
         for (uint256 i = m; i < h.achievementCount; ++i) {
             bytes32 id = PackedCredentials.achievementAt(h, i);
-            if ((i > m && id <= last) || _isListed(listed, id)) revert AchievementTableMismatch(i);
+            if (i > m && id <= last) revert AchievementTableMismatch(i);
+            for (uint256 j = 0; j < m; ++j) if (PackedCredentials.achievementAt(h, j) == id) revert AchievementTableMismatch(i);
             last = id;
         }
+    }
+
+    /// @dev The hash of the registered lists a claim stands for: its lists with the ids that open its table.
+    function _claimListsHash(ClaimLists calldata lists, PackedCredentials.Header memory h) private pure returns (bytes32) {
+        uint256 m = lists.achievementIssuers.length;
+        if (h.achievementCount < m) revert AchievementTableMismatch(h.achievementCount);
+        bytes32[] memory ids = new bytes32[](m);
+        for (uint256 i = 0; i < m; ++i) ids[i] = PackedCredentials.achievementAt(h, i);
+        return keccak256(abi.encode(PathwayLists(lists.issuers, ids, lists.achievementIssuers, lists.groups)));
     }
 
     /// @dev Locks credential `index` of batch `root` of `issuer` for this exclusive pathway.
@@ -268,17 +273,17 @@ contract StackingRegistry is EIP712, IStackingRegistry {
             if (issuers[i] == address(0) || (i > 0 && issuers[i] <= issuers[i - 1])) revert InvalidPathway("issuers");
         }
         if (issuers.length != 0 && rules.minDistinctIssuers > issuers.length) revert InvalidPathway("minDistinctIssuers");
-        Listed[] calldata listed = lists.achievements;
-        uint256 m = listed.length;
-        if (m > MAX_LISTED) revert InvalidPathway("achievements");
+        bytes32[] calldata ids = lists.achievementIds;
+        uint256 m = ids.length;
+        if (m > MAX_LISTED || lists.achievementIssuers.length != m) revert InvalidPathway("achievements");
         for (uint256 i = 0; i < m; ++i) {
-            if (listed[i].achievementId == bytes32(0)) revert InvalidPathway("achievements");
-            address bound = listed[i].issuer;
+            if (ids[i] == bytes32(0)) revert InvalidPathway("achievements");
+            address bound = lists.achievementIssuers[i];
             if (bound != address(0) && issuers.length != 0 && !_contains(issuers, bound)) {
                 revert InvalidPathway("achievements.issuer");
             }
             for (uint256 j = 0; j < i; ++j) {
-                if (listed[j].achievementId == listed[i].achievementId) revert InvalidPathway("achievements");
+                if (ids[j] == ids[i]) revert InvalidPathway("achievements");
             }
         }
         Group[] calldata groups = lists.groups;
@@ -293,11 +298,6 @@ contract StackingRegistry is EIP712, IStackingRegistry {
 
     function _contains(address[] calldata list, address a) private pure returns (bool) {
         for (uint256 i = 0; i < list.length; ++i) if (list[i] == a) return true;
-        return false;
-    }
-
-    function _isListed(Listed[] calldata listed, bytes32 id) private pure returns (bool) {
-        for (uint256 i = 0; i < listed.length; ++i) if (listed[i].achievementId == id) return true;
         return false;
     }
 

@@ -3037,21 +3037,14 @@ export const stackingRegistryAbi = [
             "type": "address[]"
           },
           {
-            "components": [
-              {
-                "internalType": "bytes32",
-                "name": "achievementId",
-                "type": "bytes32"
-              },
-              {
-                "internalType": "address",
-                "name": "issuer",
-                "type": "address"
-              }
-            ],
-            "internalType": "struct IStackingRegistry.Listed[]",
-            "name": "achievements",
-            "type": "tuple[]"
+            "internalType": "bytes32[]",
+            "name": "achievementIds",
+            "type": "bytes32[]"
+          },
+          {
+            "internalType": "address[]",
+            "name": "achievementIssuers",
+            "type": "address[]"
           },
           {
             "components": [
@@ -3191,21 +3184,9 @@ export const stackingRegistryAbi = [
             "type": "address[]"
           },
           {
-            "components": [
-              {
-                "internalType": "bytes32",
-                "name": "achievementId",
-                "type": "bytes32"
-              },
-              {
-                "internalType": "address",
-                "name": "issuer",
-                "type": "address"
-              }
-            ],
-            "internalType": "struct IStackingRegistry.Listed[]",
-            "name": "achievements",
-            "type": "tuple[]"
+            "internalType": "address[]",
+            "name": "achievementIssuers",
+            "type": "address[]"
           },
           {
             "components": [
@@ -3225,7 +3206,7 @@ export const stackingRegistryAbi = [
             "type": "tuple[]"
           }
         ],
-        "internalType": "struct IStackingRegistry.PathwayLists",
+        "internalType": "struct IStackingRegistry.ClaimLists",
         "name": "lists",
         "type": "tuple"
       },
@@ -3373,21 +3354,14 @@ export const stackingRegistryAbi = [
             "type": "address[]"
           },
           {
-            "components": [
-              {
-                "internalType": "bytes32",
-                "name": "achievementId",
-                "type": "bytes32"
-              },
-              {
-                "internalType": "address",
-                "name": "issuer",
-                "type": "address"
-              }
-            ],
-            "internalType": "struct IStackingRegistry.Listed[]",
-            "name": "achievements",
-            "type": "tuple[]"
+            "internalType": "bytes32[]",
+            "name": "achievementIds",
+            "type": "bytes32[]"
+          },
+          {
+            "internalType": "address[]",
+            "name": "achievementIssuers",
+            "type": "address[]"
           },
           {
             "components": [
@@ -3553,21 +3527,14 @@ export const stackingRegistryAbi = [
             "type": "address[]"
           },
           {
-            "components": [
-              {
-                "internalType": "bytes32",
-                "name": "achievementId",
-                "type": "bytes32"
-              },
-              {
-                "internalType": "address",
-                "name": "issuer",
-                "type": "address"
-              }
-            ],
-            "internalType": "struct IStackingRegistry.Listed[]",
-            "name": "achievements",
-            "type": "tuple[]"
+            "internalType": "bytes32[]",
+            "name": "achievementIds",
+            "type": "bytes32[]"
+          },
+          {
+            "internalType": "address[]",
+            "name": "achievementIssuers",
+            "type": "address[]"
           },
           {
             "components": [

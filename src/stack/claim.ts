@@ -105,7 +105,7 @@ export async function prepareStackClaim(
 
   const components = include.map((i) => ({ input: i, ...sourceOf(params.inputs[i]) }));
   const credentials = components.map((c, k) => packable(params.inputs[c.input], holder, `component ${k + 1}${c.source ? ` (${c.source})` : ""}`));
-  const packed = packCredentials({ credentials, listed: registration.lists.achievements.map((a) => a.achievementId) });
+  const packed = packCredentials({ credentials, listed: registration.lists.achievementIds });
   const { states, leaves } = await checkPackedCredentials(client, { registry: params.registry, holder, packed });
   const bad = states.findIndex((s) => s !== 0);
   if (bad >= 0) {

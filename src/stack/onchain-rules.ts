@@ -87,10 +87,8 @@ export function onChainRulesOf(pathway: Pathway, source = "pathway"): OnChainPat
     },
     lists: {
       issuers,
-      achievements: named.map((c, i) => ({
-        achievementId: ids[i] as Hex,
-        issuer: c.awardedBy!.length === 1 ? getAddress(c.awardedBy![0]!) : zeroAddress,
-      })),
+      achievementIds: ids as Hex[],
+      achievementIssuers: named.map((c) => (c.awardedBy!.length === 1 ? getAddress(c.awardedBy![0]!) : zeroAddress)),
       groups,
     },
     offChainOnly,

@@ -38,21 +38,21 @@ contract StackingTest is StackingFixture {
 
         bytes memory byOther = _sign(OTHER_KEY, c, leaves);
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.InvalidHolderSignature.selector, HOLDER));
-        stacking.claim(c, lists, packed, byOther);
+        stacking.claim(c, _claimLists(lists), packed, byOther);
 
         bytes32[] memory swapped = new bytes32[](2);
         (swapped[0], swapped[1]) = (leaves[1], leaves[0]);
         bytes memory overSwapped = _sign(HOLDER_KEY, c, swapped);
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.InvalidHolderSignature.selector, HOLDER));
-        stacking.claim(c, lists, packed, overSwapped);
+        stacking.claim(c, _claimLists(lists), packed, overSwapped);
 
         bytes memory signature = _sign(HOLDER_KEY, c, leaves);
         vm.warp(c.deadline + 1);
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.ClaimExpired.selector, c.deadline));
-        stacking.claim(c, lists, packed, signature);
+        stacking.claim(c, _claimLists(lists), packed, signature);
 
         vm.warp(c.deadline);
-        stacking.claim(c, lists, packed, signature);
+        stacking.claim(c, _claimLists(lists), packed, signature);
         assertTrue(stacking.awardOf(ISSUER_A, PATHWAY, HOLDER) != bytes32(0), "awarded by relay");
     }
 
@@ -134,7 +134,7 @@ contract StackingTest is StackingFixture {
         bytes memory forged = abi.encodePacked(_slice(packed, 0, 41), uint8(3), ACH_SEC, ACH_GDPR, ACH_SEC, _slice(packed, 106, packed.length));
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.AchievementTableMismatch.selector, 2));
         vm.prank(HOLDER);
-        stacking.claim(_claimOf(HOLDER), lists, forged, "");
+        stacking.claim(_claimOf(HOLDER), _claimLists(lists), forged, "");
     }
 
     /// A duplicated issuer in the table would count one institution twice: refused.
@@ -145,7 +145,7 @@ contract StackingTest is StackingFixture {
         bytes memory forged = abi.encodePacked(uint8(3), _slice(packed, 1, 41), _slice(packed, 21, 41), _slice(packed, 41, packed.length));
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.IssuerTableNotAscending.selector, 2));
         vm.prank(HOLDER);
-        stacking.claim(_claimOf(HOLDER), lists, forged, "");
+        stacking.claim(_claimOf(HOLDER), _claimLists(lists), forged, "");
     }
 
     /// Too few credits, a level too low, outside the window, a required module missing.
@@ -194,7 +194,7 @@ contract StackingTest is StackingFixture {
         IStackingRegistry.PathwayLists memory lists = _lists();
         lists.issuers = new address[](1);
         lists.issuers[0] = ISSUER_A;
-        lists.achievements[1].issuer = address(0);
+        lists.achievementIssuers[1] = address(0);
         IStackingRegistry.PathwayRules memory rules = _rules(false);
         rules.minDistinctIssuers = 1;
         bytes32 only = keccak256("only-A");
@@ -204,18 +204,18 @@ contract StackingTest is StackingFixture {
         c.pathwayId = only;
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.IssuerNotAllowed.selector, ISSUER_B));
         vm.prank(HOLDER);
-        stacking.claim(c, lists, _pack(cs, lists), "");
+        stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
 
         // Both modules open to any allowed issuer, two institutions required: both from A fall short.
         lists = _lists();
-        lists.achievements[1].issuer = address(0);
+        lists.achievementIssuers[1] = address(0);
         bytes32 open = keccak256("open-two");
         _register(open, _rules(false), lists);
         cs[1] = _issue(ISSUER_A, HOLDER, ACH_GDPR, 600, 6, START);
         c.pathwayId = open;
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.TooFewInstitutions.selector, 1, 2));
         vm.prank(HOLDER);
-        stacking.claim(c, lists, _pack(cs, lists), "");
+        stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
     }
 
     /// The lists sent must be the registered ones.
@@ -226,7 +226,7 @@ contract StackingTest is StackingFixture {
         bytes32 expected = stacking.listsHashOf(_lists());
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.ListsMismatch.selector, expected, stacking.listsHashOf(lists)));
         vm.prank(HOLDER);
-        stacking.claim(_claimOf(HOLDER), lists, _pack(cs, lists), "");
+        stacking.claim(_claimOf(HOLDER), _claimLists(lists), _pack(cs, lists), "");
     }
 
     /// Exclusive pathways lock their components against each other; a non-exclusive one does not.
@@ -240,13 +240,13 @@ contract StackingTest is StackingFixture {
         IStackingRegistry.Claim memory c = _claimOf(HOLDER);
         vm.startPrank(HOLDER);
         c.pathwayId = x1;
-        stacking.claim(c, lists, _pack(cs, lists), "");
+        stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
         assertTrue(stacking.isLocked(ISSUER_A, cs[0].root, cs[0].fields.index), "locked");
         c.pathwayId = x2;
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.ComponentLocked.selector, 0));
-        stacking.claim(c, lists, _pack(cs, lists), "");
+        stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
         c.pathwayId = PATHWAY; // not exclusive: the same components still count here
-        stacking.claim(c, lists, _pack(cs, lists), "");
+        stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
         vm.stopPrank();
     }
 
@@ -270,7 +270,7 @@ contract StackingTest is StackingFixture {
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.InvalidPathway.selector, "groups"));
         _register(keccak256("bad-2"), _rules(false), bad);
         bad = _lists();
-        bad.achievements[1].achievementId = ACH_SEC;
+        bad.achievementIds[1] = ACH_SEC;
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.InvalidPathway.selector, "achievements"));
         _register(keccak256("bad-3"), _rules(false), bad);
         bad = _lists();

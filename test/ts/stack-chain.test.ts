@@ -80,7 +80,7 @@ describe("stacking on chain: pathways registered and claimed across two institut
       const { leaf, proof } = recordFromVerifiableCredential(JSON.parse(text));
       return { ...leaf, root: proof.root, proof: proof.path };
     });
-    const packed = packCredentials({ credentials, listed: registration.lists.achievements.map((a) => a.achievementId) });
+    const packed = packCredentials({ credentials, listed: registration.lists.achievementIds });
     const claim = { issuer: registration.issuer, pathwayId: registration.pathwayId, holder, deadline: Math.floor(Date.now() / 1000) + 3600 };
     await claimPathway(f.wallet(ROLE.holder), { stacking: f.stacking, claim, lists: registration.lists, packed });
   }
@@ -125,7 +125,7 @@ describe("stacking on chain: pathways registered and claimed across two institut
     const p = parsePathway({ ...base(), rules: { ...base().rules, outcomes: ["http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"], order: "required" } });
     const { rules, lists, offChainOnly } = onChainRulesOf(p);
     expect(rules).to.include({ minCreditsCenti: 900, minEqfLevel: 6, minDistinctIssuers: 2, maxAgeSeconds: 1826 * 86_400, exclusive: false });
-    expect(lists.achievements.map((a) => a.issuer)).to.deep.equal([addr(ROLE.uva), addr(ROLE.ub)]);
+    expect(lists.achievementIssuers).to.deep.equal([addr(ROLE.uva), addr(ROLE.ub)]);
     expect(lists.groups).to.deep.equal([{ requiredNumber: 2, members: 3n }]);
     expect(offChainOnly).to.deep.equal(["outcomes", "order"]);
     // An OR of ANDs has no n-of-groups form.

@@ -29,8 +29,10 @@ export interface OnChainPathwayRules {
 export interface OnChainPathwayLists {
   /** Allowed issuers, ascending (empty: any accredited issuer). */
   issuers: Address[];
-  /** Listed achievements; `issuer` zero means any allowed issuer. */
-  achievements: { achievementId: Hex; issuer: Address }[];
+  /** Listed achievements (distinct). */
+  achievementIds: Hex[];
+  /** For each listed achievement, the only issuer it counts from (the zero address: any allowed issuer). */
+  achievementIssuers: Address[];
   /** Each: `requiredNumber` of the listed achievements whose bits are set in `members`. */
   groups: { requiredNumber: number; members: bigint }[];
 }
@@ -137,7 +139,9 @@ export function claimPathway(
   params: { stacking: Address; claim: StackClaim; lists: OnChainPathwayLists; packed: Hex; signature?: Hex } & WriteOptions,
 ): Promise<TxResult> {
   const { stacking, claim, lists, packed, signature, ...options } = params;
-  return sendStackingTx(client, stacking, "claim", [{ ...claim, deadline: BigInt(claim.deadline) }, lists, packed, signature ?? "0x"], options);
+  // The listed ids open the packed achievement table: the claim sends them once.
+  const sent = { issuers: lists.issuers, achievementIssuers: lists.achievementIssuers, groups: lists.groups };
+  return sendStackingTx(client, stacking, "claim", [{ ...claim, deadline: BigInt(claim.deadline) }, sent, packed, signature ?? "0x"], options);
 }
 
 /** The registered pathway, or null when `issuer` registered none under `pathwayId`. */
@@ -193,7 +197,8 @@ export async function findPathwayRegistrations(
         rules: rulesOf(l.args.rules),
         lists: {
           issuers: l.args.lists.issuers.map((a) => getAddress(a)),
-          achievements: l.args.lists.achievements.map((a) => ({ achievementId: a.achievementId, issuer: getAddress(a.issuer) })),
+          achievementIds: [...l.args.lists.achievementIds],
+          achievementIssuers: l.args.lists.achievementIssuers.map((a) => getAddress(a)),
           groups: l.args.lists.groups.map((g) => ({ requiredNumber: g.requiredNumber, members: g.members })),
         },
         txHash: l.transactionHash!,

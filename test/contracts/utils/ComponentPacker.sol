@@ -25,9 +25,9 @@ library ComponentPacker {
             if (_indexOf(issuers, ni, cs[i].issuer) == type(uint256).max) issuers[ni++] = cs[i].issuer;
         }
         _sortAddresses(issuers, ni);
-        bytes32[] memory table = new bytes32[](lists.achievements.length + cs.length);
-        uint256 na = lists.achievements.length;
-        for (uint256 i = 0; i < na; ++i) table[i] = lists.achievements[i].achievementId;
+        bytes32[] memory table = new bytes32[](lists.achievementIds.length + cs.length);
+        uint256 na = lists.achievementIds.length;
+        for (uint256 i = 0; i < na; ++i) table[i] = lists.achievementIds[i];
         uint256 firstExtra = na;
         for (uint256 i = 0; i < cs.length; ++i) {
             if (_indexOf32(table, na, cs[i].fields.achievementId) == type(uint256).max) table[na++] = cs[i].fields.achievementId;

@@ -72,9 +72,10 @@ abstract contract StackingFixture is RegistryFixture {
     function _lists() internal pure returns (IStackingRegistry.PathwayLists memory lists) {
         lists.issuers = new address[](2);
         (lists.issuers[0], lists.issuers[1]) = ISSUER_A < ISSUER_B ? (ISSUER_A, ISSUER_B) : (ISSUER_B, ISSUER_A);
-        lists.achievements = new IStackingRegistry.Listed[](2);
-        lists.achievements[0] = IStackingRegistry.Listed(ACH_SEC, ISSUER_A);
-        lists.achievements[1] = IStackingRegistry.Listed(ACH_GDPR, ISSUER_B);
+        lists.achievementIds = new bytes32[](2);
+        (lists.achievementIds[0], lists.achievementIds[1]) = (ACH_SEC, ACH_GDPR);
+        lists.achievementIssuers = new address[](2);
+        (lists.achievementIssuers[0], lists.achievementIssuers[1]) = (ISSUER_A, ISSUER_B);
         lists.groups = new IStackingRegistry.Group[](1);
         lists.groups[0] = IStackingRegistry.Group(2, 3);
     }
@@ -111,7 +112,12 @@ abstract contract StackingFixture is RegistryFixture {
     function _claim(Component[] memory cs) internal {
         IStackingRegistry.PathwayLists memory lists = _lists();
         vm.prank(HOLDER);
-        stacking.claim(_claimOf(HOLDER), lists, _pack(cs, lists), "");
+        stacking.claim(_claimOf(HOLDER), _claimLists(lists), _pack(cs, lists), "");
+    }
+
+    /// @dev The lists as a claim sends them (the listed ids open the packed table instead).
+    function _claimLists(IStackingRegistry.PathwayLists memory lists) internal pure returns (IStackingRegistry.ClaimLists memory) {
+        return IStackingRegistry.ClaimLists(lists.issuers, lists.achievementIssuers, lists.groups);
     }
 
     function _claimOf(address holder) internal view returns (IStackingRegistry.Claim memory) {
