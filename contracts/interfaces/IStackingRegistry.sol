@@ -5,7 +5,7 @@ import {ICredentialRegistry} from "./ICredentialRegistry.sol";
 
 /**
  * @title IStackingRegistry
- * @notice Pathways and their awards on chain (docs/spec.md §12): an accredited issuer registers a
+ * @notice Pathways and their awards on chain (docs/spec.md §13): an accredited issuer registers a
  * pathway's on-chain rules with the digest of its off-chain definition (`credstack-pathway/1`);
  * a holder — or anyone relaying the holder's EIP-712 signature — claims it with the components'
  * public leaf fields and Merkle proofs. Every component is checked through the registry's safe

@@ -6,7 +6,7 @@ import {CredentialLeaf} from "./CredentialLeaf.sol";
 /**
  * @title PackedCredentials
  * @notice The lean calldata encoding of several credentials of one holder, with their batch roots
- * and Merkle proofs (docs/spec.md §12.2), read by the registry's batched safe check and by the
+ * and Merkle proofs (docs/spec.md §13.3), read by the registry's batched safe check and by the
  * stacking contract. Calldata is what a claim pays for (EIP-7623 charges at least 40 gas per
  * non-zero byte), so nothing is sent twice: issuers and achievement ids are tables in a header,
  * each credential names them by a one-byte index, and numbers take the bytes their type needs.

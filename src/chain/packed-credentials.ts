@@ -3,7 +3,7 @@ import { CredstackError } from "../credential/errors.js";
 
 /**
  * The lean calldata encoding of several credentials of one holder (contracts/libraries/
- * PackedCredentials.sol, docs/spec.md §13.2): issuer and achievement tables, then per credential
+ * PackedCredentials.sol, docs/spec.md §13.3): issuer and achievement tables, then per credential
  * its table indices, root, public leaf fields and proof. The holder is not encoded: the contract
  * recomputes every leaf with the claimant.
  */

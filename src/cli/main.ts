@@ -154,6 +154,14 @@ export function program(): Command {
     .option("--sign <key-file>", "v3: add the issuer's eddsa-rdfc-2022 signature (key from `issuer signing-key create`)")
     .action(run(async () => (await import("./commands/batch.js")).extract));
 
+  // ------------------------------------------------------------------ pathway
+  const pathway = cli.command("pathway").description("pathway definitions on the stacking registry");
+  pathway
+    .command("publish <file>")
+    .description("register a pathway's on-chain rules and definition digest (signed by the awarding issuer's own key)")
+    .option("--stacking <address>", "the stacking registry (default: the local deployment's)")
+    .action(run(async () => (await import("./commands/pathway.js")).publish));
+
   // ------------------------------------------------------------------ stack
   const stack = cli.command("stack").description("pathways: stack micro-credentials into a larger qualification");
   stack
@@ -179,6 +187,21 @@ export function program(): Command {
     .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (with --rpc)", collect, [])
     .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
     .action(run(async () => (await import("./commands/stack-issue.js")).issue));
+  stack
+    .command("claim [files...]")
+    .description("claim a registered pathway on chain with the holder's credentials (signed by the holder's key), or --sign it for a relayer")
+    .option("--pathway <file|id>", "the pathway file (evaluated first, digest checked) or its registered id (0x…)")
+    .option("--issuer <address>", "the awarding issuer, when several registered the id")
+    .option("--stacking <address>", "the stacking registry (default: the local deployment's)")
+    .option("--sign", "sign the claim (EIP-712) instead of sending it; write it with --out for a relayer")
+    .option("--out <file>", "with --sign: the signed claim file to create")
+    .option("--valid-for <hours>", "how long a signed claim can be submitted", "168")
+    .option("--relay <file>", "send a claim a holder signed, from the signing key (which pays the gas)")
+    .option("--at <time>", "verification time: ISO 8601 or unix seconds (default: now)")
+    .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (with --rpc)", collect, [])
+    .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
+    .addHelpText("after", "\nExit codes: 0 awarded (or signed) · 1 not met, a component refused, already awarded · 2 usage, RPC or registration error")
+    .action(run(async () => (await import("./commands/stack-claim.js")).claim));
 
   // ------------------------------------------------------------------ verify
   cli

@@ -16,7 +16,7 @@ export interface OnChainPathway {
 }
 
 /**
- * Projects a pathway definition onto the stacking registry's rules (docs/spec.md §13.1): total
+ * Projects a pathway definition onto the stacking registry's rules (docs/spec.md §13.2): total
  * credits, the lowest EQF level every component requires, the listed achievements (each bound to
  * its issuer when one issuer awards it), the condition tree flattened into n-of groups, the issuer
  * allow-list (with the recognisers), distinct institutions, the window and exclusivity. The

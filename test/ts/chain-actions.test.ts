@@ -6,7 +6,7 @@ import { createPublicClient, createWalletClient, custom, http, getAddress, kecca
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { getTransactionCount } from "viem/actions";
 import { mainnet } from "viem/chains";
-import { credentialRegistryAbi } from "../../src/chain/abi.js";
+import { credentialRegistryAbi, stackingRegistryAbi } from "../../src/chain/abi.js";
 import {
   accreditIssuer,
   addOperator,
@@ -125,9 +125,11 @@ describe("chain layer (viem actions, ethers adapter, typed errors)", () => {
     f = await loadFixture(deployFixture);
   });
 
-  it("src/chain/abi.ts is in sync with the compiled artifact (else run `npm run abi`)", () => {
+  it("src/chain/abi.ts is in sync with the compiled artifacts (else run `npm run abi`)", () => {
     const artifact = JSON.parse(readFileSync(ARTIFACT, "utf8")) as { abi: unknown[] };
     expect(credentialRegistryAbi).to.deep.equal(artifact.abi);
+    const stacking = JSON.parse(readFileSync("artifacts/contracts/stacking/StackingRegistry.sol/StackingRegistry.json", "utf8")) as { abi: unknown[] };
+    expect(stackingRegistryAbi).to.deep.equal(stacking.abi);
   });
 
   describe("reads and writes round trip", () => {

@@ -1,14 +1,12 @@
-import { readFile } from "node:fs/promises";
-import { createPublicClient, getAddress, http, type Address } from "viem";
-import { nodeChainId, type RegistryReadClient } from "../../chain/actions/index.js";
-import { ValidationError } from "../../credential/errors.js";
+import { getAddress, type Address } from "viem";
+import { nodeChainId } from "../../chain/actions/index.js";
 import { buildClrBatch, writeClrBatchDirectory } from "../../stack/clr/batch.js";
 import { buildStackedCredential, credentialObject, StackedCredentialError, type AwardingIssuer } from "../../stack/clr/build.js";
-import { evaluatePathway, parsePathway, type Pathway, type PathwayEvaluation } from "../../stack/index.js";
+import { evaluatePathway, type Pathway, type PathwayEvaluation } from "../../stack/index.js";
 import { readCredentialFile } from "../../verify/index.js";
-import { localDeployment, parseAddress, parseTime, requireAbsent, requirePath, type GlobalOptions } from "../context.js";
+import { parseAddress, parseTime, requireAbsent, requirePath, type GlobalOptions } from "../context.js";
+import { readPathwayFile, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
-import { loadTrust } from "../trust.js";
 
 interface IssueOptions {
   args: [string[]];
@@ -22,23 +20,6 @@ interface IssueOptions {
   at?: string;
   trust?: string[];
   accreditor?: string[];
-}
-
-/** The pathway file, validated; a file that cannot be read or validated is a usage error (exit 2), never "not met". */
-async function readPathway(file: string): Promise<Pathway> {
-  await requirePath(file, "file", "The pathway file");
-  try {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(file, "utf8"));
-    } catch (error) {
-      throw new ValidationError(`pathway ${file}`, [{ field: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
-    }
-    return parsePathway(json, `pathway ${file}`);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    throw new UsageError(error.shortMessage, { details: error.details, cause: error });
-  }
 }
 
 /**
@@ -72,22 +53,17 @@ function awardingIssuer(options: IssueOptions, account: Address, pathway: Pathwa
 export async function issue(options: IssueOptions, globals: GlobalOptions, out: Output): Promise<number> {
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to stack.");
-  const pathway = await readPathway(options.pathway);
+  const pathway = await readPathwayFile(options.pathway);
   const account = parseAddress(options.issuer, "--issuer");
   await requireAbsent(options.out, "The output directory");
-  const trust = await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
-  if (trust.length !== 1) throw new UsageError(`A stacked credential is issued against one trusted registry; ${trust.length} are trusted: pass --trust <caip10> once.`);
-  const [entry] = trust;
-  const url = globals.rpc ?? entry!.rpc;
-  if (!url) throw new UsageError(`No RPC URL for the trusted registry ${entry!.registry}: pass --rpc <url>.`);
-  const client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient;
+  const { entry, client } = await stackingTrust(options, globals, "A stacked credential is issued");
   for (const file of files) await requirePath(file, "file", "The credential file");
   const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
   const evaluation = await evaluatePathway(pathway, inputs, {
     client,
-    registry: entry!.registry,
-    ...(entry!.chainId !== undefined ? { chainId: entry!.chainId } : {}),
-    ...(entry!.accreditors ? { accreditors: entry!.accreditors } : {}),
+    registry: entry.registry,
+    ...(entry.chainId !== undefined ? { chainId: entry.chainId } : {}),
+    ...(entry.accreditors ? { accreditors: entry.accreditors } : {}),
     ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
     ...(options.holder !== undefined ? { holder: parseAddress(options.holder, "--holder") } : {}),
   });
@@ -110,8 +86,8 @@ export async function issue(options: IssueOptions, globals: GlobalOptions, out: 
     }
     throw error;
   }
-  const chainId = entry!.chainId ?? (await nodeChainId(client));
-  const batch = buildClrBatch({ credentials: [clr], issuer: account, target: { chainId, registry: entry!.registry } });
+  const chainId = entry.chainId ?? (await nodeChainId(client));
+  const batch = buildClrBatch({ credentials: [clr], issuer: account, target: { chainId, registry: entry.registry } });
   await writeClrBatchDirectory(batch, options.out);
   const { manifest } = batch;
   await out.result(

@@ -1,12 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { createPublicClient, http } from "viem";
-import type { RegistryReadClient } from "../../chain/actions/index.js";
-import { ValidationError } from "../../credential/errors.js";
-import { evaluatePathway, parsePathway, type PathwayEvaluation } from "../../stack/index.js";
+import { evaluatePathway, type PathwayEvaluation } from "../../stack/index.js";
 import { readCredentialFile } from "../../verify/index.js";
-import { localDeployment, parseAddress, parseTime, requirePath, type GlobalOptions } from "../context.js";
+import { parseAddress, parseTime, requirePath, type GlobalOptions } from "../context.js";
+import { readPathwayFile, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
-import { loadTrust } from "../trust.js";
 
 /** The report of an evaluation, as lines: the verdict, each rule, each component, each credential. */
 function lines(e: PathwayEvaluation, files: readonly string[]): string[] {
@@ -35,34 +31,15 @@ export async function check(
 ): Promise<number> {
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to stack.");
-  await requirePath(options.pathway, "file", "The pathway file");
-  // A pathway that cannot be read is an input error (exit 2), never a verdict of "not met" (exit 1).
-  let pathway;
-  try {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(options.pathway, "utf8"));
-    } catch (error) {
-      throw new ValidationError(`pathway ${options.pathway}`, [{ field: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
-    }
-    pathway = parsePathway(json, `pathway ${options.pathway}`);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    throw new UsageError(error.shortMessage, { details: error.details, cause: error });
-  }
-  const trust = await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
-  if (trust.length !== 1) throw new UsageError(`A pathway is checked against one trusted registry; ${trust.length} are trusted: pass --trust <caip10> once.`);
-  const [entry] = trust;
-  const url = globals.rpc ?? entry!.rpc;
-  if (!url) throw new UsageError(`No RPC URL for the trusted registry ${entry!.registry}: pass --rpc <url>.`);
-  const client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient;
+  const pathway = await readPathwayFile(options.pathway);
+  const { entry, client } = await stackingTrust(options, globals, "A pathway is checked");
   for (const file of files) await requirePath(file, "file", "The credential file");
   const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
   const evaluation = await evaluatePathway(pathway, inputs, {
     client,
-    registry: entry!.registry,
-    ...(entry!.chainId !== undefined ? { chainId: entry!.chainId } : {}),
-    ...(entry!.accreditors ? { accreditors: entry!.accreditors } : {}),
+    registry: entry.registry,
+    ...(entry.chainId !== undefined ? { chainId: entry.chainId } : {}),
+    ...(entry.accreditors ? { accreditors: entry.accreditors } : {}),
     ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
     ...(options.holder !== undefined ? { holder: parseAddress(options.holder, "--holder") } : {}),
   });

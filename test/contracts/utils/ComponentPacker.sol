@@ -12,7 +12,7 @@ struct Component {
     bytes32[] proof;
 }
 
-/// @dev The SDK's packing of claim components (docs/spec.md §13.2), written again in Solidity for the tests.
+/// @dev The SDK's packing of claim components (docs/spec.md §13.3), written again in Solidity for the tests.
 library ComponentPacker {
     /**
      * @dev Packs components the way the SDK does: issuers ascending, the listed achievements first

@@ -10,7 +10,7 @@ import {Component, ComponentPacker} from "./ComponentPacker.sol";
 /**
  * @dev The registry of {RegistryFixture} plus a stacking registry, a holder with a signing key and
  * helpers that build real anchored components (a credential and a decoy in a two-leaf batch) and
- * pack them as the SDK does (docs/spec.md §12.2).
+ * pack them as the SDK does (docs/spec.md §13.3).
  */
 abstract contract StackingFixture is RegistryFixture {
     StackingRegistry internal stacking;
