@@ -3,8 +3,10 @@
  *
  * Deploys the registry, accredits the two synthetic institutions of `seeds/institutions.json`,
  * has each build and anchor a batch from its seed course and learners, verifies a credential
- * (VALID, with the checklist), tampers with one (INVALID, with the reason), revokes one (INVALID,
- * revoked), and prints the gas of each anchor and revocation. The batches go to `demo-out/`.
+ * (VALID, with the checklist), tampers with one (INVALID, with the reason), stacks a learner's
+ * credentials of both institutions into a pathway (evaluated, claimed on chain, issued as a CLR 2.0
+ * stacked credential), revokes one (INVALID, revoked; the stacked credential with it), and prints the
+ * gas of each anchor, claim and revocation. The batches go to `demo-out/`.
  */
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -17,7 +19,13 @@ import { toVerifiableCredential } from "../src/batch/v3/credential.js";
 import type { CredentialRecordV3 } from "../src/batch/format.js";
 import { issuerProfileDigest } from "../src/credential/issuer-profile.js";
 import { parseAchievement } from "../src/credential/schema.js";
-import { accreditIssuer, addOperator, revokeCredentials, signOperatorConsent } from "../src/chain/actions/index.js";
+import {
+  accreditIssuer, addOperator, anchorBatch, claimPathway, registerPathway, revokeCredentials, signOperatorConsent,
+} from "../src/chain/actions/index.js";
+import { manifestDigest } from "../src/batch/build.js";
+import { buildClrBatch } from "../src/stack/clr/batch.js";
+import { buildStackedCredential } from "../src/stack/clr/build.js";
+import { countedInputs, evaluatePathway, findRegisteredPathway, onChainRulesOf, parsePathway, pathwayIdOf, prepareStackClaim } from "../src/stack/index.js";
 import { anchorBatchDirectory } from "../src/chain/anchor-directory.js";
 import { formatReport, formatSummary, verifyCredential, verifyCredentials } from "../src/verify/index.js";
 
@@ -46,8 +54,9 @@ const chainId = await publicClient.getChainId();
 say("credstack demo — embedded Hardhat network (chain " + chainId + ")\n");
 let step = 0;
 const next = () => `${++step}.`;
-const { registry: deployed } = await ignition.deploy(CredstackModule, { displayUi: false });
+const { registry: deployed, stacking: deployedStacking } = await ignition.deploy(CredstackModule, { displayUi: false });
 const registry = getAddress(await deployed.getAddress()) as Address;
+const stacking = getAddress(await deployedStacking.getAddress()) as Address;
 say(`${next()} Registry deployed at ${registry}; accreditor: ${accreditor.name}`);
 
 const gasOf = async (txHash: Hex) => Number((await publicClient.getTransactionReceipt({ hash: txHash })).gasUsed);
@@ -95,6 +104,36 @@ await writeFile(path.join(OUT, "tampered-credential.json"), JSON.stringify(tampe
 say(`\n${next()} Someone raises the grade to 10 (tampered-credential.json):`);
 say(formatReport(await verifyCredential({ source: "tampered-credential.json", input: tampered }, { client: publicClient, registry })));
 
+// Stacking: Ada Jansen (S1001) studied in Amsterdam and, on exchange, in Barcelona (UB-2424).
+const pathway = parsePathway(JSON.parse(await readFile(path.join(seeds, "pathways/responsible-blockchain-engineering.json"), "utf8")));
+const ada = wallets[3]!;
+const adaFiles = [];
+for (const { dir } of issued) adaFiles.push(toVerifiableCredential((await extractCredential(dir, { holder: ada.account.address })) as CredentialRecordV3));
+const evaluation = await evaluatePathway(pathway, adaFiles, { client: publicClient, registry, holder: ada.account.address });
+say(`\n${next()} Ada Jansen holds credentials of both institutions. Do they stack into the "${pathway.name}"?`);
+for (const r of evaluation.rules) say(`   ${r.met ? "✔" : "✘"} ${r.rule.padEnd(13)} ${r.message}`);
+say(`   → ${evaluation.met ? "MET" : "NOT MET"}: each component verified fully (the seven checks) before it counted`);
+const uva = wallets[institutions[0]!.governanceAccount]!;
+const { rules, lists } = onChainRulesOf(pathway);
+const published = await registerPathway(uva, { stacking, pathwayId: pathwayIdOf(pathway), rules, lists });
+gas.push(["publish the pathway (its rules and digest)", await gasOf(published.txHash)]);
+const registration = await findRegisteredPathway(publicClient, { stacking, pathwayId: pathwayIdOf(pathway), definitionDigest: rules.definitionDigest });
+const draft = await prepareStackClaim(publicClient, { registry, stacking, registration, holder: ada.account.address, inputs: adaFiles, include: countedInputs(evaluation) });
+const claimed = await claimPathway(ada, draft);
+gas.push([`claim the pathway on chain (${draft.leaves.length} components)`, await gasOf(claimed.txHash)]);
+say(`   The university publishes the pathway on chain; Ada claims it: the contract recomputes both leaves with her address,`);
+say(`   checks each through the registry and the rules, and records the award (block ${claimed.blockNumber}).`);
+const clr = buildStackedCredential({
+  pathway, evaluation, credentials: adaFiles,
+  issuer: { account: uva.account.address, name: institutions[0]!.name, country: institutions[0]!.country },
+});
+const clrBatch = buildClrBatch({ credentials: [clr], issuer: uva.account.address, target: { chainId, registry } });
+await anchorBatch(first!.operator, { registry, root: clrBatch.manifest.root, leafCount: clrBatch.manifest.leafCount, manifestDigest: manifestDigest(clrBatch.manifest) });
+const stacked = toVerifiableCredential(clrBatch.credentials[0] as CredentialRecordV3);
+await writeFile(path.join(OUT, "stacked-credential.json"), JSON.stringify(stacked, null, 2) + "\n");
+say(`   It issues the certificate as a CLR 2.0 credential embedding both components (stacked-credential.json):`);
+say(formatReport(await verifyCredential({ source: "stacked-credential.json", input: stacked }, { client: publicClient, registry })));
+
 const pending = await revokeCredentials(first!.operator, { registry, root: first!.root, indices: [record.leaf.index], reason: 11 });
 gas.push(["revoke 1 credential (operator key: pending)", await gasOf(pending.txHash)]);
 say(`\n${next()} A registrar revokes that credential with the operator key (reason 11, issued in error): it stops verifying at once,`);
@@ -105,6 +144,9 @@ const final = await revokeCredentials(governance, { registry, root: first!.root,
 gas.push(["revoke 1 credential (issuer account: final)", await gasOf(final.txHash)]);
 say(`\n${next()} The institution's own account confirms it: the revocation is final.`);
 say(formatReport(await verifyCredential({ source: "learner-credential.json", input: credential }, { client: publicClient, registry })));
+say(`   Ada's stacked credential embeds it, so it no longer verifies either:`);
+const after = await verifyCredential({ source: "stacked-credential.json", input: stacked }, { client: publicClient, registry });
+say(`   stacked-credential.json: ${after.status}${after.components ? ` — ${after.components.message} [${after.components.code}]` : ""}`);
 
 say(`\n${next()} Gas`);
 for (const [what, used] of gas) say(`   ${what.padEnd(60)} ${used.toLocaleString("en").padStart(8)}`);
