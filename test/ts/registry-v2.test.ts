@@ -828,7 +828,7 @@ describe("registry v2 properties (#10)", () => {
     });
 
     it("every hint that names a command names a real `credstack` command", () => {
-      const commands = ["chain start", "issuer accredit", "issuer status", "issuer revocation-delay", "issuer operator consent", "issuer operator add", "issuer operator compromised", "issuer operator remove", "batch build", "batch anchor", "batch status", "batch extract", "verify", "revoke"];
+      const commands = ["chain start", "issuer accredit", "issuer status", "issuer revocation-delay", "issuer operator consent", "issuer operator add", "issuer operator compromised", "issuer operator remove", "batch build", "batch anchor", "batch status", "batch extract", "verify", "revoke", "pathway publish", "stack check", "stack issue", "stack claim"];
       for (const e of abiErrors) {
         const args = Object.fromEntries(e.inputs.map((input) => [input.name, sample(input.type)]));
         const { message, hint } = REVERT_SENTENCES[e.name]!(args);

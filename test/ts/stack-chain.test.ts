@@ -15,6 +15,7 @@ import {
   countedInputs, evaluatePathway, findRegisteredPathway, onChainRulesOf, parsePathway, pathwayIdOf, prepareStackClaim,
   StackClaimError, type Pathway,
 } from "../../src/stack/index.js";
+import { STACKING_BUDGETS, measureStackingGas } from "../../scripts/lib/measure-stacking-gas.js";
 import { devAccount } from "./helpers/fixtures.js";
 import { ROLE, addr, learner, seedCourse, twoInstitutions, type TwoInstitutions } from "./helpers/two-institutions.js";
 
@@ -227,6 +228,21 @@ describe("stacking on chain: pathways registered and claimed across two institut
     const inputs = [vc(scs, 0), vc(dpbd, 0)];
     await claimPathway(f.wallet(ROLE.holder), await prepareStackClaim(f.client, { registry: f.registry, stacking: f.stacking, registration: first.registration, holder: addr(ROLE.holder), inputs }));
     await refusedWith(rawClaim(second.registration, inputs), "ComponentLocked", [0]);
+  });
+
+  it("gas: a claim's cost per component at depth 20 stays within the budgets (osaka ≤ 36k, cancun ≤ 25k) for untouched batches", async () => {
+    const { network } = await import("hardhat");
+    for (const hardfork of ["osaka", "cancun"]) {
+      const { viem } = await network.create({ override: { hardfork } } as never);
+      const rows = await measureStackingGas(viem, hardfork);
+      for (const row of rows.filter((r) => r.marginal !== undefined && !r.pathway.includes("touched"))) {
+        expect(row.marginal! <= STACKING_BUDGETS[hardfork]!, `${hardfork} ${row.pathway} ${row.components}: ${row.marginal}`).to.equal(true);
+      }
+      // A batch with a revocation or suspension elsewhere costs its three status words more (reported, not budgeted).
+      const touched = rows.find((r) => r.pathway.includes("touched") && r.components === 30)!;
+      const clean = rows.find((r) => r.pathway === "credits-only" && r.components === 30)!;
+      expect(touched.gas > clean.gas).to.equal(true);
+    }
   });
 
   it("a pathway file that is not the registered definition is refused by its digest", async () => {

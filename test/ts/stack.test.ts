@@ -1,20 +1,14 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { createPublicClient, createWalletClient, http, type Address } from "viem";
-import { hardhat } from "viem/chains";
+import { createPublicClient, http, type Address } from "viem";
 import { buildBatch, manifestDigest, type Batch } from "../../src/batch/build.js";
 import type { CredentialRecordV3 } from "../../src/batch/format.js";
 import { toVerifiableCredential } from "../../src/batch/v3/credential.js";
 import {
-  accreditIssuer, addOperator, anchorBatch, revokeCredentials, signOperatorConsent, suspendCredentials,
+  anchorBatch, revokeCredentials, suspendCredentials,
   type RegistryReadClient, type RegistryWalletClient,
 } from "../../src/chain/actions/index.js";
-import { deployRegistry } from "../../src/chain/deploy.js";
-import { startLocalNode, type LocalNode } from "../../src/chain/local-node.js";
-import { issuerProfileDigest } from "../../src/credential/issuer-profile.js";
 import { parseAchievement, type Achievement, type Learner } from "../../src/credential/schema.js";
 import { ECTS } from "../../src/credential/v3/vocabulary.js";
 import { expandSafe } from "../../src/credential/jsonld.js";
@@ -23,7 +17,7 @@ import { evaluatePathway, type PathwayEvaluation } from "../../src/stack/evaluat
 import { parsePathway, pathwayDigest, type Pathway } from "../../src/stack/pathway.js";
 import { writeFile } from "node:fs/promises";
 import { expectExit, json, runCli } from "./helpers/cli.js";
-import { devAccount } from "./helpers/fixtures.js";
+import { ROLE, addr, twoInstitutions, type TwoInstitutions } from "./helpers/two-institutions.js";
 
 /**
  * Stacking off chain (#12, first part): a pathway of two institutions' micro-credentials, every
@@ -31,8 +25,6 @@ import { devAccount } from "./helpers/fixtures.js";
  * its own reason code.
  */
 
-const ROLE = { admin: 0, uva: 1, uvaOp: 2, ub: 3, ubOp: 4, holder: 5, other: 6 } as const;
-const addr = (role: number): Address => devAccount(role).address;
 const ESCO = "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a";
 const SCS_ID = "https://credentials.univ-amsterdam.example/achievements/smart-contract-security";
 const DPBD_ID = "https://credentials.ub-barcelona.example/achievements/data-protection-by-design";
@@ -65,7 +57,7 @@ const PATHWAY = {
 
 describe("stacking: evaluatePathway across two institutions (#12)", function () {
   this.timeout(300_000);
-  let node: LocalNode;
+  let f: TwoInstitutions;
   let tmp: string;
   let client: RegistryReadClient;
   let registry: Address;
@@ -88,21 +80,9 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
   const rule = (e: PathwayEvaluation, name: string) => e.rules.find((r) => r.rule === name)!;
 
   before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), "credstack-stack-"));
-    node = await startLocalNode();
-    const deployment = await deployRegistry(node.url, { file: path.join(tmp, "deployment.json") });
-    registry = deployment.registry;
-    chainId = deployment.chainId;
-    const chain = { ...hardhat, id: deployment.chainId, rpcUrls: { default: { http: [node.url] } } };
-    client = createPublicClient({ chain, transport: http(node.url, { batch: true }) }) as RegistryReadClient;
-    wallet = (role) => createWalletClient({ account: devAccount(role), chain, transport: http(node.url) }) as RegistryWalletClient;
-    const now = Math.floor(Date.now() / 1000);
-    for (const [issuer, op, name, country] of [[ROLE.uva, ROLE.uvaOp, "Universiteit van Amsterdam (synthetic)", "NL"], [ROLE.ub, ROLE.ubOp, "Universitat de Barcelona (synthetic)", "ES-CT"]] as const) {
-      await accreditIssuer(wallet(ROLE.admin), { registry, issuer: addr(issuer), profileDigest: issuerProfileDigest({ name, country }), maxEqfLevel: 8, validFrom: now - 365 * 86_400, validUntil: now + 5 * 365 * 86_400 });
-      const consent = await signOperatorConsent(devAccount(op), { registry, chainId: deployment.chainId, issuer: addr(issuer), deadline: now + 86_400 });
-      await addOperator(wallet(issuer), { registry, consent });
-    }
-    const target = { chainId: deployment.chainId, registry };
+    f = await twoInstitutions();
+    ({ tmp, client, registry, chainId, wallet } = f);
+    const target = f.target;
     // The holder's credentials (index 0), another learner's (index 1), and spares for revocation and suspension.
     scs = buildBatch(seedCourse("smart-contract-security", addr(ROLE.uva)), [
       learner("S1", addr(ROLE.holder), "8.5", "2026-06-30"),
@@ -139,10 +119,7 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
     }
   });
 
-  after(async () => {
-    await node?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
+  after(async () => f?.stop());
 
   it("a pathway is validated, and its digest is the RFC 8785 JSON's keccak256", () => {
     const p = pathway();
@@ -378,7 +355,7 @@ describe("stacking: evaluatePathway across two institutions (#12)", function () 
     const strict = path.join(tmp, "pathway-15.json");
     await writeFile(ok, JSON.stringify(PATHWAY));
     await writeFile(strict, JSON.stringify({ ...PATHWAY, rules: { ...PATHWAY.rules, totalCredits: { min: 15 } } }));
-    const trust = ["--rpc", node.url, "--trust", `eip155:${chainId}:${registry}`, "--at", AT.toISOString()];
+    const trust = ["--rpc", f.node.url, "--trust", `eip155:${chainId}:${registry}`, "--at", AT.toISOString()];
     const met = await runCli(tmp, ["stack", "check", "--pathway", ok, ...files, ...trust]);
     expectExit(met, 0);
     expect(met.stdout).to.match(/✔ totalCredits\s+9 of 9 ECTS\./).and.to.match(/→ MET/);
