@@ -3,7 +3,8 @@ import { createPublicClient, http, type Address } from "viem";
 import type { RegistryReadClient } from "../chain/actions/index.js";
 import { ValidationError } from "../credential/errors.js";
 import { parsePathway, type Pathway } from "../stack/index.js";
-import { localDeployment, requirePath, type GlobalOptions } from "./context.js";
+import type { VerifyOptions } from "../verify/index.js";
+import { localDeployment, parseTime, requirePath, type GlobalOptions } from "./context.js";
 import { UsageError } from "./output.js";
 import { loadTrust, type TrustEntry } from "./trust.js";
 
@@ -25,21 +26,28 @@ export async function readPathwayFile(file: string): Promise<Pathway> {
 }
 
 /**
- * The one registry a stacking command trusts (the trust of `credstack verify`) and a read client
- * for it: `what` names the command in the message when several are trusted.
+ * The one registry a stacking command trusts (the trust of `credstack verify`), a read client for
+ * it and the verifier's options (`--at`): `what` names the command in the message when several are trusted.
  */
 export async function stackingTrust(
-  options: { trust?: string[]; accreditor?: string[] },
+  options: { trust?: string[]; accreditor?: string[]; at?: string },
   globals: GlobalOptions,
   what: string,
-): Promise<{ entry: TrustEntry; url: string; client: RegistryReadClient }> {
+): Promise<{ entry: TrustEntry; url: string; client: RegistryReadClient; verify: VerifyOptions }> {
   const trust = await loadTrust({ ...options, rpc: globals.rpc, registry: globals.registry }, localDeployment);
   if (trust.length !== 1) throw new UsageError(`${what} against one trusted registry; ${trust.length} are trusted: pass --trust <caip10> once.`);
   const entry = trust[0]!;
   const url = globals.rpc ?? entry.rpc;
   if (!url) throw new UsageError(`No RPC URL for the trusted registry ${entry.registry}: pass --rpc <url>.`);
   const client = createPublicClient({ transport: http(url, { batch: true, retryCount: 1, timeout: 30_000 }) }) as RegistryReadClient;
-  return { entry, url, client };
+  const verify: VerifyOptions = {
+    client,
+    registry: entry.registry,
+    ...(entry.chainId !== undefined ? { chainId: entry.chainId } : {}),
+    ...(entry.accreditors ? { accreditors: entry.accreditors } : {}),
+    ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
+  };
+  return { entry, url, client, verify };
 }
 
 /** The stacking registry: `--stacking`, else the local deployment's when `url` is its node. */

@@ -1,13 +1,8 @@
-import { recordOf, splitVerifiableCredential, type SplitCredential } from "../batch/v3/credential.js";
-import { MerkleProofError } from "../batch/v3/merkle-proof.js";
 import { validateClrCredential } from "../credential/clr-schema.js";
-import { ValidationError } from "../credential/errors.js";
-import { loneSurrogateAt } from "../credential/json-shape.js";
-import { checksumAddress } from "../credential/keccak.js";
 import { clrFacts, parseClrDocument } from "../stack/clr/facts.js";
-import { isEddsaProof } from "./format-v3.js";
+import { isEddsaProof, openMerkleCredential, recordAndSummary } from "./format-v3.js";
 import type { ParsedCredential } from "./offline-checks.js";
-import { check, issuesText, type Check, type CredentialSummary } from "./report.js";
+import { check, issuesText, type Check } from "./report.js";
 
 /**
  * The format check of a stacked credential (a CLR 2.0 `ClrCredential` with a
@@ -16,17 +11,9 @@ import { check, issuesText, type Check, type CredentialSummary } from "./report.
  * credentials, which the verifier checks as credentials of their own. Pure; never throws.
  */
 export function checkFormatClr(vc: Record<string, unknown>, text?: string): { check: Check; parsed?: ParsedCredential } {
-  let split: SplitCredential;
-  try {
-    split = splitVerifiableCredential(vc);
-  } catch (error) {
-    if (!(error instanceof MerkleProofError)) throw error;
-    return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
-  }
-  const lone = loneSurrogateAt(vc, "", text);
-  if (lone !== undefined) {
-    return { check: check("format", "CS-FORMAT-STRUCTURE", `A string at ${lone.slice(0, 200)} holds a lone UTF-16 surrogate (not I-JSON, RFC 7493).`, { pointer: lone.slice(0, 200) }) };
-  }
+  const opened = openMerkleCredential(vc, text);
+  if ("check" in opened) return opened;
+  const { split } = opened;
   const schemaIssues = validateClrCredential(vc);
   if (schemaIssues.length > 0) {
     const message = `The stacked credential does not conform to the CLR 2.0 schema: ${issuesText(schemaIssues)}.`;
@@ -38,30 +25,7 @@ export function checkFormatClr(vc: Record<string, unknown>, text?: string): { ch
     return { check: check("format", "CS-FORMAT-CLR-PROFILE", message, { issues: parsed.issues.slice(0, 20) }) };
   }
   const doc = parsed.data;
-  const leafFacts = clrFacts(doc);
-  const { merkle } = split;
-  let file;
-  let saltsMismatch: string | undefined;
-  try {
-    file = recordOf(split.document, merkle, "credential", false, leafFacts);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    saltsMismatch = error.issues[0]?.message ?? "salts do not match the fields";
-    file = recordOf(split.document, merkle, "credential", true, leafFacts);
-  }
-  const facts = { ...leafFacts, issuer: merkle.issuer };
-  const summary: CredentialSummary = {
-    id: doc.id,
-    title: doc.name,
-    issuer: { name: doc.issuer.name, address: merkle.issuer },
-    holder: facts.holder,
-    validFrom: doc.validFrom,
-    ...(doc.validUntil ? { validUntil: doc.validUntil } : {}),
-    chainId: merkle.chainId,
-    registry: checksumAddress(merkle.registry),
-    root: merkle.root,
-    index: merkle.index,
-  };
+  const { file, saltsMismatch, facts, summary } = recordAndSummary(split, doc, clrFacts(doc));
   const components = doc.credentialSubject.verifiableCredential;
   const signatures = split.otherProofs.filter(isEddsaProof).length;
   const message =

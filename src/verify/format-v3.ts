@@ -5,7 +5,8 @@ import { loneSurrogateAt } from "../credential/json-shape.js";
 import { checksumAddress } from "../credential/keccak.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { toFieldIssues } from "../credential/schema.js";
-import { credentialFactsV3, parseCredentialV3 } from "../credential/v3/facts.js";
+import { credentialFactsV3, parseCredentialV3, type CredentialFactsV3 } from "../credential/v3/facts.js";
+import type { Address } from "viem";
 import { ValidationError, type FieldIssue } from "../credential/errors.js";
 import { check, issuesText, type Check, type CredentialSummary } from "./report.js";
 import type { ParsedCredential } from "./offline-checks.js";
@@ -34,8 +35,12 @@ export function verifiableCredentialOfRecord(value: unknown): { vc?: Record<stri
   return { vc: toVerifiableCredential({ ...record.data, credential }) as Record<string, unknown>, record: { ...record.data, credential } };
 }
 
-/** Checks a bare v3 VC: its Merkle proof, the formal OB 3.0 schema, the EU elements; builds what the other checks need. */
-export function checkFormatV3(vc: Record<string, unknown>, text?: string): { check: Check; parsed?: ParsedCredential } {
+/**
+ * The first steps of every v3 format check: the document apart from its one credstack Merkle proof
+ * (else `CS-FORMAT-MERKLE-PROOF`), and no lone UTF-16 surrogate in any string (else
+ * `CS-FORMAT-STRUCTURE`; `text`: the JSON the credential was parsed from).
+ */
+export function openMerkleCredential(vc: Record<string, unknown>, text?: string): { split: SplitCredential } | { check: Check } {
   let split: SplitCredential;
   try {
     split = splitVerifiableCredential(vc);
@@ -43,10 +48,54 @@ export function checkFormatV3(vc: Record<string, unknown>, text?: string): { che
     if (!(error instanceof MerkleProofError)) throw error;
     return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
   }
-  const lone = loneSurrogateAt(vc, "", text); // `text`: the JSON the credential was parsed from
+  const lone = loneSurrogateAt(vc, "", text);
   if (lone !== undefined) {
     return { check: check("format", "CS-FORMAT-STRUCTURE", `A string at ${lone.slice(0, 200)} holds a lone UTF-16 surrogate (not I-JSON, RFC 7493).`, { pointer: lone.slice(0, 200) }) };
   }
+  return { split };
+}
+
+/**
+ * The record of a v3 document with its leaf facts (`leafFacts`: an OpenBadgeCredential's, or a
+ * stacked credential's), and the summary a report shows. Salts that are not one per field (a field
+ * added or removed) give `saltsMismatch`, which the integrity check reports.
+ */
+export function recordAndSummary(
+  split: SplitCredential,
+  doc: { id: string; name: string; issuer: { name: string }; validFrom: string; validUntil?: string | undefined },
+  leafFacts: CredentialFactsV3,
+): { file: CredentialRecordV3; saltsMismatch?: string; facts: CredentialFactsV3 & { issuer: Address }; summary: CredentialSummary } {
+  const { merkle } = split;
+  let file;
+  let saltsMismatch: string | undefined;
+  try {
+    file = recordOf(split.document, merkle, "credential", false, leafFacts);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    saltsMismatch = error.issues[0]?.message ?? "salts do not match the fields";
+    file = recordOf(split.document, merkle, "credential", true, leafFacts);
+  }
+  const facts = { ...leafFacts, issuer: merkle.issuer };
+  const summary: CredentialSummary = {
+    id: doc.id,
+    title: doc.name,
+    issuer: { name: doc.issuer.name, address: merkle.issuer },
+    holder: facts.holder,
+    validFrom: doc.validFrom,
+    ...(doc.validUntil ? { validUntil: doc.validUntil } : {}),
+    chainId: merkle.chainId,
+    registry: checksumAddress(merkle.registry),
+    root: merkle.root,
+    index: merkle.index,
+  };
+  return { file, ...(saltsMismatch ? { saltsMismatch } : {}), facts, summary };
+}
+
+/** Checks a bare v3 VC: its Merkle proof, the formal OB 3.0 schema, the EU elements; builds what the other checks need. */
+export function checkFormatV3(vc: Record<string, unknown>, text?: string): { check: Check; parsed?: ParsedCredential } {
+  const opened = openMerkleCredential(vc, text);
+  if ("check" in opened) return opened;
+  const { split } = opened;
   const schemaIssues = validateOpenBadgeCredential(vc);
   if (schemaIssues.length > 0) {
     const message = `The credential does not conform to the Open Badges 3.0 schema: ${issuesText(schemaIssues)}.`;
@@ -64,31 +113,7 @@ export function checkFormatV3(vc: Record<string, unknown>, text?: string): { che
     const message = `The credential's ${unreadable.join(" and ")} ${unreadable.length === 1 ? "is not a date" : "are not dates"}.`;
     return { check: check("format", "CS-FORMAT-EU-ELEMENTS", message, { issues: unreadable.map((k) => ({ field: k, message: "not a date" })) }) };
   }
-  const { merkle } = split;
-  const leafFacts = credentialFactsV3(doc);
-  let file;
-  let saltsMismatch: string | undefined;
-  try {
-    file = recordOf(split.document, merkle, "credential", false, leafFacts);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    // Salts not one per field: a field was added or removed. The integrity check says so.
-    saltsMismatch = error.issues[0]?.message ?? "salts do not match the fields";
-    file = recordOf(split.document, merkle, "credential", true, leafFacts);
-  }
-  const facts = { ...leafFacts, issuer: merkle.issuer };
-  const summary: CredentialSummary = {
-    id: doc.id,
-    title: doc.name,
-    issuer: { name: doc.issuer.name, address: merkle.issuer },
-    holder: facts.holder,
-    validFrom: doc.validFrom,
-    ...(doc.validUntil ? { validUntil: doc.validUntil } : {}),
-    chainId: merkle.chainId,
-    registry: checksumAddress(merkle.registry),
-    root: merkle.root,
-    index: merkle.index,
-  };
+  const { file, saltsMismatch, facts, summary } = recordAndSummary(split, doc, credentialFactsV3(doc));
   const achievement = doc.credentialSubject.achievement;
   const signatures = split.otherProofs.filter(isEddsaProof).length;
   const others = split.otherProofs.length - signatures;

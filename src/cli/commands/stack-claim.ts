@@ -7,7 +7,7 @@ import {
   type StackClaimDraft,
 } from "../../stack/index.js";
 import { verifyCredentials, readCredentialFile } from "../../verify/index.js";
-import { parseAddress, parseInteger, parseTime, requireAbsent, requirePath, signingContext, type GlobalOptions } from "../context.js";
+import { parseAddress, parseInteger, requireAbsent, requirePath, signingContext, type GlobalOptions } from "../context.js";
 import { readPathwayFile, stackingAddress, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
 
@@ -74,15 +74,8 @@ export async function claim(options: ClaimOptions, globals: GlobalOptions, out: 
   const { account, publicClient, wallet, url, chain } = await signingContext(globals);
   const holder = account.address;
   const stacking = await stackingAddress(options.stacking, url, parseAddress);
-  const { entry, client } = await stackingTrust(options, globals, "A pathway is claimed");
+  const { entry, client, verify: verifyOptions } = await stackingTrust(options, globals, "A pathway is claimed");
   const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
-  const verifyOptions = {
-    client,
-    registry: entry.registry,
-    ...(entry.chainId !== undefined ? { chainId: entry.chainId } : {}),
-    ...(entry.accreditors ? { accreditors: entry.accreditors } : {}),
-    ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
-  };
   const issuer = options.issuer !== undefined ? parseAddress(options.issuer, "--issuer") : undefined;
 
   let include: number[];

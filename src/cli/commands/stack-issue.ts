@@ -4,7 +4,7 @@ import { buildClrBatch, writeClrBatchDirectory } from "../../stack/clr/batch.js"
 import { buildStackedCredential, credentialObject, StackedCredentialError, type AwardingIssuer } from "../../stack/clr/build.js";
 import { evaluatePathway, type Pathway, type PathwayEvaluation } from "../../stack/index.js";
 import { readCredentialFile } from "../../verify/index.js";
-import { parseAddress, parseTime, requireAbsent, requirePath, type GlobalOptions } from "../context.js";
+import { parseAddress, requireAbsent, requirePath, type GlobalOptions } from "../context.js";
 import { readPathwayFile, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
 
@@ -56,15 +56,11 @@ export async function issue(options: IssueOptions, globals: GlobalOptions, out: 
   const pathway = await readPathwayFile(options.pathway);
   const account = parseAddress(options.issuer, "--issuer");
   await requireAbsent(options.out, "The output directory");
-  const { entry, client } = await stackingTrust(options, globals, "A stacked credential is issued");
+  const { entry, client, verify } = await stackingTrust(options, globals, "A stacked credential is issued");
   for (const file of files) await requirePath(file, "file", "The credential file");
   const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
   const evaluation = await evaluatePathway(pathway, inputs, {
-    client,
-    registry: entry.registry,
-    ...(entry.chainId !== undefined ? { chainId: entry.chainId } : {}),
-    ...(entry.accreditors ? { accreditors: entry.accreditors } : {}),
-    ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
+    ...verify,
     ...(options.holder !== undefined ? { holder: parseAddress(options.holder, "--holder") } : {}),
   });
   const verdict = [

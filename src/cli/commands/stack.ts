@@ -1,6 +1,6 @@
 import { evaluatePathway, type PathwayEvaluation } from "../../stack/index.js";
 import { readCredentialFile } from "../../verify/index.js";
-import { parseAddress, parseTime, requirePath, type GlobalOptions } from "../context.js";
+import { parseAddress, requirePath, type GlobalOptions } from "../context.js";
 import { readPathwayFile, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
 
@@ -32,15 +32,11 @@ export async function check(
   const files = options.args[0] ?? [];
   if (files.length === 0) throw new UsageError("Give the credential files to stack.");
   const pathway = await readPathwayFile(options.pathway);
-  const { entry, client } = await stackingTrust(options, globals, "A pathway is checked");
+  const { verify } = await stackingTrust(options, globals, "A pathway is checked");
   for (const file of files) await requirePath(file, "file", "The credential file");
   const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
   const evaluation = await evaluatePathway(pathway, inputs, {
-    client,
-    registry: entry.registry,
-    ...(entry.chainId !== undefined ? { chainId: entry.chainId } : {}),
-    ...(entry.accreditors ? { accreditors: entry.accreditors } : {}),
-    ...(options.at !== undefined ? { at: parseTime(options.at, "--at") } : {}),
+    ...verify,
     ...(options.holder !== undefined ? { holder: parseAddress(options.holder, "--holder") } : {}),
   });
   await out.result(lines(evaluation, files), evaluation);
