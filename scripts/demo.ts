@@ -117,9 +117,9 @@ const uva = wallets[institutions[0]!.governanceAccount]!;
 const { rules, lists } = onChainRulesOf(pathway);
 const published = await registerPathway(uva, { stacking, pathwayId: pathwayIdOf(pathway), rules, lists });
 gas.push(["publish the pathway (its rules and digest)", await gasOf(published.txHash)]);
-const registration = await findRegisteredPathway(publicClient, { stacking, pathwayId: pathwayIdOf(pathway), definitionDigest: rules.definitionDigest });
+const registration = await findRegisteredPathway(publicClient, { stacking, pathwayId: pathwayIdOf(pathway), definitionDigest: rules.definitionDigest, expected: { rules, lists } });
 const draft = await prepareStackClaim(publicClient, { registry, stacking, registration, holder: ada.account.address, inputs: adaFiles, include: countedInputs(evaluation) });
-const claimed = await claimPathway(ada, draft);
+const claimed = await claimPathway(ada, draft); // sent by Ada herself: no signature needed
 gas.push([`claim the pathway on chain (${draft.leaves.length} components)`, await gasOf(claimed.txHash)]);
 say(`   The university publishes the pathway on chain; Ada claims it: the contract recomputes both leaves with her address,`);
 say(`   checks each through the registry and the rules, and records the award (block ${claimed.blockNumber}).`);

@@ -65,6 +65,10 @@ interface IStackingRegistry {
         uint8 minDistinctIssuers;
         /// Greatest age of a component's award date when claimed, in seconds (0: none).
         uint32 maxAgeSeconds;
+        /// Fewest and most components whose achievement is not listed (the definition's open slots):
+        /// an unlisted component counts only where an open slot takes it.
+        uint8 minUnlisted;
+        uint8 maxUnlisted;
         /// Whether a component counted here is locked against every other exclusive pathway.
         bool exclusive;
     }
@@ -126,9 +130,15 @@ interface IStackingRegistry {
     error TooFewInstitutions(uint256 have, uint256 need);
     /// @notice Component `i` is already counted by another exclusive pathway.
     error ComponentLocked(uint256 i);
-    /// @notice The holder's signature is invalid, or the claim's deadline passed.
+    /// @notice The holder's signature is invalid (another signer, other components or lists, or a
+    /// nonce the holder has since moved past).
     error InvalidHolderSignature(address holder);
+    /// @notice The holder's signed claim expired.
     error ClaimExpired(uint256 deadline);
+    /// @notice The claim has `have` unlisted components; the pathway's open slots take `min` to `max`.
+    error UnlistedOutOfBounds(uint256 have, uint256 min, uint256 max);
+    /// @notice The pathway's awarding issuer is not accredited now: it awards nothing.
+    error AwardingIssuerNotAccredited(address issuer);
 
     /// @notice `issuer` registered pathway `pathwayId` with these rules and lists.
     event PathwayRegistered(
@@ -140,6 +150,8 @@ interface IStackingRegistry {
     );
     /// @notice `issuer` retired pathway `pathwayId`: no claim succeeds from now on; awards stand.
     event PathwayRetired(address indexed issuer, bytes32 indexed pathwayId);
+    /// @notice `holder` voided every claim it signed before: the next signature uses nonce `nonce`.
+    event SignedClaimsInvalidated(address indexed holder, uint256 nonce);
     /// @notice `holder` was awarded pathway `pathwayId` of `issuer` for the components with these leaves.
     event PathwayAwarded(
         address indexed issuer,
@@ -174,8 +186,18 @@ interface IStackingRegistry {
         bytes calldata signature
     ) external;
 
-    /// @notice The EIP-712 digest a holder signs: `StackClaim(address issuer,bytes32 pathwayId,address holder,bytes32 leavesHash,uint256 deadline)`.
+    /**
+     * @notice The EIP-712 digest a holder signs now:
+     * `StackClaim(address issuer,bytes32 pathwayId,address holder,bytes32 leavesHash,uint256 nonce,uint256 deadline)`
+     * with the holder's current {nonceOf}.
+     */
     function claimDigest(Claim calldata claim, bytes32 leavesHash) external view returns (bytes32);
+
+    /// @notice Voids every claim the caller signed and nobody submitted yet (a lost or regretted signature).
+    function invalidateSignedClaims() external;
+
+    /// @notice The nonce a holder's next signed claim must carry.
+    function nonceOf(address holder) external view returns (uint256);
 
     /// @notice The pathway `pathwayId` of `issuer` (`registeredAt` zero if none).
     function pathwayOf(address issuer, bytes32 pathwayId) external view returns (Pathway memory);
@@ -183,8 +205,12 @@ interface IStackingRegistry {
     /// @notice keccak256 of the award's component leaves (packed, in claim order), zero if not awarded.
     function awardOf(address issuer, bytes32 pathwayId, address holder) external view returns (bytes32 leavesHash);
 
-    /// @notice Whether credential `index` of batch `root` of `issuer` is counted by an exclusive pathway.
-    function isLocked(address issuer, bytes32 root, uint256 index) external view returns (bool);
+    /**
+     * @notice Whether the credential of `issuer` with digest `credentialDigest` is counted by an
+     * exclusive pathway (keyed by the credential, not its batch position: anchoring it again in another
+     * batch does not free it).
+     */
+    function isLocked(address issuer, bytes32 credentialDigest) external view returns (bool);
 
     /// @notice The hash a claim's lists must match: keccak256(abi.encode(lists)).
     function listsHashOf(PathwayLists calldata lists) external pure returns (bytes32);

@@ -130,7 +130,7 @@ library PackedCredentials {
     /**
      * @notice {read} without its checks, for a reader that already had the same bytes checked (the
      * stacking contract after the registry's `checkCredentials` of them): the public fields and the
-     * start of the next credential.
+     * start of the next credential (not the proof's start and depth).
      */
     function readChecked(uint256 pos, Credential memory c) internal pure {
         assembly ("memory-safe") {
@@ -143,6 +143,7 @@ library PackedCredentials {
             mstore(add(c, 0x80), and(shr(192, v), 0xffffffff))
             mstore(add(c, 0xa0), and(shr(184, v), 0xff))
             mstore(add(c, 0xc0), and(shr(144, v), 0xffffffffff))
+            mstore(add(c, 0xe0), calldataload(add(pos, 48)))
             mstore(add(c, 0x140), add(add(pos, FIXED), shl(5, shr(248, calldataload(add(pos, 80))))))
         }
     }

@@ -22,7 +22,7 @@ import {PackedCredentials} from "../libraries/PackedCredentials.sol";
 contract StackingRegistry is EIP712, IStackingRegistry {
     /// @dev The EIP-712 type a holder signs to let someone else submit a claim.
     bytes32 public constant STACK_CLAIM_TYPEHASH =
-        keccak256("StackClaim(address issuer,bytes32 pathwayId,address holder,bytes32 leavesHash,uint256 deadline)");
+        keccak256("StackClaim(address issuer,bytes32 pathwayId,address holder,bytes32 leavesHash,uint256 nonce,uint256 deadline)");
 
     /// @notice Most achievements a pathway lists (the claim's table has at most 255 entries).
     uint256 public constant MAX_LISTED = 255;
@@ -34,6 +34,8 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         uint8 minEqfLevel;
         uint8 minDistinctIssuers;
         uint32 maxAgeSeconds;
+        uint8 minUnlisted;
+        uint8 maxUnlisted;
         bool exclusive;
         uint40 registeredAt;
         bool retired;
@@ -44,13 +46,16 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         uint256 credits;
         uint256 achievements;
         uint256 issuers;
+        uint256 unlisted;
     }
 
     ICredentialRegistry private immutable _registry;
 
     mapping(address issuer => mapping(bytes32 pathwayId => PathwayState)) private _pathways;
     mapping(address issuer => mapping(bytes32 pathwayId => mapping(address holder => bytes32 leavesHash))) private _awards;
-    mapping(address issuer => mapping(bytes32 root => mapping(uint256 word => uint256 bits))) private _locks;
+    /// keccak256(issuer, credentialDigest) => the exclusive pathway (keccak256(issuer, pathwayId)) counting it
+    mapping(bytes32 credential => bytes32 pathway) private _locks;
+    mapping(address holder => uint256) private _nonces;
 
     /// @param registry_ The credential registry whose safe check every component passes.
     constructor(ICredentialRegistry registry_) EIP712("credstack-stacking", "1") {
@@ -73,6 +78,8 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         p.minEqfLevel = rules.minEqfLevel;
         p.minDistinctIssuers = rules.minDistinctIssuers;
         p.maxAgeSeconds = rules.maxAgeSeconds;
+        p.minUnlisted = rules.minUnlisted;
+        p.maxUnlisted = rules.maxUnlisted;
         p.exclusive = rules.exclusive;
         p.registeredAt = uint40(block.timestamp);
         emit PathwayRegistered(issuer, pathwayId, rules.definitionDigest, rules, lists);
@@ -96,14 +103,10 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         bytes calldata packed,
         bytes calldata signature
     ) external {
-        PathwayState storage p = _pathways[c.issuer][c.pathwayId];
-        if (p.registeredAt == 0) revert UnknownPathway(c.issuer, c.pathwayId);
-        if (p.retired) revert PathwayIsRetired(c.issuer, c.pathwayId);
+        PathwayState storage p = _claimable(c);
         PackedCredentials.Header memory h = PackedCredentials.header(packed);
         bytes32 listsHash = _claimListsHash(lists, h);
         if (listsHash != p.listsHash) revert ListsMismatch(p.listsHash, listsHash);
-        mapping(address => bytes32) storage awards = _awards[c.issuer][c.pathwayId];
-        if (awards[c.holder] != bytes32(0)) revert AlreadyAwarded(c.issuer, c.pathwayId, c.holder);
 
         (ICredentialRegistry.CredentialState[] memory states, bytes32[] memory leaves) = _registry.checkCredentials(
             c.holder,
@@ -116,8 +119,8 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         bytes32 leavesHash = _hashLeaves(leaves);
         if (msg.sender != c.holder) _checkSignature(c, leavesHash, signature);
 
-        _enforce(p, lists, h);
-        awards[c.holder] = leavesHash;
+        _enforce(p, c, lists, h);
+        _awards[c.issuer][c.pathwayId][c.holder] = leavesHash;
         emit PathwayAwarded(c.issuer, c.pathwayId, c.holder, msg.sender, leaves);
     }
 
@@ -126,8 +129,19 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     /// @inheritdoc IStackingRegistry
     function claimDigest(Claim calldata c, bytes32 leavesHash) public view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(STACK_CLAIM_TYPEHASH, c.issuer, c.pathwayId, c.holder, leavesHash, c.deadline))
+            keccak256(abi.encode(STACK_CLAIM_TYPEHASH, c.issuer, c.pathwayId, c.holder, leavesHash, _nonces[c.holder], c.deadline))
         );
+    }
+
+    /// @inheritdoc IStackingRegistry
+    function invalidateSignedClaims() external {
+        uint256 nonce = ++_nonces[msg.sender];
+        emit SignedClaimsInvalidated(msg.sender, nonce);
+    }
+
+    /// @inheritdoc IStackingRegistry
+    function nonceOf(address holder) external view returns (uint256) {
+        return _nonces[holder];
     }
 
     /// @inheritdoc IStackingRegistry
@@ -139,6 +153,8 @@ contract StackingRegistry is EIP712, IStackingRegistry {
             minEqfLevel: p.minEqfLevel,
             minDistinctIssuers: p.minDistinctIssuers,
             maxAgeSeconds: p.maxAgeSeconds,
+            minUnlisted: p.minUnlisted,
+            maxUnlisted: p.maxUnlisted,
             exclusive: p.exclusive
         });
         pathway.listsHash = p.listsHash;
@@ -152,8 +168,8 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     }
 
     /// @inheritdoc IStackingRegistry
-    function isLocked(address issuer, bytes32 root, uint256 index) external view returns (bool) {
-        return (_locks[issuer][root][index >> 8] >> (index & 0xff)) & 1 == 1;
+    function isLocked(address issuer, bytes32 credentialDigest) external view returns (bool) {
+        return _locks[keccak256(abi.encode(issuer, credentialDigest))] != bytes32(0);
     }
 
     /// @inheritdoc IStackingRegistry
@@ -168,10 +184,26 @@ contract StackingRegistry is EIP712, IStackingRegistry {
 
     // ------------------------------------------------------------------ internal
 
+    /// @dev The pathway a claim is for: registered, not retired, its issuer accredited now, not yet awarded to the holder.
+    function _claimable(Claim calldata c) private view returns (PathwayState storage p) {
+        p = _pathways[c.issuer][c.pathwayId];
+        if (p.registeredAt == 0) revert UnknownPathway(c.issuer, c.pathwayId);
+        if (p.retired) revert PathwayIsRetired(c.issuer, c.pathwayId);
+        if (!IAccreditationRegistry(address(_registry)).isAccredited(c.issuer, uint48(block.timestamp))) {
+            revert AwardingIssuerNotAccredited(c.issuer);
+        }
+        if (_awards[c.issuer][c.pathwayId][c.holder] != bytes32(0)) revert AlreadyAwarded(c.issuer, c.pathwayId, c.holder);
+    }
+
     /// @dev The rules of a claim, in order: tables, then per component, then totals and groups.
-    function _enforce(PathwayState storage p, ClaimLists calldata lists, PackedCredentials.Header memory h) private {
+    function _enforce(PathwayState storage p, Claim calldata c, ClaimLists calldata lists, PackedCredentials.Header memory h)
+        private
+    {
         _checkTables(h, lists);
-        Tally memory t = _tally(p, h, lists);
+        Tally memory t = _tally(p, h, lists, keccak256(abi.encode(c.issuer, c.pathwayId)));
+        if (t.unlisted < p.minUnlisted || t.unlisted > p.maxUnlisted) {
+            revert UnlistedOutOfBounds(t.unlisted, p.minUnlisted, p.maxUnlisted);
+        }
         Group[] calldata groups = lists.groups;
         for (uint256 g = 0; g < groups.length; ++g) {
             uint256 have = _popcount(t.achievements & groups[g].members);
@@ -183,7 +215,7 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     }
 
     /// @dev Adds up the components, checking each: repeats, bound issuers, level, window, locks.
-    function _tally(PathwayState storage p, PackedCredentials.Header memory h, ClaimLists calldata lists)
+    function _tally(PathwayState storage p, PackedCredentials.Header memory h, ClaimLists calldata lists, bytes32 pathwayKey)
         private
         returns (Tally memory t)
     {
@@ -206,12 +238,14 @@ contract StackingRegistry is EIP712, IStackingRegistry {
                 if (bound != address(0) && bound != PackedCredentials.issuerAt(h, c.issuerIndex)) {
                     revert WrongIssuerForAchievement(i, c.achievementIndex);
                 }
+            } else {
+                ++t.unlisted;
             }
             if (c.eqfLevel < minEqf) revert LevelTooLow(i, uint8(c.eqfLevel), uint8(minEqf));
             if (c.awardedAt > block.timestamp || (maxAge != 0 && c.awardedAt + maxAge < block.timestamp)) {
                 revert OutsideWindow(i, uint40(c.awardedAt));
             }
-            if (exclusive) _lock(PackedCredentials.issuerAt(h, c.issuerIndex), c.root, c.index, i);
+            if (exclusive) _lock(PackedCredentials.issuerAt(h, c.issuerIndex), c.credentialDigest, i, pathwayKey);
         }
     }
 
@@ -248,13 +282,11 @@ contract StackingRegistry is EIP712, IStackingRegistry {
         return keccak256(abi.encode(PathwayLists(lists.issuers, ids, lists.achievementIssuers, lists.groups)));
     }
 
-    /// @dev Locks credential `index` of batch `root` of `issuer` for this exclusive pathway.
-    function _lock(address issuer, bytes32 root, uint256 index, uint256 i) private {
-        mapping(uint256 => uint256) storage words = _locks[issuer][root];
-        uint256 bit = 1 << (index & 0xff);
-        uint256 word = words[index >> 8];
-        if (word & bit != 0) revert ComponentLocked(i);
-        words[index >> 8] = word | bit;
+    /// @dev Locks the credential of `issuer` with `credentialDigest` for this exclusive pathway.
+    function _lock(address issuer, bytes32 credentialDigest, uint256 i, bytes32 pathwayKey) private {
+        bytes32 key = keccak256(abi.encode(issuer, credentialDigest));
+        if (_locks[key] != bytes32(0)) revert ComponentLocked(i);
+        _locks[key] = pathwayKey;
     }
 
     function _checkSignature(Claim calldata c, bytes32 leavesHash, bytes calldata signature) private view {
@@ -268,6 +300,7 @@ contract StackingRegistry is EIP712, IStackingRegistry {
     function _validate(PathwayRules calldata rules, PathwayLists calldata lists) private pure {
         if (rules.definitionDigest == bytes32(0)) revert InvalidPathway("definitionDigest");
         if (rules.minEqfLevel > 8) revert InvalidPathway("minEqfLevel");
+        if (rules.minUnlisted > rules.maxUnlisted) revert InvalidPathway("minUnlisted");
         address[] calldata issuers = lists.issuers;
         for (uint256 i = 0; i < issuers.length; ++i) {
             if (issuers[i] == address(0) || (i > 0 && issuers[i] <= issuers[i - 1])) revert InvalidPathway("issuers");
@@ -287,13 +320,13 @@ contract StackingRegistry is EIP712, IStackingRegistry {
             }
         }
         Group[] calldata groups = lists.groups;
-        uint256 outside = m == MAX_LISTED ? 0 : type(uint256).max << m;
+        uint256 outside = type(uint256).max << m; // m ≤ 255: bits of achievements not listed
         for (uint256 g = 0; g < groups.length; ++g) {
             uint256 members = groups[g].members;
             uint256 need = groups[g].requiredNumber;
             if (need == 0 || members & outside != 0 || _popcount(members) < need) revert InvalidPathway("groups");
         }
-        if (rules.minCreditsCenti == 0 && groups.length == 0) revert InvalidPathway("nothing required");
+        if (rules.minCreditsCenti == 0 && groups.length == 0 && rules.minUnlisted == 0) revert InvalidPathway("nothing required");
     }
 
     function _contains(address[] calldata list, address a) private pure returns (bool) {

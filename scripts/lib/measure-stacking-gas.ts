@@ -80,7 +80,11 @@ export async function measureStackingGas(viem: HardhatViemHelpers, hardfork: str
       const groups = kind === "listed" ? [{ requiredNumber: n, members: (1n << BigInt(n)) - 1n }] : [];
       const lists = { issuers: [], achievementIds: listed, achievementIssuers: listed.map(() => zeroAddress), groups };
       const pathwayId = keccak256(toHex(`pathway-${kind}-${n}`));
-      const rules = { definitionDigest: keccak256(toHex("definition")), minCreditsCenti: 500 * n, minEqfLevel: 6, minDistinctIssuers: 2, maxAgeSeconds: 365 * 86_400, exclusive: false };
+      const unlisted = kind === "listed" ? 0 : n; // credits only: n open slots
+      const rules = {
+        definitionDigest: keccak256(toHex("definition")), minCreditsCenti: 500 * n, minEqfLevel: 6, minDistinctIssuers: 2, maxAgeSeconds: 365 * 86_400,
+        minUnlisted: unlisted, maxUnlisted: unlisted, exclusive: false,
+      };
       await wait(await stacking.write.registerPathway([pathwayId, rules, lists], { account: issuerA.account }));
       const packed = packCredentials({ credentials, listed });
       // The holder submits (no signature): a fresh account funded for it.

@@ -2635,6 +2635,17 @@ export const stackingRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "AwardingIssuerNotAccredited",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "deadline",
         "type": "uint256"
@@ -2915,6 +2926,27 @@ export const stackingRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "have",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnlistedOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "i",
         "type": "uint256"
       },
@@ -3019,6 +3051,16 @@ export const stackingRegistryAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint8",
+            "name": "minUnlisted",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "maxUnlisted",
+            "type": "uint8"
+          },
+          {
             "internalType": "bool",
             "name": "exclusive",
             "type": "bool"
@@ -3090,6 +3132,25 @@ export const stackingRegistryAbi = [
       }
     ],
     "name": "PathwayRetired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "holder",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "SignedClaimsInvalidated",
     "type": "event"
   },
   {
@@ -3316,6 +3377,13 @@ export const stackingRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "invalidateSignedClaims",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -3324,13 +3392,8 @@ export const stackingRegistryAbi = [
       },
       {
         "internalType": "bytes32",
-        "name": "root",
+        "name": "credentialDigest",
         "type": "bytes32"
-      },
-      {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
       }
     ],
     "name": "isLocked",
@@ -3401,6 +3464,25 @@ export const stackingRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "holder",
+        "type": "address"
+      }
+    ],
+    "name": "nonceOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "issuer",
         "type": "address"
       },
@@ -3440,6 +3522,16 @@ export const stackingRegistryAbi = [
                 "internalType": "uint32",
                 "name": "maxAgeSeconds",
                 "type": "uint32"
+              },
+              {
+                "internalType": "uint8",
+                "name": "minUnlisted",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "maxUnlisted",
+                "type": "uint8"
               },
               {
                 "internalType": "bool",
@@ -3508,6 +3600,16 @@ export const stackingRegistryAbi = [
             "internalType": "uint32",
             "name": "maxAgeSeconds",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minUnlisted",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "maxUnlisted",
+            "type": "uint8"
           },
           {
             "internalType": "bool",

@@ -29,6 +29,10 @@ export const STACKING_REVERT_SENTENCES: Record<string, (a: Args) => RevertSenten
   AlreadyAwarded: (a) => ({
     message: `Holder ${String(a.holder)} was already awarded pathway ${String(a.pathwayId)} of issuer ${String(a.issuer)}.`,
   }),
+  AwardingIssuerNotAccredited: (a) => ({
+    message: `The pathway's awarding issuer ${String(a.issuer)} is not accredited now, so it awards nothing.`,
+    hint: "See `credstack issuer status <issuer>`.",
+  }),
   ClaimExpired: (a) => ({
     message: `The holder's signed claim expired at ${when(a.deadline)}.`,
     hint: "Have the holder sign again: `credstack stack claim --sign`.",
@@ -40,7 +44,7 @@ export const STACKING_REVERT_SENTENCES: Record<string, (a: Args) => RevertSenten
   ComponentLocked: (a) => ({ message: `${cap(nth(a.i))} is already counted by another exclusive pathway.` }),
   GroupUnmet: (a) => ({ message: `Condition ${Number(a.g) + 1} of the pathway is not met: ${String(a.have)} of ${String(a.need)} required modules.` }),
   InvalidHolderSignature: (a) => ({
-    message: `The claim is not signed by holder ${String(a.holder)} over these components.`,
+    message: `The claim is not signed by holder ${String(a.holder)} over these components (or the holder has since voided its signed claims).`,
     hint: "The holder signs the claim with `credstack stack claim --sign`; the relayer submits it unchanged.",
   }),
   InvalidPathway: (a) => ({ message: `The pathway's on-chain rules are invalid (${String(a.reason)}).` }),
@@ -68,6 +72,9 @@ export const STACKING_REVERT_SENTENCES: Record<string, (a: Args) => RevertSenten
   UnknownPathway: (a) => ({
     message: `Issuer ${String(a.issuer)} has no pathway ${String(a.pathwayId)} in this stacking registry.`,
     hint: "The awarding issuer registers it first: `credstack pathway publish <file>`.",
+  }),
+  UnlistedOutOfBounds: (a) => ({
+    message: `The claim has ${String(a.have)} component(s) the pathway does not name; its open slots take ${String(a.min)} to ${String(a.max)}.`,
   }),
   WrongIssuerForAchievement: (a) => ({
     message: `${cap(nth(a.i))} fills listed module ${Number(a.listed) + 1}, which the pathway takes only from another issuer.`,

@@ -195,7 +195,7 @@ export function program(): Command {
     .option("--stacking <address>", "the stacking registry (default: the local deployment's)")
     .option("--sign", "sign the claim (EIP-712) instead of sending it; write it with --out for a relayer")
     .option("--out <file>", "with --sign: the signed claim file to create")
-    .option("--valid-for <hours>", "how long a signed claim can be submitted", "168")
+    .option("--valid-for <hours>", "how long a signed claim can be submitted (at most 720)", "168")
     .option("--relay <file>", "send a claim a holder signed, from the signing key (which pays the gas)")
     .option("--at <time>", "verification time: ISO 8601 or unix seconds (default: now)")
     .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (with --rpc)", collect, [])

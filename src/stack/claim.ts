@@ -1,7 +1,7 @@
 import { getAddress, type Address, type Hex } from "viem";
 import { recordFromVerifiableCredential } from "../batch/v3/credential.js";
 import {
-  checkPackedCredentials, findPathwayRegistrations, getAward, getPathway, leavesHashOf, packCredentials,
+  checkPackedCredentials, findPathwayRegistrations, getAward, getClaimNonce, getPathway, leavesHashOf, packCredentials,
   type OnChainPathwayLists, type PackableCredential, type PathwayRegistration, type RegistryReadClient, type StackClaim,
 } from "../chain/actions/index.js";
 import { CREDENTIAL_STATES } from "../chain/stacking-revert-messages.js";
@@ -9,6 +9,7 @@ import { CredstackError } from "../credential/errors.js";
 import type { VerifyInput } from "../verify/index.js";
 import type { StackCode } from "./codes.js";
 import type { PathwayEvaluation } from "./evaluate.js";
+import type { OnChainPathway } from "./onchain-rules.js";
 
 /** A claim cannot be prepared: the pathway is not registered as given, or a component would fail on chain. */
 export class StackClaimError extends CredstackError {
@@ -28,6 +29,8 @@ export interface StackClaimDraft {
   leaves: Hex[];
   /** keccak256 of the leaves: what the holder signs. */
   leavesHash: Hex;
+  /** The holder's claim nonce now (what a signature must carry; not a transaction nonce). */
+  claimNonce: bigint;
   /** Which inputs the components are, in claim order. */
   components: { input: number; source?: string }[];
 }
@@ -35,12 +38,13 @@ export interface StackClaimDraft {
 /**
  * The registration of `pathwayId` on the stacking registry: by `issuer`, or the only issuer that
  * registered it. With `definitionDigest`, the registered digest must be that one (the holder and
- * the contract read the same rules). Throws {@link StackClaimError} (`CS-STACK-PATHWAY-NOT-REGISTERED`,
+ * the contract read the same rules); with `expected` (the definition's `onChainRulesOf`), so must the
+ * registered rules and lists, so that an issuer cannot pair a strict digest with loose rules. Throws {@link StackClaimError} (`CS-STACK-PATHWAY-NOT-REGISTERED`,
  * `-DIGEST-MISMATCH`, `-RETIRED`).
  */
 export async function findRegisteredPathway(
   client: RegistryReadClient,
-  params: { stacking: Address; pathwayId: Hex; issuer?: Address; definitionDigest?: Hex; fromBlock?: bigint },
+  params: { stacking: Address; pathwayId: Hex; issuer?: Address; definitionDigest?: Hex; expected?: Pick<OnChainPathway, "rules" | "lists">; fromBlock?: bigint },
 ): Promise<PathwayRegistration> {
   const found = await findPathwayRegistrations(client, params);
   if (found.length === 0) {
@@ -58,6 +62,14 @@ export async function findRegisteredPathway(
     throw new StackClaimError(
       "CS-STACK-PATHWAY-DIGEST-MISMATCH",
       `The pathway file is not the definition registered as ${params.pathwayId} (digest ${params.definitionDigest}, registered ${registration.rules.definitionDigest}).`,
+    );
+  }
+  const { expected } = params;
+  if (expected && canonical({ rules: expected.rules, lists: expected.lists }) !== canonical({ rules: registration.rules, lists: registration.lists })) {
+    throw new StackClaimError(
+      "CS-STACK-PATHWAY-DIGEST-MISMATCH",
+      `The rules registered as ${params.pathwayId} are not this definition's on-chain rules (its digest matches, its rules do not).`,
+      { details: "Its issuer registered other credits, groups, issuers or window than the definition says: do not rely on the award." },
     );
   }
   const record = await getPathway(client, { stacking: params.stacking, issuer: registration.issuer, pathwayId: params.pathwayId });
@@ -116,6 +128,7 @@ export async function prepareStackClaim(
     );
   }
   const deadline = params.deadline ?? Math.floor(Date.now() / 1000) + 86_400;
+  const claimNonce = await getClaimNonce(client, { stacking: params.stacking, holder });
   return {
     stacking: getAddress(params.stacking),
     claim: { issuer: registration.issuer, pathwayId: registration.pathwayId, holder, deadline },
@@ -123,8 +136,14 @@ export async function prepareStackClaim(
     packed,
     leaves,
     leavesHash: leavesHashOf(leaves),
+    claimNonce,
     components,
   };
+}
+
+/** Comparable JSON of rules and lists (bigints as strings, addresses and hex lower-case). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : typeof v === "string" ? v.toLowerCase() : v));
 }
 
 function sourceOf(input: VerifyInput | undefined): { source?: string } {

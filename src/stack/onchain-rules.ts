@@ -18,8 +18,11 @@ export interface OnChainPathway {
 /**
  * Projects a pathway definition onto the stacking registry's rules (docs/spec.md §13.2): total
  * credits, the lowest EQF level every component requires, the listed achievements (each bound to
- * its issuer when one issuer awards it), the condition tree flattened into n-of groups, the issuer
- * allow-list (with the recognisers), distinct institutions, the window and exclusivity. The
+ * its issuer when one issuer awards it), the condition tree flattened into n-of groups, how many
+ * unlisted components the open slots take (at least the required ones, at most all), the issuer
+ * allow-list, distinct institutions, the window and exclusivity. Where the contract cannot check a
+ * rule it is named in `offChainOnly`; where it is stricter (a recognition filling a named
+ * component), a claim the SDK accepts may be refused on chain, never the reverse. The
  * definition's digest names the whole rule set. Throws {@link ValidationError} naming the field
  * when the condition tree is not an AND of n-of choices over named achievements (e.g. an OR of
  * ANDs), which the contract cannot express.
@@ -39,12 +42,17 @@ export function onChainRulesOf(pathway: Pathway, source = "pathway"): OnChainPat
 
   const groups: OnChainPathwayLists["groups"] = [];
   let allOf = 0n;
+  let requiredOpenSlots = 0;
   const flatten = (c: ComponentCondition, path: string, inAnd: boolean) => {
     const items = (c.targetComponent?.length ?? 0) + (c.hasCondition?.length ?? 0);
     const isAnd = c.requiredNumber === items;
     if (isAnd && inAnd) {
       // An AND inside an AND: its parts join the parent's.
-      for (const id of c.targetComponent ?? []) allOf |= bit.get(id) ?? 0n; // open slots: the credit total covers them
+      for (const id of c.targetComponent ?? []) {
+        const b = bit.get(id);
+        if (b === undefined) requiredOpenSlots++; // an open slot: at least this many unlisted components
+        else allOf |= b;
+      }
       (c.hasCondition ?? []).forEach((d, k) => flatten(d, `${path}.hasCondition[${k}]`, true));
       return;
     }
@@ -61,11 +69,14 @@ export function onChainRulesOf(pathway: Pathway, source = "pathway"): OnChainPat
   if (allOf !== 0n) groups.unshift({ requiredNumber: popcount(allOf), members: allOf });
 
   const rules = pathway.rules;
-  const allow = rules.issuers?.allow ? [...rules.issuers.allow, ...(rules.recognizers ?? [])] : [];
+  // Recognisers are not added: off chain their credentials count only as recognitions, which the contract cannot tell apart.
+  const allow = rules.issuers?.allow ?? [];
   const issuers = [...new Set(allow.map((a) => getAddress(a)))].sort(compareHex) as Address[];
   const levels = pathway.components.map((c) => c.minEqfLevel ?? 0);
   const minCreditsCenti = Math.round((rules.totalCredits?.min ?? 0) * 100);
-  if (minCreditsCenti === 0 && groups.length === 0) fail("rules.totalCredits", "neither credits nor required achievements");
+  const openSlots = pathway.components.length - named.length;
+  if (openSlots > 255) fail("components", "more than 255 open slots");
+  if (minCreditsCenti === 0 && groups.length === 0 && requiredOpenSlots === 0) fail("rules.totalCredits", "neither credits nor required achievements");
   const offChainOnly = [
     ...(rules.levelShare ? ["levelShare"] : []),
     ...(rules.outcomes?.length ? ["outcomes"] : []),
@@ -74,7 +85,9 @@ export function onChainRulesOf(pathway: Pathway, source = "pathway"): OnChainPat
     ...(pathway.components.some((c) => c.creditValue !== undefined) ? ["creditValue"] : []),
     ...(pathway.components.some((c) => (c.minEqfLevel ?? 0) > Math.min(...levels)) ? ["component minEqfLevel above the lowest"] : []),
     ...(named.some((c) => c.awardedBy!.length > 1) ? ["awardedBy with several issuers"] : []),
-    ...(pathway.components.some((c) => c.acceptRecognition) ? ["recognition for a named component"] : []),
+    ...(pathway.components.some((c) => c.acceptRecognition) || rules.recognizers
+      ? ["recognition (on chain a recognition counts only in an open slot, from an allowed issuer)"]
+      : []),
   ];
   return {
     rules: {
@@ -83,6 +96,8 @@ export function onChainRulesOf(pathway: Pathway, source = "pathway"): OnChainPat
       minEqfLevel: Math.min(...levels),
       minDistinctIssuers: rules.issuers?.minDistinct ?? 0,
       maxAgeSeconds: (rules.window?.maxAgeDays ?? 0) * DAY,
+      minUnlisted: requiredOpenSlots,
+      maxUnlisted: openSlots,
       exclusive: rules.exclusive ?? false,
     },
     lists: {

@@ -165,10 +165,19 @@ contract StackingTest is StackingFixture {
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.OutsideWindow.selector, 0, START + 2 days));
         _claim(cs);
 
+        // A 30-day window (the issuers' accreditations run a year: the window, not the awarding issuer, refuses).
         cs[0] = _issue(ISSUER_A, HOLDER, ACH_SEC, 500, 6, START);
-        vm.warp(START + 5 * 365 days + 1);
+        IStackingRegistry.PathwayRules memory recent = _rules(false);
+        recent.maxAgeSeconds = 30 days;
+        bytes32 recentId = keccak256("recent");
+        _register(recentId, recent, _lists());
+        vm.warp(START + 30 days + 1);
+        IStackingRegistry.Claim memory c = _claimOf(HOLDER);
+        c.pathwayId = recentId;
+        IStackingRegistry.PathwayLists memory lists = _lists();
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.OutsideWindow.selector, 0, START));
-        _claim(cs);
+        vm.prank(HOLDER);
+        stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
     }
 
     /// A required module missing, replaced by an elective: the group is not met.
@@ -178,6 +187,41 @@ contract StackingTest is StackingFixture {
         cs[1] = _issue(ISSUER_B, HOLDER, ACH_ELECTIVE, 600, 6, START);
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.GroupUnmet.selector, 0, 1, 2));
         _claim(cs);
+    }
+
+    /// Unlisted components count only where an open slot takes them: one elective here, not two.
+    function test_unlistedOnlyInOpenSlots() public {
+        Component[] memory cs = new Component[](4);
+        Component[] memory pair = _genuinePair();
+        (cs[0], cs[1]) = (pair[0], pair[1]);
+        cs[2] = _issue(ISSUER_A, HOLDER, ACH_ELECTIVE, 100, 6, START);
+        cs[3] = _issue(ISSUER_B, HOLDER, keccak256("another elective"), 100, 6, START);
+        vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.UnlistedOutOfBounds.selector, 2, 0, 1));
+        _claim(cs);
+    }
+
+    /// A withdrawn awarding issuer awards nothing, whatever it registered before.
+    function test_awardingIssuerMustBeAccredited() public {
+        Component[] memory cs = _genuinePair();
+        vm.prank(ACCREDITOR);
+        registry.withdraw(ISSUER_A, uint48(block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.AwardingIssuerNotAccredited.selector, ISSUER_A));
+        _claim(cs);
+    }
+
+    /// A holder voids a signed claim it regrets: the relayer's submission fails.
+    function test_invalidateSignedClaims() public {
+        Component[] memory cs = _genuinePair();
+        IStackingRegistry.PathwayLists memory lists = _lists();
+        IStackingRegistry.Claim memory c = _claimOf(HOLDER);
+        bytes memory signature = _sign(HOLDER_KEY, c, _leavesOf(cs, HOLDER));
+        vm.prank(HOLDER);
+        stacking.invalidateSignedClaims();
+        assertEq(stacking.nonceOf(HOLDER), 1, "nonce");
+        bytes memory packed = _pack(cs, lists);
+        vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.InvalidHolderSignature.selector, HOLDER));
+        stacking.claim(c, _claimLists(lists), packed, signature);
+        stacking.claim(c, _claimLists(lists), packed, _sign(HOLDER_KEY, c, _leavesOf(cs, HOLDER)));
     }
 
     /// A listed module from an issuer other than the one the pathway names does not fill it.
@@ -241,7 +285,7 @@ contract StackingTest is StackingFixture {
         vm.startPrank(HOLDER);
         c.pathwayId = x1;
         stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");
-        assertTrue(stacking.isLocked(ISSUER_A, cs[0].root, cs[0].fields.index), "locked");
+        assertTrue(stacking.isLocked(ISSUER_A, cs[0].fields.credentialDigest), "locked");
         c.pathwayId = x2;
         vm.expectRevert(abi.encodeWithSelector(IStackingRegistry.ComponentLocked.selector, 0));
         stacking.claim(c, _claimLists(lists), _pack(cs, lists), "");

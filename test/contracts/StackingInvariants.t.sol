@@ -40,6 +40,7 @@ contract StackingHandler {
     uint256 public refusedValid;
     uint256 public successes;
     uint256 public calls;
+    address private immutable _deployer = msg.sender;
 
     constructor(
         CredentialRegistry registry_,
@@ -63,7 +64,9 @@ contract StackingHandler {
         for (uint256 i = 0; i < lists.groups.length; ++i) _lists.groups.push(lists.groups[i]);
     }
 
+    /// The test contract fills the pool in setUp; the fuzzer may not.
     function add(Component memory c, uint256 owner) external {
+        if (msg.sender != _deployer) return;
         _pool.push(c);
         _owner.push(owner);
     }
@@ -168,7 +171,10 @@ contract StackingHandler {
     /// The model: every rule of the pathway, from the handler's own records.
     function _modelAccepts(uint256 h, uint256 p, Component[] memory cs, uint256[] memory ks) internal view returns (bool) {
         if (awarded[pathways[p]][holders[h]]) return false;
+        // The awarding issuer must be accredited now (its one-year accreditation lapses as time passes).
+        if (!registry.isAccredited(issuers[0], uint48(block.timestamp))) return false;
         uint256 credits;
+        uint256 unlisted;
         bool sec;
         bool gdpr;
         bool[2] memory issuerSeen;
@@ -185,11 +191,12 @@ contract StackingHandler {
             if (c.fields.eqfLevel < 6) return false;
             if (c.fields.awardedAt > block.timestamp || c.fields.awardedAt + 5 * 365 days < block.timestamp) return false;
             credits += c.fields.creditsCenti;
+            if (!isSec && !isGdpr) unlisted++;
             sec = sec || isSec;
             gdpr = gdpr || isGdpr;
             issuerSeen[c.issuer == issuers[0] ? 0 : 1] = true;
         }
-        return sec && gdpr && credits >= 1000 && issuerSeen[0] && issuerSeen[1];
+        return sec && gdpr && unlisted <= 1 && credits >= 1000 && issuerSeen[0] && issuerSeen[1];
     }
 }
 

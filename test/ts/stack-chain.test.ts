@@ -46,13 +46,13 @@ const base = () => ({
   rules: { totalCredits: { min: 9 }, issuers: { minDistinct: 2 }, window: { maxAgeDays: 1826 } } as Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
 });
 
-/** A pathway of ECTS from any listed issuer, one open slot (what credits from a recognition or a MOOC count towards). */
-const creditsOnly = (version: string, rules: Record<string, unknown>) => ({
+/** A pathway of ECTS in three open slots, one required (what credits from a recognition or a MOOC count towards). */
+const creditsOnly = (version: string, rules: Record<string, unknown>, slots = 3) => ({
   ...base(),
   id: "https://uva.example/pathways/blockchain-credits",
   version,
-  components: [{ id: "any", type: "BasicComponent", name: "Any credential" }],
-  condition: { requiredNumber: 1, targetComponent: ["any"] },
+  components: ["e1", "e2", "e3"].slice(0, slots).map((id) => ({ id, type: "BasicComponent", name: `Elective ${id}` })),
+  condition: { requiredNumber: 1, targetComponent: ["e1"] },
   rules,
 });
 
@@ -125,13 +125,15 @@ describe("stacking on chain: pathways registered and claimed across two institut
   it("projects a pathway onto the contract's rules, saying what only the SDK enforces", () => {
     const p = parsePathway({ ...base(), rules: { ...base().rules, outcomes: ["http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a"], order: "required" } });
     const { rules, lists, offChainOnly } = onChainRulesOf(p);
-    expect(rules).to.include({ minCreditsCenti: 900, minEqfLevel: 6, minDistinctIssuers: 2, maxAgeSeconds: 1826 * 86_400, exclusive: false });
+    expect(rules).to.include({ minCreditsCenti: 900, minEqfLevel: 6, minDistinctIssuers: 2, maxAgeSeconds: 1826 * 86_400, minUnlisted: 0, maxUnlisted: 0, exclusive: false });
     expect(lists.achievementIssuers).to.deep.equal([addr(ROLE.uva), addr(ROLE.ub)]);
     expect(lists.groups).to.deep.equal([{ requiredNumber: 2, members: 3n }]);
     expect(offChainOnly).to.deep.equal(["outcomes", "order"]);
     // An OR of ANDs has no n-of-groups form.
     const orOfAnds = { ...base(), condition: { requiredNumber: 1, hasCondition: [{ requiredNumber: 1, targetComponent: ["sec"] }, { requiredNumber: 2, targetComponent: ["sec", "gdpr"] }] } };
     expect(() => onChainRulesOf(parsePathway(orOfAnds))).to.throw(/condition: a choice among nested conditions: not expressible on chain/);
+    // Open slots: the required ones are the fewest unlisted components, all of them the most.
+    expect(onChainRulesOf(parsePathway(creditsOnly("1.0.0", { totalCredits: { min: 9 } }))).rules).to.include({ minUnlisted: 1, maxUnlisted: 3 });
   });
 
   it("a holder claims across two institutions after the SDK's evaluation; the award and its event name the leaves", async () => {
@@ -161,7 +163,7 @@ describe("stacking on chain: pathways registered and claimed across two institut
     const { registration } = await publish(base());
     const inputs = [vc(scs, 0), vc(dpbd, 0)];
     const draft = await prepareStackClaim(f.client, { registry: f.registry, stacking: f.stacking, registration, holder: addr(ROLE.holder), inputs });
-    const typed = { stacking: f.stacking, chainId: f.chainId, claim: draft.claim, leavesHash: draft.leavesHash };
+    const typed = { stacking: f.stacking, chainId: f.chainId, claim: draft.claim, leavesHash: draft.leavesHash, nonce: draft.claimNonce };
     const forged = await signStackClaim(devAccount(ROLE.other), typed);
     await refusedWith(claimPathway(f.wallet(ROLE.admin), { ...draft, signature: forged }), "InvalidHolderSignature", [addr(ROLE.holder)]);
     const signature = await signStackClaim(devAccount(ROLE.holder), typed);
@@ -206,11 +208,14 @@ describe("stacking on chain: pathways registered and claimed across two institut
       ["too few credits", { ...base(), rules: { ...base().rules, totalCredits: { min: 20 } } }, [vc(scs, 0), vc(dpbd, 0)], "TooFewCredits", [900, 2000]],
       ["level too low", { ...base(), components: base().components.map((c) => ({ ...c, minEqfLevel: 7 })) }, [vc(scs, 0), vc(dpbd, 0)], "LevelTooLow", [0, 6, 7]],
       ["outside the window", { ...base(), rules: { ...base().rules, window: { maxAgeDays: 1 } } }, [vc(scs, 0), vc(dpbd, 0)], "OutsideWindow"],
-      ["a required module missing", base(), [vc(scs, 0), vc(mooc, 0)], "GroupUnmet", [0, 1, 2]],
+      ["a required module missing", { ...base(), components: [...base().components, { id: "x", type: "BasicComponent", name: "Elective" }] }, [vc(scs, 0), vc(mooc, 0)], "GroupUnmet", [0, 1, 2]],
       ["issuer not allowed", creditsOnly("1.0.0", { totalCredits: { min: 9 }, issuers: { allow: [addr(ROLE.uva)] } }), [vc(scs, 0), vc(dpbd, 0)], "IssuerNotAllowed", [ub]],
+      ["three unlisted credentials, two open slots", creditsOnly("1.0.0", { totalCredits: { min: 1 } }, 2), [vc(scs, 0), vc(dpbd, 0), vc(mooc, 0)], "UnlistedOutOfBounds", [3, 1, 2]],
       ["too few institutions", creditsOnly("1.0.0", { totalCredits: { min: 9 }, issuers: { minDistinct: 2 } }), [vc(scs, 0), vc(mooc, 0)], "TooFewInstitutions", [1, 2]],
       ["a component twice", base(), [vc(scs, 0), vc(dpbd, 0), vc(dpbd, 0)], "AchievementRepeated", [2]],
       ["a module twice (a retake)", base(), [vc(scs, 0), vc(dpbd, 0), vc(retake, 0)], "AchievementRepeated", [2]],
+      ["no credential where a required open slot is", { ...base(), components: [...base().components, { id: "x", type: "BasicComponent", name: "Elective" }], condition: { requiredNumber: 3, targetComponent: ["sec", "gdpr", "x"] } }, [vc(scs, 0), vc(dpbd, 0)], "UnlistedOutOfBounds", [0, 1, 1]],
+      ["an unlisted credential padding the credits", { ...base(), rules: { ...base().rules, totalCredits: { min: 14 } } }, [vc(scs, 0), vc(dpbd, 0), vc(mooc, 0)], "UnlistedOutOfBounds", [1, 0, 0]],
     ];
     for (const [what, json, inputs, errorName, args] of cases) {
       const { registration } = await publish(json);

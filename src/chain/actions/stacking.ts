@@ -21,6 +21,9 @@ export interface OnChainPathwayRules {
   minDistinctIssuers: number;
   /** Greatest age of a component's award date at claim time, in seconds (0: none). */
   maxAgeSeconds: number;
+  /** Fewest and most components whose achievement is not listed (the definition's required and total open slots). */
+  minUnlisted: number;
+  maxUnlisted: number;
   /** Components counted here are locked against every other exclusive pathway. */
   exclusive: boolean;
 }
@@ -69,8 +72,8 @@ export function leavesHashOf(leaves: readonly Hex[]): Hex {
   return keccak256(leaves.length === 0 ? "0x" : concatHex([...leaves]));
 }
 
-/** The EIP-712 typed data of a claim (domain "credstack-stacking" version "1"). */
-export function stackClaimTypedData(params: { stacking: Address; chainId: number; claim: StackClaim; leavesHash: Hex }) {
+/** The EIP-712 typed data of a claim (domain "credstack-stacking" version "1"), with the holder's current nonce ({@link getClaimNonce}). */
+export function stackClaimTypedData(params: { stacking: Address; chainId: number; claim: StackClaim; leavesHash: Hex; nonce: bigint }) {
   const { claim } = params;
   return {
     domain: { name: "credstack-stacking", version: "1", chainId: params.chainId, verifyingContract: params.stacking },
@@ -80,11 +83,14 @@ export function stackClaimTypedData(params: { stacking: Address; chainId: number
         { name: "pathwayId", type: "bytes32" },
         { name: "holder", type: "address" },
         { name: "leavesHash", type: "bytes32" },
+        { name: "nonce", type: "uint256" },
         { name: "deadline", type: "uint256" },
       ],
     },
     primaryType: "StackClaim",
-    message: { issuer: claim.issuer, pathwayId: claim.pathwayId, holder: claim.holder, leavesHash: params.leavesHash, deadline: BigInt(claim.deadline) },
+    message: {
+      issuer: claim.issuer, pathwayId: claim.pathwayId, holder: claim.holder, leavesHash: params.leavesHash, nonce: params.nonce, deadline: BigInt(claim.deadline),
+    },
   } as const;
 }
 
@@ -93,12 +99,13 @@ export function stackClaimTypedData(params: { stacking: Address; chainId: number
  * is the holder), over the leaves of exactly these components, so that anyone may submit it.
  *
  * @example
- * const signature = await signStackClaim(holderAccount, { stacking, chainId, claim, leavesHash: leavesHashOf(leaves) });
+ * const nonce = await getClaimNonce(publicClient, { stacking, holder: holderAccount.address });
+ * const signature = await signStackClaim(holderAccount, { stacking, chainId, claim, leavesHash: leavesHashOf(leaves), nonce });
  * await claimPathway(relayerWallet, { stacking, claim, lists, packed, signature });
  */
 export async function signStackClaim(
   holder: LocalAccount | RegistryWalletClient,
-  params: { stacking: Address; chainId: number; claim: StackClaim; leavesHash: Hex },
+  params: { stacking: Address; chainId: number; claim: StackClaim; leavesHash: Hex; nonce: bigint },
 ): Promise<Hex> {
   const typed = stackClaimTypedData(params);
   return "account" in holder ? signTypedData(holder, { ...typed, account: holder.account }) : holder.signTypedData(typed);
@@ -142,6 +149,23 @@ export function claimPathway(
   // The listed ids open the packed achievement table: the claim sends them once.
   const sent = { issuers: lists.issuers, achievementIssuers: lists.achievementIssuers, groups: lists.groups };
   return sendStackingTx(client, stacking, "claim", [{ ...claim, deadline: BigInt(claim.deadline) }, sent, packed, signature ?? "0x"], options);
+}
+
+/** The nonce the holder's next signed claim carries: {@link invalidateSignedClaims} moves past every earlier one. */
+export function getClaimNonce(client: RegistryReadClient, params: { stacking: Address; holder: Address }): Promise<bigint> {
+  return readStacking(client, params.stacking, "nonceOf", [params.holder]);
+}
+
+/**
+ * Voids every claim the client's account signed and nobody submitted yet (a lost signed-claim
+ * file, a change of mind): their signatures no longer verify.
+ *
+ * @example
+ * await invalidateSignedClaims(holderWallet, { stacking });
+ */
+export function invalidateSignedClaims(client: RegistryWalletClient, params: { stacking: Address } & WriteOptions): Promise<TxResult> {
+  const { stacking, ...options } = params;
+  return sendStackingTx(client, stacking, "invalidateSignedClaims", [], options);
 }
 
 /** The registered pathway, or null when `issuer` registered none under `pathwayId`. */
@@ -222,15 +246,15 @@ export async function checkPackedCredentials(
   return { states: [...states], leaves: [...leaves] };
 }
 
-function rulesOf(r: {
-  definitionDigest: Hex; minCreditsCenti: number; minEqfLevel: number; minDistinctIssuers: number; maxAgeSeconds: number; exclusive: boolean;
-}): OnChainPathwayRules {
+function rulesOf(r: OnChainPathwayRules): OnChainPathwayRules {
   return {
     definitionDigest: r.definitionDigest,
     minCreditsCenti: r.minCreditsCenti,
     minEqfLevel: r.minEqfLevel,
     minDistinctIssuers: r.minDistinctIssuers,
     maxAgeSeconds: r.maxAgeSeconds,
+    minUnlisted: r.minUnlisted,
+    maxUnlisted: r.maxUnlisted,
     exclusive: r.exclusive,
   };
 }

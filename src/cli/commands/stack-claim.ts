@@ -1,10 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { getAddress, isHex, type Hex } from "viem";
+import { getAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { claimPathway, signStackClaim, type OnChainPathwayLists } from "../../chain/actions/index.js";
 import {
-  countedInputs, evaluatePathway, findRegisteredPathway, pathwayDigest, pathwayIdOf, prepareStackClaim, StackClaimError,
-  type StackClaimDraft,
+  claimPathway, getStackingRegistry, signStackClaim, type OnChainPathwayLists, type RegistryReadClient,
+} from "../../chain/actions/index.js";
+import {
+  countedInputs, evaluatePathway, findRegisteredPathway, onChainRulesOf, pathwayDigest, pathwayIdOf, prepareStackClaim, StackClaimError,
+  type Pathway, type StackClaimDraft,
 } from "../../stack/index.js";
 import { verifyCredentials, readCredentialFile } from "../../verify/index.js";
 import { parseAddress, parseInteger, requireAbsent, requirePath, signingContext, type GlobalOptions } from "../context.js";
@@ -47,6 +49,7 @@ const signedClaimSchema = z
     packed: hex(),
     leaves: z.array(hex(32)),
     leavesHash: hex(32),
+    nonce: z.string().regex(/^[0-9]{1,78}$/),
     signature: hex(),
   })
   .strict();
@@ -75,6 +78,7 @@ export async function claim(options: ClaimOptions, globals: GlobalOptions, out: 
   const holder = account.address;
   const stacking = await stackingAddress(options.stacking, url, parseAddress);
   const { entry, client, verify: verifyOptions } = await stackingTrust(options, globals, "A pathway is claimed");
+  await requireBoundTo(client, stacking, entry.registry);
   const inputs = await Promise.all(files.map((file) => readCredentialFile(file)));
   const issuer = options.issuer !== undefined ? parseAddress(options.issuer, "--issuer") : undefined;
 
@@ -94,7 +98,9 @@ export async function claim(options: ClaimOptions, globals: GlobalOptions, out: 
   } else {
     const pathway = await readPathwayFile(options.pathway);
     registration = await registered(() =>
-      findRegisteredPathway(client, { stacking, pathwayId: pathwayIdOf(pathway), definitionDigest: pathwayDigest(pathway), ...(issuer ? { issuer } : {}) }),
+      findRegisteredPathway(client, {
+        stacking, pathwayId: pathwayIdOf(pathway), definitionDigest: pathwayDigest(pathway), expected: projection(pathway), ...(issuer ? { issuer } : {}),
+      }),
     );
     const evaluation = await evaluatePathway(pathway, inputs, { ...verifyOptions, holder });
     lines.push(...evaluation.rules.map((r) => `  ${r.met ? "✔" : "✘"} ${r.rule.padEnd(13)} ${r.message}${r.met ? "" : ` [${r.code}]`}`));
@@ -105,7 +111,7 @@ export async function claim(options: ClaimOptions, globals: GlobalOptions, out: 
     include = countedInputs(evaluation);
   }
 
-  const validFor = parseInteger(options.validFor ?? "168", "--valid-for", 1, 24 * 366);
+  const validFor = parseInteger(options.validFor ?? "168", "--valid-for", 1, 24 * 30);
   let draft: StackClaimDraft;
   try {
     draft = await prepareStackClaim(publicClient, {
@@ -118,8 +124,11 @@ export async function claim(options: ClaimOptions, globals: GlobalOptions, out: 
   }
   const used = draft.components.map((c) => `  component: ${files[c.input]}`);
   if (options.sign) {
-    const signature = await signStackClaim(account, { stacking, chainId: chain.id, claim: draft.claim, leavesHash: draft.leavesHash });
-    const signed = { format: SIGNED_CLAIM_FORMAT, chainId: chain.id, stacking, claim: draft.claim, lists: listsJson(draft.lists), packed: draft.packed, leaves: draft.leaves, leavesHash: draft.leavesHash, signature };
+    const signature = await signStackClaim(account, { stacking, chainId: chain.id, claim: draft.claim, leavesHash: draft.leavesHash, nonce: draft.claimNonce });
+    const signed = {
+      format: SIGNED_CLAIM_FORMAT, chainId: chain.id, stacking, claim: draft.claim, lists: listsJson(draft.lists), packed: draft.packed,
+      leaves: draft.leaves, leavesHash: draft.leavesHash, nonce: draft.claimNonce.toString(), signature,
+    };
     await writeFile(options.out!, JSON.stringify(signed, null, 2) + "\n", { flag: "wx" });
     await out.result([...lines, ...used, `→ SIGNED by ${holder}, valid until ${new Date(draft.claim.deadline * 1000).toISOString()}: ${options.out}`, `  next: credstack stack claim --relay ${options.out} (any funded key)`], { claimed: false, signed: options.out, claim: draft.claim });
     return EXIT.ok;
@@ -142,15 +151,26 @@ async function relay(file: string, options: ClaimOptions, globals: GlobalOptions
     const issue = error instanceof z.ZodError ? error.issues[0] : undefined;
     throw new UsageError(`${file} is not a signed claim (${SIGNED_CLAIM_FORMAT})${issue ? `: ${issue.path.join(".") || "(root)"}: ${issue.message}` : ""}.`, { cause: error });
   }
-  const { wallet, chain, account } = await signingContext(globals);
+  const { wallet, chain, account, url, publicClient } = await signingContext(globals);
   if (chain.id !== signed.chainId) throw new UsageError(`${file} is a claim for chain ${signed.chainId}; the node is chain ${chain.id}.`);
-  const stacking = options.stacking ? parseAddress(options.stacking, "--stacking") : signed.stacking;
-  if (stacking !== signed.stacking) throw new UsageError(`${file} is signed for the stacking registry ${signed.stacking}, not ${stacking}.`);
+  // The relayer pays for a call to the stacking registry it trusts (--stacking or the local deployment's), never to the one a file names.
+  const stacking = await stackingAddress(options.stacking, url, parseAddress);
+  if (stacking !== signed.stacking) throw new UsageError(`${file} is signed for the stacking registry ${signed.stacking}, not the trusted ${stacking}.`);
+  const { entry } = await stackingTrust(options, globals, "A signed claim is relayed");
+  await requireBoundTo(publicClient, stacking, entry.registry);
   const tx = await claimPathway(wallet, { stacking, claim: signed.claim, lists: signed.lists as OnChainPathwayLists, packed: signed.packed, signature: signed.signature });
   await out.result(`→ AWARDED on chain to ${signed.claim.holder} (relayed by ${account.address}): tx ${tx.txHash} [CS-STACK-AWARDED]`, {
     claimed: true, code: "CS-STACK-AWARDED", txHash: tx.txHash, blockNumber: tx.blockNumber, claim: signed.claim, relayer: account.address,
   });
   return EXIT.ok;
+}
+
+/** The stacking registry must check components against the trusted credential registry. */
+async function requireBoundTo(client: RegistryReadClient, stacking: Address, registry: Address): Promise<void> {
+  const bound = getAddress(await getStackingRegistry(client, { stacking }));
+  if (bound !== getAddress(registry)) {
+    throw new UsageError(`The stacking registry ${stacking} checks components against ${bound}, not the trusted registry ${registry}.`);
+  }
 }
 
 /** A registration lookup whose failures (not registered, digest mismatch, retired) are input errors: exit 2. */
@@ -160,6 +180,15 @@ async function registered<T>(find: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof StackClaimError)) throw error;
     throw new UsageError(`${error.shortMessage} [${error.code}]`, { ...(error.details ? { details: error.details } : {}), cause: error });
+  }
+}
+
+/** The definition's on-chain rules, or none when it has no on-chain form (then only the digest is compared). */
+function projection(pathway: Pathway) {
+  try {
+    return onChainRulesOf(pathway);
+  } catch {
+    return undefined;
   }
 }
 

@@ -67,8 +67,8 @@ abstract contract StackingFixture is RegistryFixture {
         registry.anchorBatch(c.root, 2, bytes32(0));
     }
 
-    /// @dev The two-module pathway of both issuers: SEC by A and GDPR by B, both required,
-    /// ≥ 10 ECTS, EQF ≥ 6, two institutions, a five-year window.
+    /// @dev The two-module pathway of both issuers: SEC by A and GDPR by B, both required, one
+    /// optional open slot (an elective), ≥ 10 ECTS, EQF ≥ 6, two institutions, a five-year window.
     function _lists() internal pure returns (IStackingRegistry.PathwayLists memory lists) {
         lists.issuers = new address[](2);
         (lists.issuers[0], lists.issuers[1]) = ISSUER_A < ISSUER_B ? (ISSUER_A, ISSUER_B) : (ISSUER_B, ISSUER_A);
@@ -87,6 +87,8 @@ abstract contract StackingFixture is RegistryFixture {
             minEqfLevel: 6,
             minDistinctIssuers: 2,
             maxAgeSeconds: 5 * 365 days,
+            minUnlisted: 0,
+            maxUnlisted: 1,
             exclusive: exclusive
         });
     }
