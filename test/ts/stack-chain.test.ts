@@ -134,6 +134,17 @@ describe("stacking on chain: pathways registered and claimed across two institut
     expect(() => onChainRulesOf(parsePathway(orOfAnds))).to.throw(/condition: a choice among nested conditions: not expressible on chain/);
     // Open slots: the required ones are the fewest unlisted components, all of them the most.
     expect(onChainRulesOf(parsePathway(creditsOnly("1.0.0", { totalCredits: { min: 9 } }))).rules).to.include({ minUnlisted: 1, maxUnlisted: 3 });
+    // Review findings: no open slot, no unlisted credential; an open slot required by an AND stays required;
+    // recognisers do not widen the allow-list.
+    const noSlot = parsePathway({ ...base(), condition: { requiredNumber: 1, targetComponent: ["sec", "gdpr"] } });
+    expect(onChainRulesOf(noSlot).rules).to.include({ minUnlisted: 0, maxUnlisted: 0 });
+    const andSlot = parsePathway({ ...base(), components: [base().components[0], { id: "any", type: "BasicComponent", name: "Any" }], condition: { requiredNumber: 2, targetComponent: ["sec", "any"] }, rules: {} });
+    expect(onChainRulesOf(andSlot).rules).to.include({ minUnlisted: 1, maxUnlisted: 1, minCreditsCenti: 0 });
+    const recognizer = addr(ROLE.other);
+    const withRecognizer = parsePathway({ ...base(), rules: { ...base().rules, issuers: { allow: [addr(ROLE.uva), addr(ROLE.ub)] }, recognizers: [recognizer] } });
+    const projected = onChainRulesOf(withRecognizer);
+    expect(projected.lists.issuers).to.not.include(recognizer);
+    expect(projected.offChainOnly.join(" ")).to.match(/recognition/);
   });
 
   it("a holder claims across two institutions after the SDK's evaluation; the award and its event name the leaves", async () => {
