@@ -184,10 +184,20 @@ describe("credential format v3 (bare VC 2.0 / OB 3.0, JSON-LD safe)", () => {
         .update(JSON.stringify(learners.map((l, i) => buildCredential(course, l, 31337, `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, "0")}`))))
         .digest("hex");
 
+    // Seed rows changed since (session 6: UB-2424 became Ada Jansen, the exchange student of the stacking demo): the
+    // hash is taken over the rows as they were then, so that it still compares the code, not the seed data.
+    const ROWS_THEN: Record<string, string> = {
+      "UB-2424": "UB-2424,Zoe Camps,0xaad544211Fac1D8Af8967F8534A3f2E44D5e095a,,2026-07-13",
+    };
+    const learnersThen = (name: string) => {
+      const csv = readFileSync(path.join("seeds/learners", `${name}.csv`), "utf8");
+      const then = csv.split("\n").map((line) => ROWS_THEN[line.split(",")[0]!] ?? line).join("\n");
+      return parseLearnersCsv(then);
+    };
+
     for (const name of SEEDS) {
       it(`${name}: the v2 credentials of every learner are identical to those before v3`, () => {
-        const { course, learners } = seed(name);
-        expect(v2Hash(course, learners)).to.equal(BEFORE[name]);
+        expect(v2Hash(seed(name).course, learnersThen(name))).to.equal(BEFORE[name]);
       });
     }
 
