@@ -8,7 +8,12 @@
 
 /** The checks of a report, in the order they run and are printed. */
 export const CHECK_IDS = ["format", "integrity", "inclusion", "anchored", "accredited", "status", "validity"] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
+/**
+ * The two checks a presentation adds beside its credentials' seven (docs/spec.md §14): the presentation itself
+ * (challenge, domain, expiry, replay) and its holder (the EIP-712 signature, the holder bound in each leaf).
+ */
+export const PRESENTATION_CHECK_IDS = ["presentation", "holder"] as const;
+export type CheckId = (typeof CHECK_IDS)[number] | (typeof PRESENTATION_CHECK_IDS)[number];
 
 /** The checks that need the chain; offline verification skips them. */
 export const CHAIN_CHECKS: readonly CheckId[] = ["anchored", "accredited", "status"];
@@ -22,6 +27,8 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   accredited: "Issuer accredited",
   status: "Not revoked or suspended",
   validity: "Validity period",
+  presentation: "Presentation",
+  holder: "Holder signature",
 };
 
 /** A check's result: passed, failed (the credential is at fault), could not be checked, or not run. */
@@ -83,6 +90,19 @@ export const VERIFICATION_CODES = {
   "CS-VALIDITY-VALID": { check: "validity", status: "VALID" },
   "CS-VALIDITY-NOT-YET-VALID": { check: "validity", status: "INVALID" },
   "CS-VALIDITY-EXPIRED": { check: "validity", status: "INVALID" },
+  // integrity of a derived credential (a presentation): revealed values + their salts + hidden digests → leaf
+  "CS-INTEGRITY-DISCLOSED-MISMATCH": { check: "integrity", status: "INVALID" }, // a revealed value (or the fields revealed) does not match
+  // presentation: the verifier's challenge and domain, not expired, the challenge used once
+  "CS-PRESENTATION-VALID": { check: "presentation", status: "VALID" },
+  "CS-PRESENTATION-MALFORMED": { check: "presentation", status: "INVALID" }, // not a credstack VerifiablePresentation, or its proof malformed
+  "CS-PRESENTATION-CHALLENGE-MISMATCH": { check: "presentation", status: "INVALID" },
+  "CS-PRESENTATION-DOMAIN-MISMATCH": { check: "presentation", status: "INVALID" },
+  "CS-PRESENTATION-EXPIRED": { check: "presentation", status: "INVALID" },
+  "CS-PRESENTATION-REPLAYED": { check: "presentation", status: "INVALID" }, // the challenge was used before (replay store)
+  // holder: the presentation is signed by the holder every presented credential's leaf binds
+  "CS-HOLDER-VALID": { check: "holder", status: "VALID" },
+  "CS-HOLDER-SIGNATURE-INVALID": { check: "holder", status: "INVALID" }, // signed by another key, or the signed content altered
+  "CS-HOLDER-NOT-SUBJECT": { check: "holder", status: "INVALID" }, // a credential is bound to another holder than the presentation's
   // errors: the check could not be made (any chain check); never a verdict on the credential
   "CS-RPC-UNREACHABLE": { check: null, status: "ERROR" },
   "CS-RPC-WRONG-CHAIN": { check: null, status: "ERROR" },

@@ -201,13 +201,11 @@ export async function verifyCredentials(
   } = {},
 ): Promise<VerificationReport[]> {
   const at = toSeconds(options.at);
-  const offline = options.offline === true;
   await keccakReady; // the wasm keccak (10× the JS fallback): the offline checks below run without a break
   const threshold = shared ? WORKER_THRESHOLD.warm : WORKER_THRESHOLD.cold;
   const workers = options.workers ?? (inputs.length >= threshold ? (shared?.size ?? availableParallelism() - 1) : 0);
   const pending = await runOffline(inputs, at, options.maxBytes ?? MAX_CREDENTIAL_BYTES, Math.max(0, workers));
   if (options.signatures !== false) await checkSignatures(pending, options.didDocuments ?? {});
-  const intact = pending.filter((p) => p.intact);
   const cache = options.cache ?? createVerificationCache();
   // Stacked credentials: their embedded components, verified as credentials of their own (one call for all).
   const stacked = pending.filter((p) => p.components?.length);
@@ -216,9 +214,25 @@ export async function verifyCredentials(
     const verdict = verdicts?.get(p);
     return verdict ? { ...report, status: statusWithComponents(report.status, verdict), components: verdict } : report;
   };
+  const reports = await chainReports(pending, { ...options, cache }, at);
+  return pending.map((p, i) => withComponents(p, reports[i]!));
+}
+
+/**
+ * The chain checks of credentials whose offline checks ran (`pending`), and their reports: offline, not configured,
+ * or one registry read per distinct batch. Shared by {@link verifyCredentials} and presentations (src/present).
+ */
+export async function chainReports(
+  pending: Pending[],
+  options: VerifyOptions & { concurrency?: number },
+  at: number,
+): Promise<VerificationReport[]> {
+  const offline = options.offline === true;
+  const intact = pending.filter((p) => p.intact);
+  const cache = options.cache ?? createVerificationCache();
   if (offline) {
     for (const p of intact) p.checks.push(...CHAIN_CHECKS.map((id) => check(id, "CS-SKIPPED-OFFLINE", "Not checked on chain (offline verification).")));
-    return pending.map((p) => withComponents(p, finish(p, at, true)));
+    return pending.map((p) => finish(p, at, true));
   }
   const { client, registry } = options;
   const configured = client !== undefined && registry !== undefined && isAddress(registry, { strict: false });
@@ -237,8 +251,11 @@ export async function verifyCredentials(
     }
   }
   if (configured && !trusted) trusted = trustedOf(getAddress(registry), options.chainId, options.accreditors);
-  return pending.map((p) => withComponents(p, finish(p, at, false, trusted)));
+  return pending.map((p) => finish(p, at, false, trusted));
 }
+
+/** The verification time in unix seconds (default now); a RangeError for an invalid one. */
+export const verificationSeconds = toSeconds;
 
 /**
  * The issuer signatures of the intact signed credentials: one that verifies is named in the

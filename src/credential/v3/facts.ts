@@ -106,6 +106,21 @@ export interface MicroCredentialV3 {
 }
 
 let validate: ReturnType<Ajv2019["compile"]> | undefined;
+let validateDerived: ReturnType<Ajv2019["compile"]> | undefined;
+
+/**
+ * {@link CREDENTIAL_V3_PROFILE_SCHEMA} for a derived credential (a presentation's, docs/spec.md §14): the learner's
+ * identity objects may all be hidden, so `credentialSubject.identifier` may be absent; what is present is as above.
+ */
+function derivedProfileSchema(): object {
+  const schema = structuredClone(CREDENTIAL_V3_PROFILE_SCHEMA) as unknown as {
+    properties: { credentialSubject: { required: string[]; properties: { identifier: { minItems?: number } } } };
+  };
+  const subject = schema.properties.credentialSubject;
+  subject.required = subject.required.filter((r) => r !== "identifier");
+  delete subject.properties.identifier.minItems;
+  return schema;
+}
 
 /** ajv's errors as field issues, the alignment rules' with their own sentences. */
 function issuesOf(errors: ErrorObject[]): FieldIssue[] {
@@ -141,15 +156,21 @@ function ruleIssues(vc: MicroCredentialV3): FieldIssue[] {
 
 /**
  * Checks a v3 document against {@link CREDENTIAL_V3_PROFILE_SCHEMA} and the rules beside it: the
- * document itself (no copy), or every issue found.
+ * document itself (no copy), or every issue found. `derived`: a presentation's derived credential, whose identity
+ * objects may be hidden (docs/spec.md §14).
  *
  * @example
  * const parsed = parseCredentialV3(document);
  * if (parsed.success) credentialFactsV3(parsed.data).eqfLevel; // 6
  */
-export function parseCredentialV3(document: unknown): { success: true; data: MicroCredentialV3 } | { success: false; issues: FieldIssue[] } {
-  validate ??= new Ajv2019({ allErrors: true, strict: true }).compile(CREDENTIAL_V3_PROFILE_SCHEMA);
-  if (!validate(document)) return { success: false, issues: issuesOf(validate.errors ?? []) };
+export function parseCredentialV3(
+  document: unknown,
+  options: { derived?: boolean } = {},
+): { success: true; data: MicroCredentialV3 } | { success: false; issues: FieldIssue[] } {
+  const run = options.derived
+    ? (validateDerived ??= new Ajv2019({ allErrors: true, strict: true }).compile(derivedProfileSchema()))
+    : (validate ??= new Ajv2019({ allErrors: true, strict: true }).compile(CREDENTIAL_V3_PROFILE_SCHEMA));
+  if (!run(document)) return { success: false, issues: issuesOf(run.errors ?? []) };
   const data = document as MicroCredentialV3;
   const issues = ruleIssues(data);
   return issues.length ? { success: false, issues } : { success: true, data };
