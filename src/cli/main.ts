@@ -203,6 +203,27 @@ export function program(): Command {
     .addHelpText("after", "\nExit codes: 0 awarded (or signed) · 1 not met, a component refused, already awarded · 2 usage, RPC or registration error")
     .action(run(async () => (await import("./commands/stack-claim.js")).claim));
 
+  // ------------------------------------------------------------------ holder, present
+  const holder = cli.command("holder").description("the student's side: holder keys");
+  holder
+    .command("key")
+    .description("holder keys (secp256k1), kept encrypted in a scrypt JSON keystore")
+    .command("create")
+    .description("create a holder key; password from CREDSTACK_KEYSTORE_PASSWORD; prints its address")
+    .requiredOption("--out <file>", "the keystore file to create (mode 0600)")
+    .action(run(async () => (await import("./commands/present.js")).keyCreate));
+  cli
+    .command("present")
+    .description("present credentials to a verifier: reveal only the fields you choose, bound to its challenge and domain")
+    .requiredOption("--key <keystore>", "the holder keystore (password: CREDSTACK_KEYSTORE_PASSWORD)")
+    .requiredOption("--credential <file>", "a credential to present (repeatable)", collect, [])
+    .option("--disclose <fields>", "optional fields to reveal, comma-separated: name, studentId, grade, schema or JSON pointers (default: none)")
+    .requiredOption("--challenge <c>", "the verifier's challenge (≥ 128 bits)")
+    .requiredOption("--domain <d>", "the verifier's domain or id")
+    .option("--valid-for <minutes>", "how long the presentation is valid", "10")
+    .requiredOption("--out <file>", "the presentation file to create")
+    .action(run(async () => (await import("./commands/present.js")).present));
+
   // ------------------------------------------------------------------ verify
   cli
     .command("verify <files...>")
@@ -212,6 +233,8 @@ export function program(): Command {
     .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (repeatable; with --rpc)", collect, [])
     .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
     .option("--did-document <file>", "the DID document of a did:web issuer, to check its signatures offline (repeatable)", collect, [])
+    .option("--challenge <c>", "for presentations: the challenge you issued (single use)")
+    .option("--domain <d>", "for presentations: your domain or id, as in your request")
     .addHelpText(
       "after",
       "\nTrust: --trust, else CREDSTACK_TRUST, else ~/.config/credstack/trust.json (CREDSTACK_TRUST_FILE), else --rpc with --registry,\n" +

@@ -9,6 +9,7 @@ import { formatReport, formatSummary, readCredentialFile, verifyCredentials, typ
 import { localDeployment, parseTime, type GlobalOptions } from "../context.js";
 import { loadTrust, type TrustEntry } from "../trust.js";
 import { EXIT, UsageError, type Output } from "../output.js";
+import { isPresentationInput, verifyPresentationInputs } from "./verify-presentation.js";
 
 /** The chain and registry a credential file names (leaf), for choosing among trusted registries; undefined if unreadable. */
 function namedRegistry(input: VerifyInput): string | undefined {
@@ -34,7 +35,9 @@ function namedRegistry(input: VerifyInput): string | undefined {
  * from flags, the environment or the user's home, never from the working directory (../trust.ts).
  */
 export async function verify(
-  options: { args: [string[]]; offline?: boolean; at?: string; trust?: string[]; accreditor?: string[]; didDocument?: string[] },
+  options: {
+    args: [string[]]; offline?: boolean; at?: string; trust?: string[]; accreditor?: string[]; didDocument?: string[]; challenge?: string; domain?: string;
+  },
   globals: GlobalOptions,
   out: Output,
 ): Promise<number> {
@@ -65,6 +68,22 @@ export async function verify(
     }),
   );
   const isReport = (x: VerifyInput | VerificationReport): x is VerificationReport => typeof x === "object" && x !== null && "checks" in x;
+  // Presentations (the holder's, bound to this verifier's challenge and domain) go their own way.
+  const presentations = inputs.filter((x): x is VerifyInput => !isReport(x) && isPresentationInput(x));
+  const credentialInputs = inputs.filter((x) => isReport(x) || !presentations.includes(x));
+  const presented = presentations.length
+    ? await verifyPresentationInputs(presentations.map((input) => ({ source: String((input as { source?: unknown }).source), input })), {
+        challenge: options.challenge, domain: options.domain, at,
+        ...(trust[0] ? { entry: trust[0], client: clientFor(trust[0]) } : {}),
+      })
+    : { reports: [], lines: [] };
+  if (credentialInputs.length === 0) {
+    const statuses = presented.reports.map((r) => r.status);
+    const summary = { total: statuses.length, valid: statuses.filter((s) => s === "VALID").length, invalid: statuses.filter((s) => s === "INVALID").length, error: statuses.filter((s) => s === "ERROR").length };
+    await out.result(presented.lines, { summary, presentations: presented.reports });
+    return summary.error > 0 ? EXIT.environment : summary.invalid > 0 ? EXIT.rejected : EXIT.ok;
+  }
+  if (presentations.length) throw new UsageError("Verify presentations and credentials in separate runs.");
   const toVerify = inputs.filter((x) => !isReport(x)) as VerifyInput[];
 
   // Each credential goes to the trusted registry it names (the first one when it names none of them: it then fails as untrusted).
