@@ -217,12 +217,26 @@ export function program(): Command {
     .description("present credentials to a verifier: reveal only the fields you choose, bound to its challenge and domain")
     .requiredOption("--key <keystore>", "the holder keystore (password: CREDSTACK_KEYSTORE_PASSWORD)")
     .requiredOption("--credential <file>", "a credential to present (repeatable)", collect, [])
-    .option("--disclose <fields>", "optional fields to reveal, comma-separated: name, studentId, grade, schema or JSON pointers (default: none)")
-    .requiredOption("--challenge <c>", "the verifier's challenge (≥ 128 bits)")
-    .requiredOption("--domain <d>", "the verifier's domain or id")
+    .option("--disclose <fields>", "optional fields to reveal, comma-separated: name, studentId, grade, schema or JSON pointers (default: what the request asks, else none)")
+    .option("--request <file|link>", "the verifier's request (its challenge, domain and the fields it asks for)")
+    .option("--challenge <c>", "the verifier's challenge (≥ 128 bits), without --request")
+    .option("--domain <d>", "the verifier's domain or id, without --request")
     .option("--valid-for <minutes>", "how long the presentation is valid", "10")
     .requiredOption("--out <file>", "the presentation file to create")
     .action(run(async () => (await import("./commands/present.js")).present));
+
+  cli
+    .command("request")
+    .description("the verifier's side: verification requests for presentations")
+    .command("create")
+    .description("a request with a fresh single-use challenge, printed as a link to hand to the holder")
+    .requiredOption("--domain <d>", "your domain or id (the holder's signature binds it)")
+    .option("--ask <fields>", "optional fields you ask to see, comma-separated (name, studentId, grade, schema or pointers)")
+    .option("--achievement <id>", "an achievement id you want presented (repeatable)", collect, [])
+    .option("--response-uri <url>", "where the holder sends the presentation (https)")
+    .option("--valid-for <minutes>", "how long the request holds", "10")
+    .option("--out <file>", "keep the request in this file (then: verify --request <file>)")
+    .action(run(async () => (await import("./commands/present.js")).requestCreate));
 
   // ------------------------------------------------------------------ verify
   cli
@@ -233,6 +247,7 @@ export function program(): Command {
     .option("--trust <caip10>", "trust this registry, eip155:<chainId>:<address> (repeatable; with --rpc)", collect, [])
     .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
     .option("--did-document <file>", "the DID document of a did:web issuer, to check its signatures offline (repeatable)", collect, [])
+    .option("--request <file>", "for presentations: the request you issued (its challenge and domain)")
     .option("--challenge <c>", "for presentations: the challenge you issued (single use)")
     .option("--domain <d>", "for presentations: your domain or id, as in your request")
     .addHelpText(

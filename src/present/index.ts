@@ -7,3 +7,4 @@ export * from "./keys.js";
 export * from "./derive.js";
 export * from "./derived-proof.js";
 export * from "./presentation.js";
+export * from "./request.js";

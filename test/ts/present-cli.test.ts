@@ -7,7 +7,9 @@ import { buildBatch, manifestDigest } from "../../src/batch/build.js";
 import type { CredentialRecordV3 } from "../../src/batch/format.js";
 import { toVerifiableCredential } from "../../src/batch/v3/credential.js";
 import { anchorBatch } from "../../src/chain/actions/index.js";
-import { createChallenge } from "../../src/present/index.js";
+import {
+  createChallenge, createVerificationRequest, parseVerificationRequest, requestLink, VerificationRequestError,
+} from "../../src/present/index.js";
 import { errorLine, expectExit, json, runCli } from "./helpers/cli.js";
 import { ROLE, addr, learner, seedCourse, twoInstitutions, type TwoInstitutions } from "./helpers/two-institutions.js";
 
@@ -59,6 +61,33 @@ describe("present CLI: holder key create, present, verify --challenge --domain (
     const noChallenge = await cli(["verify", file("vp.json")]);
     expectExit(noChallenge, 2);
     expect(errorLine(noChallenge)).to.match(/--challenge <c> --domain <d>/);
+  });
+
+  it("the verifier's request (file or link) carries challenge, domain and the fields asked; verify --request checks the answer", async () => {
+    const created = await cli(["--json", "request", "create", "--domain", "admissions.example", "--ask", "name", "--out", file("req.json")]);
+    expectExit(created, 0);
+    const { link, request } = json<{ link: string; request: { challenge: string } }>(created);
+    expect(link).to.match(/^credstack-request:\?request=[A-Za-z0-9_-]+$/);
+    expect(parseVerificationRequest(link)).to.deep.equal(request);
+    // The holder answers the link; what it reveals defaults to what the request asks.
+    expectExit(await cli(["present", "--key", file("holder.json"), "--credential", file("s9.json"), "--request", link, "--out", file("vp-req.json")]), 0);
+    const verified = await cli(["verify", file("vp-req.json"), "--request", file("req.json")]);
+    expectExit(verified, 0);
+    expect(verified.stdout).to.match(/revealed: .*\/credentialSubject\/identifier\/0/).and.to.match(/→ VALID/);
+    // Another verifier's request: its challenge is not the one answered.
+    expectExit(await cli(["request", "create", "--domain", "admissions.example", "--out", file("req2.json")]), 0);
+    const other = await cli(["--json", "verify", file("vp-req.json"), "--request", file("req2.json")]);
+    expect(other.code, other.stderr).to.equal(1);
+    expect(JSON.stringify(json(other))).to.include("CS-PRESENTATION-CHALLENGE-MISMATCH");
+  });
+
+  it("a malformed request is refused naming its member", () => {
+    const good = createVerificationRequest({ domain: "v.example" });
+    expect(() => parseVerificationRequest({ ...good, challenge: "short" })).to.throw(VerificationRequestError, /128 bits/);
+    expect(() => parseVerificationRequest({ ...good, extra: 1 })).to.throw(VerificationRequestError, /Unknown member extra/);
+    expect(() => parseVerificationRequest({ ...good, responseUri: "http://v.example/answer" })).to.throw(VerificationRequestError, /https/);
+    expect(() => parseVerificationRequest("credstack-request:?request=%%%")).to.throw(VerificationRequestError, /does not hold a request/);
+    expect(requestLink(good).length).to.be.below(400); // small enough for a QR code
   });
 
   it("refuses a wrong keystore password and a field the credential does not have, exit 2", async () => {

@@ -9,7 +9,7 @@ import { formatReport, formatSummary, readCredentialFile, verifyCredentials, typ
 import { localDeployment, parseTime, type GlobalOptions } from "../context.js";
 import { loadTrust, type TrustEntry } from "../trust.js";
 import { EXIT, UsageError, type Output } from "../output.js";
-import { isPresentationInput, verifyPresentationInputs } from "./verify-presentation.js";
+import { isPresentationInput } from "./presentation-input.js";
 
 /** The chain and registry a credential file names (leaf), for choosing among trusted registries; undefined if unreadable. */
 function namedRegistry(input: VerifyInput): string | undefined {
@@ -37,6 +37,7 @@ function namedRegistry(input: VerifyInput): string | undefined {
 export async function verify(
   options: {
     args: [string[]]; offline?: boolean; at?: string; trust?: string[]; accreditor?: string[]; didDocument?: string[]; challenge?: string; domain?: string;
+    request?: string;
   },
   globals: GlobalOptions,
   out: Output,
@@ -71,19 +72,10 @@ export async function verify(
   // Presentations (the holder's, bound to this verifier's challenge and domain) go their own way.
   const presentations = inputs.filter((x): x is VerifyInput => !isReport(x) && isPresentationInput(x));
   const credentialInputs = inputs.filter((x) => isReport(x) || !presentations.includes(x));
-  const presented = presentations.length
-    ? await verifyPresentationInputs(presentations.map((input) => ({ source: String((input as { source?: unknown }).source), input })), {
-        challenge: options.challenge, domain: options.domain, at,
-        ...(trust[0] ? { entry: trust[0], client: clientFor(trust[0]) } : {}),
-      })
-    : { reports: [], lines: [] };
-  if (credentialInputs.length === 0) {
-    const statuses = presented.reports.map((r) => r.status);
-    const summary = { total: statuses.length, valid: statuses.filter((s) => s === "VALID").length, invalid: statuses.filter((s) => s === "INVALID").length, error: statuses.filter((s) => s === "ERROR").length };
-    await out.result(presented.lines, { summary, presentations: presented.reports });
-    return summary.error > 0 ? EXIT.environment : summary.invalid > 0 ? EXIT.rejected : EXIT.ok;
+  if (presentations.length > 0) {
+    if (credentialInputs.length > 0) throw new UsageError("Verify presentations and credentials in separate runs.");
+    return verifyPresentations(presentations, options, at, trust[0] ? { entry: trust[0], client: clientFor(trust[0]) } : {}, out);
   }
-  if (presentations.length) throw new UsageError("Verify presentations and credentials in separate runs.");
   const toVerify = inputs.filter((x) => !isReport(x)) as VerifyInput[];
 
   // Each credential goes to the trusted registry it names (the first one when it names none of them: it then fails as untrusted).
@@ -134,4 +126,33 @@ async function readDidDocuments(files: readonly string[]): Promise<DidDocuments>
     documents[id] = json as object;
   }
   return documents;
+}
+
+/**
+ * `credstack verify <vp>... --request <file> | --challenge <c> --domain <d>`: presentations, against the
+ * verifier's own request. Loaded only for presentations: verifying credentials keeps its light start.
+ */
+async function verifyPresentations(
+  presentations: VerifyInput[],
+  options: { request?: string; challenge?: string; domain?: string },
+  at: number | undefined,
+  chain: { entry?: TrustEntry; client?: RegistryReadClient },
+  out: Output,
+): Promise<number> {
+  const { readRequest } = await import("../request-file.js");
+  const { verifyPresentationInputs } = await import("./verify-presentation.js");
+  const request = options.request !== undefined ? await readRequest(options.request) : undefined;
+  if (request && (options.challenge || options.domain)) throw new UsageError("--request carries the challenge and domain: do not pass --challenge or --domain too.");
+  if (request && Date.parse(request.expiresAt) < (at ?? Date.now() / 1000) * 1000) {
+    throw new UsageError(`Your request expired at ${request.expiresAt}: answers to it are refused; issue a new one.`);
+  }
+  const presented = await verifyPresentationInputs(
+    presentations.map((input) => ({ source: String((input as { source?: unknown }).source), input })),
+    { challenge: request?.challenge ?? options.challenge, domain: request?.domain ?? options.domain, at, ...chain },
+  );
+  const statuses = presented.reports.map((r) => r.status);
+  const count = (s: string) => statuses.filter((x) => x === s).length;
+  const summary = { total: statuses.length, valid: count("VALID"), invalid: count("INVALID"), error: count("ERROR") };
+  await out.result(presented.lines, { summary, presentations: presented.reports });
+  return summary.error > 0 ? EXIT.environment : summary.invalid > 0 ? EXIT.rejected : EXIT.ok;
 }
