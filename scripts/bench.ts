@@ -5,7 +5,7 @@
  *
  *   npm run bench                 # 10k, 100k and 1M (about 10 minutes)
  *   BENCH_SIZES=10000 npm run bench   # a quick run
- *   BENCH_ONLY=verify npm run bench   # one part: keccak, tree, build, sign or verify
+ *   BENCH_ONLY=verify npm run bench   # one part: keccak, tree, build, sign, present or verify
  *
  * Results are printed as Markdown tables, with ratios against credstack, and saved to
  * bench-out/results.json. The README's "Benchmarks" section records a run.
@@ -123,6 +123,21 @@ if (part("sign")) {
   results.push(r);
   say("\n## Issuer signatures (`batch extract --sign`, eddsa-rdfc-2022 via @digitalbazaar/vc), one at a time\n");
   say(r.dnf ? `sign: ${r.dnf}` : `| credentials | signatures/s | verifications/s |\n|---:|---:|---:|\n| ${signN} | ${r.rates!.sign!.toFixed(0)} | ${r.rates!.verify!.toFixed(0)} |`);
+}
+
+// Presentations (#13): a presentation of one credential vs. that credential alone, one at a time
+if (part("present")) {
+  const presentN = Number(process.env.BENCH_PRESENT_N ?? 500);
+  const r = await run("present", presentN);
+  results.push(r);
+  say("\n## Presentations vs. credentials, one at a time against a local `hardhat node` (grade hidden)\n");
+  if (r.dnf) say(`present: ${r.dnf}`);
+  else {
+    const x = r.rates!;
+    say("| credentials | credential alone /s | its presentation /s | presentation ÷ credential (time) | presentations created /s |");
+    say("|---:|---:|---:|---:|---:|");
+    say(`| ${presentN} | ${x.credential} | ${x.presentation} | ${x.ratio!.toFixed(2)}× (bound ≤ 1.5×) | ${x.created} |`);
+  }
 }
 
 // 5. Verification against a real hardhat node over JSON-RPC

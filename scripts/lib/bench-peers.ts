@@ -153,6 +153,12 @@ switch (task) {
     });
     break;
   }
+  case "present": {
+    const { benchPresent } = await import("./bench-present.js");
+    const r = await benchPresent(n);
+    console.log(JSON.stringify({ task, n, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), check: `${r.valid}/${2 * n} valid`, rates: { credential: r.credentialsPerSecond, presentation: r.presentationsPerSecond, ratio: r.ratio, created: r.createdPerSecond } }));
+    break;
+  }
   case "verify": {
     const { benchVerify } = await import("./bench-verify.js");
     const result = await benchVerify(n);
