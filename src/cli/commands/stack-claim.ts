@@ -12,6 +12,7 @@ import { verifyCredentials, readCredentialFile } from "../../verify/index.js";
 import { parseAddress, parseInteger, requireAbsent, requirePath, signingContext, type GlobalOptions } from "../context.js";
 import { readPathwayFile, stackingAddress, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
+import { ruleLines } from "./stack.js";
 
 /** The file a holder signs for a relayer: everything `claim` sends, and the holder's EIP-712 signature. */
 export const SIGNED_CLAIM_FORMAT = "credstack-stack-claim/1";
@@ -103,7 +104,7 @@ export async function claim(options: ClaimOptions, globals: GlobalOptions, out: 
       }),
     );
     const evaluation = await evaluatePathway(pathway, inputs, { ...verifyOptions, holder });
-    lines.push(...evaluation.rules.map((r) => `  ${r.met ? "✔" : "✘"} ${r.rule.padEnd(13)} ${r.message}${r.met ? "" : ` [${r.code}]`}`));
+    lines.push(...ruleLines(evaluation));
     if (evaluation.incomplete || !evaluation.met) {
       await out.result([`Pathway ${pathway.id} ${pathway.version} for ${holder}`, ...lines, evaluation.incomplete ? "→ INCOMPLETE: not claimed" : "→ NOT MET: not claimed"], { claimed: false, evaluation });
       return evaluation.incomplete ? EXIT.environment : EXIT.rejected;

@@ -7,6 +7,7 @@ import { readCredentialFile } from "../../verify/index.js";
 import { parseAddress, requireAbsent, requirePath, type GlobalOptions } from "../context.js";
 import { readPathwayFile, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
+import { ruleLines } from "./stack.js";
 
 interface IssueOptions {
   args: [string[]];
@@ -64,7 +65,7 @@ export async function issue(options: IssueOptions, globals: GlobalOptions, out: 
     ...(options.holder !== undefined ? { holder: parseAddress(options.holder, "--holder") } : {}),
   });
   const verdict = [
-    ...evaluation.rules.map((r) => `  ${r.met ? "✔" : "✘"} ${r.rule.padEnd(13)} ${r.message}${r.met ? "" : ` [${r.code}]`}`),
+    ...ruleLines(evaluation),
     ...evaluation.credentials.map((c) => `  ${files[c.index]}: ${c.message} [${c.code}]`),
   ];
   if (evaluation.incomplete || !evaluation.met) {

@@ -4,12 +4,17 @@ import { parseAddress, requirePath, type GlobalOptions } from "../context.js";
 import { readPathwayFile, stackingTrust } from "../pathway-file.js";
 import { EXIT, UsageError, type Output } from "../output.js";
 
+/** Each rule of an evaluation as a line: met or not, what, and the code of an unmet one. */
+export function ruleLines(e: PathwayEvaluation): string[] {
+  return e.rules.map((r) => `  ${r.met ? "✔" : "✘"} ${r.rule.padEnd(13)} ${r.message}${r.met ? "" : ` [${r.code}]`}`);
+}
+
 /** The report of an evaluation, as lines: the verdict, each rule, each component, each credential. */
 function lines(e: PathwayEvaluation, files: readonly string[]): string[] {
   const mark = (ok: boolean) => (ok ? "✔" : "✘");
   return [
     `Pathway ${e.pathway.id} ${e.pathway.version} (digest ${e.pathway.digest})${e.holder ? `, holder ${e.holder}` : ""}`,
-    ...e.rules.map((r) => `  ${mark(r.met)} ${r.rule.padEnd(13)} ${r.message}${r.met ? "" : ` [${r.code}]`}`),
+    ...ruleLines(e),
     "Components:",
     ...e.components.map((c) => `  ${mark(c.filledBy !== undefined)} ${c.name}: ${c.filledBy !== undefined ? `${files[c.filledBy]} (${c.credits} ECTS)` : `missing${c.message ? ` (${c.message}) [${c.code}]` : ""}`}`),
     "Credentials:",
