@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Plugin } from "esbuild";
+
+/**
+ * The esbuild plugin that lets the browser bundle use the same modules as Node (src/credential,
+ * src/verify, src/present): each Node built-in they import resolves to a shim in src/web/shims, and
+ * the data files they read (the vendored JSON Schemas and JSON-LD contexts) are embedded. A built-in
+ * without a shim fails the build, naming the importer: nothing Node-only slips into a page unnoticed.
+ */
+
+const SHIMS_DIR = fileURLToPath(new URL("../shims/", import.meta.url));
+const CREDENTIAL_DIR = fileURLToPath(new URL("../../credential/", import.meta.url));
+
+/** Built-in → shim file. */
+const SHIMS: Readonly<Record<string, string>> = {
+  crypto: "crypto.ts",
+  fs: "fs.ts",
+  os: "runtime.ts",
+  path: "runtime.ts",
+  url: "runtime.ts",
+  module: "runtime.ts",
+  worker_threads: "runtime.ts",
+};
+
+/** Data files the shared modules read with `readFileSync(new URL(…, import.meta.url))`. */
+export const EMBEDDED_FILE_PATHS: readonly string[] = [
+  "schemas/ob_v3p0_achievementcredential_schema.json",
+  "schemas/clr_v2p0_clrcredential_schema.json",
+  "contexts/credstack-v3.jsonld",
+  "contexts/clr-v2p0-context-2.0.1.json",
+];
+
+/** Packages whose `package.json` version a shared module reads (ob3-schema's validator cache key). */
+const VERSIONED_PACKAGES = ["ajv", "ajv-formats"] as const;
+
+const require = createRequire(import.meta.url);
+
+function embeddedFilesModule(): string {
+  const files: Record<string, string> = {};
+  for (const file of EMBEDDED_FILE_PATHS) {
+    const name = path.basename(file);
+    if (name in files) throw new Error(`Two embedded files are named ${name}: the browser fs shim looks files up by name.`);
+    files[name] = readFileSync(path.join(CREDENTIAL_DIR, file), "utf8");
+  }
+  const versions = Object.fromEntries(
+    VERSIONED_PACKAGES.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]),
+  );
+  return `export const EMBEDDED_FILES = ${JSON.stringify(files)};\n` +
+    `export const EMBEDDED_PACKAGE_VERSIONS = ${JSON.stringify(versions)};\n`;
+}
+
+/** The plugin: `node:x` / `x` built-ins → shims; `credstack:embedded-files` → the embedded data. */
+export function nodeShims(): Plugin {
+  return {
+    name: "credstack-node-shims",
+    setup(build) {
+      build.onResolve({ filter: /^credstack:embedded-files$/ }, () => ({ path: "embedded-files", namespace: "credstack" }));
+      build.onLoad({ filter: /.*/, namespace: "credstack" }, () => ({ contents: embeddedFilesModule(), loader: "js" }));
+      build.onResolve({ filter: /^(node:)?(crypto|fs|fs\/promises|os|path|url|module|worker_threads|child_process|net|http|https|stream|util|events|perf_hooks|readline|zlib|buffer|process|assert|tty)$/ }, (args) => {
+        const name = args.path.replace(/^node:/, "");
+        if (name === "buffer") return { path: require.resolve("buffer/") };
+        const shim = SHIMS[name];
+        if (shim) return { path: path.join(SHIMS_DIR, shim) };
+        // Packages with a "browser" field never get here for their own Node paths; shared modules do.
+        if (!args.path.startsWith("node:") && !/\/src\//.test(args.importer)) return undefined;
+        return {
+          errors: [{ text: `${args.path} has no browser shim (imported by ${path.relative(process.cwd(), args.importer)})` }],
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/**
+ * Globals Node provides and shared modules use without importing (injected into the browser bundle by
+ * esbuild's `inject`): `Buffer` (the `buffer` package, the browser Buffer every bundler uses).
+ */
+export { Buffer } from "buffer";
