@@ -57,26 +57,27 @@ export function importHolderKey(params: { privateKey: Hex }): HolderKey {
 
 /**
  * The key encrypted with `password` as a scrypt JSON keystore (Web3 Secret Storage v3; ethers' default scrypt
- * parameters, N = 2^17). `password` must have at least 8 characters.
+ * parameters, N = 2^17). `password` must have at least 8 characters. `onProgress` hears scrypt's progress (0 to 1):
+ * a second or more in a browser.
  *
  * @example
  * const json = await encryptHolderKey({ key, password: "correct horse battery" });
  */
-export async function encryptHolderKey(params: { key: HolderKey; password: string }): Promise<string> {
+export async function encryptHolderKey(params: { key: HolderKey; password: string; onProgress?: (fraction: number) => void }): Promise<string> {
   if (params.password.length < 8) throw new HolderKeyError("A keystore password has at least 8 characters.");
-  return new Wallet(params.key.privateKey).encrypt(params.password);
+  return new Wallet(params.key.privateKey).encrypt(params.password, params.onProgress);
 }
 
 /**
- * The key of a scrypt JSON keystore. Throws {@link HolderKeyError} for a wrong password or a malformed keystore.
+ * The key of a scrypt JSON keystore (`onProgress`: scrypt's progress, 0 to 1). Throws {@link HolderKeyError} for a wrong password or a malformed keystore.
  *
  * @example
  * const key = await decryptHolderKey({ keystore: json, password: "correct horse battery" });
  */
-export async function decryptHolderKey(params: { keystore: string; password: string }): Promise<HolderKey> {
+export async function decryptHolderKey(params: { keystore: string; password: string; onProgress?: (fraction: number) => void }): Promise<HolderKey> {
   let wallet;
   try {
-    wallet = await Wallet.fromEncryptedJson(params.keystore, params.password);
+    wallet = await Wallet.fromEncryptedJson(params.keystore, params.password, params.onProgress);
   } catch (error) {
     const wrong = /incorrect password/i.test(String((error as Error)?.message));
     throw new HolderKeyError(wrong ? "Wrong password for this keystore." : "Not a readable JSON keystore.", {
