@@ -56,9 +56,15 @@ export class WalletBackupError extends CredstackError {
 
 const utf8 = new TextEncoder();
 const passwordBytes = (password: string) => utf8.encode(password.normalize("NFKC"));
-const header = (file: Omit<WalletBackupFile, "ciphertext">) => utf8.encode(jcs({ format: file.format, createdAt: file.createdAt, kdf: file.kdf, cipher: file.cipher }));
+const header = (file: Omit<WalletBackupFile, "ciphertext">) =>
+  utf8.encode(jcs({ format: file.format, createdAt: file.createdAt, kdf: file.kdf, cipher: file.cipher }));
 
-async function aesKey(password: string, kdf: WalletBackupFile["kdf"], salt: Uint8Array, onProgress?: (f: number) => void) {
+async function aesKey(
+  password: string,
+  kdf: WalletBackupFile["kdf"],
+  salt: Uint8Array,
+  onProgress?: (f: number) => void,
+) {
   const hex = await scrypt(passwordBytes(password), salt, kdf.N, kdf.r, kdf.p, kdf.dkLen, onProgress);
   const raw = Uint8Array.from(hex.slice(2).match(/../g)!, (b) => parseInt(b, 16));
   return globalThis.crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
@@ -79,7 +85,8 @@ export async function encryptWalletBackup(params: {
   scryptN?: number;
   now?: Date;
 }): Promise<string> {
-  if (params.password.length < 8) throw new WalletBackupError("A backup password has at least 8 characters.", "password");
+  if (params.password.length < 8)
+    throw new WalletBackupError("A backup password has at least 8 characters.", "password");
   const N = params.scryptN ?? BACKUP_SCRYPT.N;
   if (!validN(N)) throw new RangeError("scrypt N is a power of 2 from 2^14 to 2^20.");
   const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
@@ -92,12 +99,20 @@ export async function encryptWalletBackup(params: {
   };
   const key = await aesKey(params.password, head.kdf, salt, params.onProgress);
   const plain = utf8.encode(JSON.stringify(params.contents));
-  const sealed = await globalThis.crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: header(head), tagLength: 128 }, key, plain);
+  const sealed = await globalThis.crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: header(head), tagLength: 128 },
+    key,
+    plain,
+  );
   const file: WalletBackupFile = { ...head, ciphertext: toBase64url(new Uint8Array(sealed)) };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-const validN = (N: unknown): N is number => Number.isInteger(N) && (N as number) >= N_RANGE.min && (N as number) <= N_RANGE.max && ((N as number) & ((N as number) - 1)) === 0;
+const validN = (N: unknown): N is number =>
+  Number.isInteger(N) &&
+  (N as number) >= N_RANGE.min &&
+  (N as number) <= N_RANGE.max &&
+  ((N as number) & ((N as number) - 1)) === 0;
 
 /** The header of a backup file's text, checked; a {@link WalletBackupError} (reason `format`) naming the bad member. */
 export function readWalletBackupFile(text: string): WalletBackupFile {
@@ -107,15 +122,24 @@ export function readWalletBackupFile(text: string): WalletBackupFile {
   } catch {
     throw new WalletBackupError("Not a wallet backup: the file is not JSON.", "format");
   }
-  const bad = (field: string) => new WalletBackupError(`Not a readable wallet backup: ${field} is missing or malformed.`, "format");
+  const bad = (field: string) =>
+    new WalletBackupError(`Not a readable wallet backup: ${field} is missing or malformed.`, "format");
   if (f === null || typeof f !== "object" || Array.isArray(f)) throw bad("(root)");
-  if (f.format !== WALLET_BACKUP_FORMAT) throw new WalletBackupError(`Not a wallet backup: format must be ${WALLET_BACKUP_FORMAT}.`, "format");
+  if (f.format !== WALLET_BACKUP_FORMAT)
+    throw new WalletBackupError(`Not a wallet backup: format must be ${WALLET_BACKUP_FORMAT}.`, "format");
   const kdf = f.kdf as Record<string, unknown> | undefined;
   const cipher = f.cipher as Record<string, unknown> | undefined;
   if (typeof f.createdAt !== "string") throw bad("createdAt");
-  if (!kdf || kdf.name !== "scrypt" || !validN(kdf.N) || kdf.r !== 8 || kdf.p !== 1 || kdf.dkLen !== 32) throw bad("kdf");
+  if (!kdf || kdf.name !== "scrypt" || !validN(kdf.N) || kdf.r !== 8 || kdf.p !== 1 || kdf.dkLen !== 32)
+    throw bad("kdf");
   if (typeof kdf.salt !== "string" || fromBase64url(kdf.salt)?.length !== 16) throw bad("kdf.salt");
-  if (!cipher || cipher.name !== "AES-256-GCM" || typeof cipher.iv !== "string" || fromBase64url(cipher.iv)?.length !== 12) throw bad("cipher");
+  if (
+    !cipher ||
+    cipher.name !== "AES-256-GCM" ||
+    typeof cipher.iv !== "string" ||
+    fromBase64url(cipher.iv)?.length !== 12
+  )
+    throw bad("cipher");
   if (typeof f.ciphertext !== "string" || (fromBase64url(f.ciphertext)?.length ?? 0) < 17) throw bad("ciphertext");
   return f as unknown as WalletBackupFile;
 }
@@ -127,7 +151,11 @@ export function readWalletBackupFile(text: string): WalletBackupFile {
  * @example
  * const { keystore, credentials } = await decryptWalletBackup({ text, password });
  */
-export async function decryptWalletBackup(params: { text: string; password: string; onProgress?: (fraction: number) => void }): Promise<WalletBackupContents> {
+export async function decryptWalletBackup(params: {
+  text: string;
+  password: string;
+  onProgress?: (fraction: number) => void;
+}): Promise<WalletBackupContents> {
   const file = readWalletBackupFile(params.text);
   const key = await aesKey(params.password, file.kdf, fromBase64url(file.kdf.salt)!, params.onProgress);
   let plain: ArrayBuffer;
@@ -146,9 +174,21 @@ export async function decryptWalletBackup(params: { text: string; password: stri
   } catch {
     throw new WalletBackupError("The backup decrypts, but its contents are not JSON.", "format");
   }
-  const ok = typeof contents?.keystore === "string" && typeof contents.address === "string" && /^0x[0-9a-fA-F]{40}$/.test(contents.address) &&
-    Array.isArray(contents.credentials) && Array.isArray(contents.shares) &&
-    contents.credentials.every((c) => ["id", "text", "source", "addedAt"].every((k) => typeof (c as unknown as Record<string, unknown>)?.[k] === "string"));
-  if (!ok) throw new WalletBackupError("The backup decrypts, but its contents are not a wallet's (keystore, address, credentials, shares).", "format");
+  const ok =
+    typeof contents?.keystore === "string" &&
+    typeof contents.address === "string" &&
+    /^0x[0-9a-fA-F]{40}$/.test(contents.address) &&
+    Array.isArray(contents.credentials) &&
+    Array.isArray(contents.shares) &&
+    contents.credentials.every((c) =>
+      ["id", "text", "source", "addedAt"].every(
+        (k) => typeof (c as unknown as Record<string, unknown>)?.[k] === "string",
+      ),
+    );
+  if (!ok)
+    throw new WalletBackupError(
+      "The backup decrypts, but its contents are not a wallet's (keystore, address, credentials, shares).",
+      "format",
+    );
   return contents;
 }

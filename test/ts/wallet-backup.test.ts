@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import {
-  decryptWalletBackup, encryptWalletBackup, readWalletBackupFile, WALLET_BACKUP_FORMAT, WalletBackupError, type WalletBackupContents,
+  decryptWalletBackup,
+  encryptWalletBackup,
+  readWalletBackupFile,
+  WALLET_BACKUP_FORMAT,
+  WalletBackupError,
+  type WalletBackupContents,
 } from "../../src/present/wallet-backup.js";
 
 /** The wallet's backup file (`credstack-wallet-backup/1`): round trip, wrong password, altered header, bounds. */
@@ -10,7 +15,14 @@ describe("wallet backup file (credstack-wallet-backup/1)", function () {
   const contents: WalletBackupContents = {
     keystore: JSON.stringify({ address: "15d34aaf54267db7d7c367839aaf71a00a2c6a65", crypto: {} }),
     address: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-    credentials: [{ id: "urn:uuid:1", text: "{\"id\":\"urn:uuid:1\"}", source: "credential-1.json", addedAt: "2026-11-27T10:00:00.000Z" }],
+    credentials: [
+      {
+        id: "urn:uuid:1",
+        text: '{"id":"urn:uuid:1"}',
+        source: "credential-1.json",
+        addedAt: "2026-11-27T10:00:00.000Z",
+      },
+    ],
     shares: [{ at: "2026-11-27T11:00:00.000Z", domain: "admissions.example", credentials: [] }],
   };
   const N = 1 << 14; // the lowest cost a file may name: fast tests
@@ -44,7 +56,8 @@ describe("wallet backup file (credstack-wallet-backup/1)", function () {
 
   it("refuses a file that is not a backup, or asks for an scrypt cost out of bounds, naming the member", async () => {
     const text = await encryptWalletBackup({ contents, password: PASSWORD, scryptN: N });
-    const bad = (change: (f: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const bad = (change: (f: Record<string, any>) => void) => {
+      // eslint-disable-line @typescript-eslint/no-explicit-any
       const f = JSON.parse(text);
       change(f);
       return () => readWalletBackupFile(JSON.stringify(f));
