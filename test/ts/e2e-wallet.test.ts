@@ -37,7 +37,7 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
     page.locator("article.credential-card", { has: page.locator("h3", { hasText: title }) });
   const waitReady = async (p: Page) => {
     await p.waitForSelector("body[data-ready='true']", WAIT);
-    return p.evaluate(() => performance.getEntriesByName("wallet-ready")[0]?.startTime ?? Number.NaN);
+    return p.evaluate(() => performance.getEntriesByName("credstack-ready")[0]?.startTime ?? Number.NaN);
   };
   /** Every card's status and the pathways are in. */
   const settled = (p: Page) =>
@@ -140,6 +140,10 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
     const pathway = page.locator("article.pathway").first();
     expect(await pathway.getAttribute("data-met")).to.equal("true");
     expect(await pathway.locator("[data-rule='totalCredits']").getAttribute("data-met")).to.equal("true");
+    // The learning outcomes open from the keyboard.
+    await card("Smart Contract Security").locator("summary").focus();
+    await page.keyboard.press("Enter");
+    expect(await card("Smart Contract Security").locator("[data-fact='outcomes']").isVisible()).to.equal(true);
     await screenshotBoth(page, "wallet-cards");
   });
 
@@ -283,6 +287,20 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
     await screenshotBoth(page, "wallet-shared");
   });
 
+  it("labels every control, keeps headings in order, has a live region", async () => {
+    const unlabelled = (await page.evaluate(`[...document.querySelectorAll("input, textarea, select, button, meter, progress")]
+      .filter((el) => el.type !== "hidden" && !el.hidden && el.getClientRects().length > 0)
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")
+        && !(el.tagName === "BUTTON" && el.textContent.trim()))
+      .map((el) => el.outerHTML.slice(0, 120))`)) as string[];
+    expect(unlabelled).to.deep.equal([]);
+    const levels = (await page.evaluate(`[...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+      .filter((el) => el.getClientRects().length > 0).map((el) => Number(el.tagName[1]))`)) as number[];
+    expect(levels[0]).to.equal(1);
+    levels.forEach((level, i) => expect(level - (levels[i - 1] ?? 0), `heading ${i}`).to.be.at.most(1));
+    expect(await page.locator("#announcer[aria-live='polite']").count()).to.equal(1);
+  });
+
   it("the verifier page accepts the presentation with the grade hidden (when /verifier/ is built)", async function () {
     const verifier = await context.newPage();
     const verifierErrors = watchErrors(verifier);
@@ -355,6 +373,8 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
       await dpbd.locator("[data-status='error']").waitFor(WAIT);
       expect(await dpbd.locator(".status-label").textContent()).to.equal("could not check");
       expect(await dpbd.locator(".status-reason").textContent()).to.match(/Could not check/);
+      await settled(page);
+      expect(await page.locator("article.pathway [data-incomplete='true']").count()).to.equal(1);
       await screenshotBoth(page, "wallet-rpc-down");
     } finally {
       await context.unroute(toRpc);

@@ -13,7 +13,7 @@ import { WalletStore } from "./storage.js";
 
 /**
  * The student's wallet page (/wallet/): opens the stored wallet (IndexedDB), mounts the panels, and says it is
- * interactive (`body[data-ready="true"]`, performance mark `wallet-ready`) once the key's state is known and the
+ * interactive (`body[data-ready="true"]`, performance mark `credstack-ready`) once the key's state is known and the
  * credentials are listed; the SDK chunk and the chain checks follow.
  */
 
@@ -42,7 +42,7 @@ async function start(): Promise<void> {
   mountBackup(ctx, byId("backup-panel"));
   byId("boot").remove();
   document.body.dataset.ready = "true";
-  performance.mark("wallet-ready");
+  performance.mark("credstack-ready");
   void loadSdk().then(() => checkAll(ctx));
 }
 

@@ -73,7 +73,7 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
     e.incomplete
       ? h(
           "p",
-          { class: "message message-warning" },
+          { class: "message message-warning", "data-incomplete": "true" },
           "⚠ Some credentials could not be checked (the chain did not answer): this may change.",
         )
       : null,

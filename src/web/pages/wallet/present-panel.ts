@@ -118,6 +118,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
         }
         setTarget({ request, challenge: request.challenge, domain: request.domain, expiresAt });
         say(requestMessage, "ok", `Request from ${request.domain} read. Choose what to present below.`);
+        clear(manualMessage);
       } catch (error) {
         setTarget(undefined);
         say(requestMessage, "error", `Not a request this wallet can read: ${errorText(error)}`);
@@ -161,6 +162,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
         return say(manualMessage, "error", "Valid for 1 to 1,440 minutes.");
       setTarget({ challenge, domain, expiresAt: new Date(Date.now() + minutes * 60_000) });
       say(manualMessage, "ok", `Presenting to ${domain}. Choose what to present below.`);
+      clear(requestMessage);
     })();
   });
 

@@ -86,6 +86,8 @@ export function cardStatus(report: VerificationReport | undefined, trustedRegist
     ? `Unknown issuer: ${unknownIssuer.message} This wallet trusts ${trustedRegistry}.`
     : trust === "trusted"
     ? `Accredited issuer on the trusted registry ${trustedRegistry}.`
+    : [anchored, accredited].some((c) => c?.status === "ERROR")
+    ? "The issuer was not checked: the chain did not answer."
     : "The issuer's accreditation could not be confirmed.";
   const others = report.checks.filter((c) => !UNKNOWN_ISSUER_CODES.has(c.code));
   const failed = others.find((c) => c.status === "INVALID");
