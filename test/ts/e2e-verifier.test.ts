@@ -123,6 +123,9 @@ describe("e2e: the verifier page in Chromium (#13)", function () {
     expect(await page.locator("#request-qr svg.qr").count()).to.equal(1);
     expect(await page.getAttribute("#request-qr svg", "aria-label")).to.match(/QR code/);
     expect(await page.isHidden("#expected")).to.equal(true); // requests exist: matched automatically
+    // The file `credstack present --request` reads: the same request.
+    const [saved] = await Promise.all([page.waitForEvent("download"), page.click("#download-request")]);
+    expect(parseVerificationRequest(await readFile((await saved.path())!, "utf8"))).to.deep.equal(request);
     await screens("verifier-request");
 
     await page.reload();
@@ -317,6 +320,7 @@ describe("e2e: the verifier page in Chromium (#13)", function () {
       expect(credential.status, credential.headline).to.equal("ERROR");
       expect(credential.headline).to.match(/!\s*Could not be checked/);
       expect(credential.headline).to.match(/says nothing against the credential/);
+      expect(credential.headline).to.not.match(/Could not check:/);
       expect(await page.locator("li.check.status-invalid").count()).to.equal(0);
       expect(await codeOf("anchored")).to.equal("CS-RPC-UNREACHABLE");
       const { challenge, domain } = await createRequest();

@@ -98,12 +98,16 @@ function headline(status: Status, text: string, problem?: Check, more = 0): HTML
     h("span", { class: "headline-mark", "aria-hidden": "true" }, HEAD[status]),
     " ",
     h("span", { class: "headline-text" }, text),
-    more > 0
-      ? h("span", { class: "headline-more" }, ` ${more} more ${more === 1 ? "problem" : "problems"} below.`)
-      : null,
+    more > 0 ? h("span", { class: "headline-more" }, moreText(status, more)) : null,
     status !== "VALID" && problem ? h("code", { class: "code", id: "verify-reason-code" }, problem.code) : null
   );
 }
+
+/** " 2 more problems below." (INVALID) or " 2 more checks could not be made." (ERROR). */
+const moreText = (status: Status, more: number) =>
+  status === "ERROR"
+    ? ` ${more} more ${more === 1 ? "check" : "checks"} could not be made.`
+    : ` ${more} more ${more === 1 ? "problem" : "problems"} below.`;
 
 /** How many checks failed or could not be made. */
 const problems = (checks: readonly Check[]) =>
@@ -133,9 +137,9 @@ function headlineText(
       ? "credential"
       : `credentials (${reports.filter((r) => r.status !== "VALID").length} of ${n})`;
   if (status === "INVALID") return `Invalid ${subject}: ${problem?.message ?? "a check failed."}`;
-  return `Could not be checked: ${
-    problem?.message ?? "a check could not be made."
-  } This says nothing against the ${kind}: try again when the chain can be read.`;
+  // The chain checks' messages start "Could not check: …": said once.
+  const reason = (problem?.message ?? "a check could not be made.").replace(/^Could not check:\s*/i, "");
+  return `Could not be checked: ${reason} This says nothing against the ${kind}: try again when the chain can be read.`;
 }
 
 function expectedText(expected: Extract<Outcome, { kind: "presentation" }>["expected"]): HTMLElement {
