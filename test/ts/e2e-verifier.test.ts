@@ -134,6 +134,11 @@ describe("e2e: the verifier page in Chromium (#13)", function () {
     expect(
       await page.locator(`#pending-requests li[data-challenge="${shown.challenge}"][data-state="open"]`).count()
     ).to.equal(1);
+    // Forgotten: no request left, so the page asks for the expected challenge and domain instead.
+    await page.click(`#pending-requests li[data-challenge="${shown.challenge}"] button:text("Forget")`);
+    expect(await page.locator("#pending-requests li").count()).to.equal(0);
+    expect(await page.isHidden("#request-output")).to.equal(true);
+    expect(await page.isVisible("#expected-challenge")).to.equal(true);
     noErrors();
   });
 

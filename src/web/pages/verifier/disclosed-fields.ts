@@ -32,6 +32,7 @@ export interface FieldView {
   identity?: Identity;
 }
 
+/** What one credential discloses, for the view. */
 export interface DisclosureView {
   /** The learner's fields, revealed or hidden, in the order name, student number, grade, schema. */
   subject: FieldView[];
@@ -45,6 +46,7 @@ export interface DisclosureView {
   hiddenCount: number;
 }
 
+/** The words a person reads for each friendly field. */
 export const FRIENDLY_LABELS: Record<FriendlyName, string> = {
   name: "Name",
   studentId: "Student number",

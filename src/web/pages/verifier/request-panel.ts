@@ -18,6 +18,7 @@ const ASKABLE = ["name", "studentId", "grade"] as const;
 const DEFAULT_MINUTES = 10;
 const MAX_MINUTES = 7 * 24 * 60;
 
+/** The request panel and its one command. */
 export interface RequestPanel {
   element: HTMLElement;
   /** Redraws the list of requests (after a verification marked one answered). */

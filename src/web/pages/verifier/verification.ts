@@ -16,6 +16,7 @@ export const MAX_PASTED_CREDENTIALS = 100;
 /** The longest text the page reads, in characters: 32 credentials of 1 MiB in a presentation at most. */
 export const MAX_INPUT_CHARS = 8 * 1024 * 1024;
 
+/** What a pasted text is. */
 export type Input =
   | { kind: "presentation"; value: Record<string, unknown> }
   | { kind: "credentials"; items: { text: string; value?: Record<string, unknown> }[] }
@@ -92,6 +93,7 @@ export interface Fulfilment {
   otherAchievements: number[];
 }
 
+/** A verification as the result view draws it: a presentation's report, credentials' reports, or the page failing. */
 export type Outcome =
   | {
       kind: "presentation";
