@@ -7,6 +7,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import fc from "fast-check";
 import * as shim from "../../src/web/shims/crypto.js";
+import { Buffer as BrowserBuffer } from "../../src/web/shims/globals.js";
 import { buildWebBundle } from "../../src/web/build/bundle.js";
 import { EMBEDDED_FILE_PATHS, nodeShims } from "../../src/web/build/node-shims.js";
 
@@ -48,6 +49,18 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
       { numRuns: 300 },
     );
     expect(() => shim.createHash("md5")).to.throw(/md5 is not available/);
+  });
+
+  it("the browser Buffer (the buffer package, base64url added) encodes and decodes base64url as Node does", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const text = Buffer.from(bytes).toString("base64url");
+        expect(BrowserBuffer.from(bytes).toString("base64url")).to.equal(text);
+        expect(BrowserBuffer.from(text, "base64url").equals(bytes)).to.equal(true);
+        expect(BrowserBuffer.isEncoding("base64url")).to.equal(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("the crypto shim's randomness comes from the Web Crypto API: fresh bytes, RFC 4122 v4 UUIDs", () => {
