@@ -46,11 +46,12 @@ function revealedDigests(document: Record<string, unknown>, proof: DerivedProofD
   return digests;
 }
 
-/** Format of a derived credential: the check, and what the other checks need. */
-function checkDerivedFormat(vc: Record<string, unknown>): { check: Check; parsed?: ParsedCredential; revealed?: Hex[] } {
+/** Format of a derived credential (its proof as `read`, when read already): the check, and what the other checks need. */
+function checkDerivedFormat(vc: Record<string, unknown>, read?: DerivedProofData | Error): { check: Check; parsed?: ParsedCredential; revealed?: Hex[] } {
   let proof: DerivedProofData;
   try {
-    proof = readDerivedProof(vc);
+    if (read instanceof Error) throw read;
+    proof = read ?? readDerivedProof(vc);
   } catch (error) {
     if (!(error instanceof DerivedProofError)) throw error;
     return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
@@ -98,14 +99,15 @@ function checkDerivedFormat(vc: Record<string, unknown>): { check: Check; parsed
 /**
  * Format, integrity, inclusion and (intact) validity of a derived credential, as a {@link Pending} the chain checks
  * of src/verify complete. A revealed value, salt or pointer that does not lead to the leaf is
- * `CS-INTEGRITY-DISCLOSED-MISMATCH`. Never throws.
+ * `CS-INTEGRITY-DISCLOSED-MISMATCH`. `proof`: what {@link readDerivedProof} gave for `vc` (its data or its error),
+ * when the caller read it already (a presentation's verifier reads each proof once). Never throws.
  */
-export function derivedOfflineChecks(vc: unknown, at: number): Pending {
+export function derivedOfflineChecks(vc: unknown, at: number, proof?: DerivedProofData | Error): Pending {
   try {
     if (vc === null || typeof vc !== "object" || Array.isArray(vc)) {
       return { checks: [check("format", "CS-FORMAT-STRUCTURE", "A presented credential must be a JSON object.")], intact: false };
     }
-    const format = checkDerivedFormat(vc as Record<string, unknown>);
+    const format = checkDerivedFormat(vc as Record<string, unknown>, proof);
     if (!format.parsed) return { checks: [format.check], intact: false };
     const p = format.parsed;
     let integrity = format.revealed

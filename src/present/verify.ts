@@ -3,6 +3,7 @@ import { keccakReady } from "../credential/keccak.js";
 import { check, overallStatus, type Check, type VerificationReport } from "../verify/report.js";
 import { chainReports, verificationSeconds, type VerifyOptions } from "../verify/verify-credentials.js";
 import { derivedOfflineChecks } from "./derived-checks.js";
+import { readDerivedProof, type DerivedProofData } from "./derived-proof.js";
 import {
   PRESENTATION_PROOF_TYPE, PRESENTATION_TYPES, isStrongChallenge, pkhAccount, presentationDomain, presentationMessage,
 } from "./presentation.js";
@@ -114,21 +115,36 @@ export async function verifyPresentation(
   }
   const { holder, verifiableCredential: vcs, proof } = vp as Vp;
   const account = pkhAccount(holder)!;
-  const pending = vcs.map((vc) => derivedOfflineChecks(vc, at));
+  const proofs = vcs.map(readProof);
+  const pending = vcs.map((vc, i) => derivedOfflineChecks(vc, at, proofs[i]));
   const credentials = await chainReports(pending, options, at);
   const disclosed = credentials.map((r) => ({
     revealed: (r.checks[0]?.details?.revealed as string[] | undefined) ?? [],
     hidden: (r.checks[0]?.details?.hidden as number | undefined) ?? 0,
   }));
-  const holderCheck = await checkHolder(vp as Vp, account, credentials);
+  const holderCheck = await checkHolder(vp as Vp, account, credentials, proofs);
   const freshness = checkFreshness(proof, options, at, holderCheck.status === "VALID");
   const checks = [freshness, holderCheck];
   const all = [...checks, ...credentials.flatMap((r) => r.checks)];
   return { status: overallStatus(all), holder: account.address, checks, credentials, disclosed };
 }
 
+/** A presented credential's derived proof, read once for its checks and the signed message; or why it cannot be read. */
+function readProof(vc: unknown): DerivedProofData | Error {
+  try {
+    return readDerivedProof(vc as Record<string, unknown>);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /** The holder check: the signature over the rebuilt message recovers to the holder, and every leaf binds that holder. */
-async function checkHolder(vp: Vp, account: { chainId: number; address: Address }, credentials: VerificationReport[]): Promise<Check> {
+async function checkHolder(
+  vp: Vp,
+  account: { chainId: number; address: Address },
+  credentials: VerificationReport[],
+  proofs: (DerivedProofData | Error)[],
+): Promise<Check> {
   const p = vp.proof;
   const domain = presentationDomain(account.chainId);
   const stated = p.eip712 as { domain?: unknown; primaryType?: unknown } | undefined;
@@ -137,8 +153,13 @@ async function checkHolder(vp: Vp, account: { chainId: number; address: Address 
   }
   let message;
   try {
+    const read = proofs.map((proof) => {
+      if (proof instanceof Error) throw proof;
+      return proof;
+    });
     message = presentationMessage({
-      holder: account.address, challenge: p.challenge as string, domain: p.domain as string, expires: p.expires as string, credentials: vp.verifiableCredential,
+      holder: account.address, challenge: p.challenge as string, domain: p.domain as string, expires: p.expires as string,
+      credentials: vp.verifiableCredential, proofs: read,
     });
   } catch {
     return check("holder", "CS-SKIPPED-PRECONDITION", "Not checked: a presented credential's derived proof cannot be read.");
