@@ -33,14 +33,17 @@ export const PRESENTATION_TYPES = {
 } as const;
 
 /** `EIP712Domain` as the proof's `eip712.types` states it (the draft carries the domain type too). */
-const DOMAIN_TYPE = [
+export const PRESENTATION_DOMAIN_TYPE = [
   { name: "name", type: "string" },
   { name: "version", type: "string" },
   { name: "chainId", type: "uint256" },
 ] as const;
 
+/** The EIP-712 domain's name and version (its chain is the holder's). */
+export const PRESENTATION_DOMAIN = { name: "credstack presentation", version: "1" } as const;
+
 /** The EIP-712 domain of a presentation on the holder's chain. */
-export const presentationDomain = (chainId: number): TypedDataDomain => ({ name: "credstack presentation", version: "1", chainId });
+export const presentationDomain = (chainId: number): TypedDataDomain => ({ ...PRESENTATION_DOMAIN, chainId });
 
 /** A presentation that cannot be made (a weak challenge, a credential of another holder, …); `field` names what. */
 export class PresentationError extends CredstackError {
@@ -93,6 +96,15 @@ export interface PresentationProof {
   eip712: { domain: TypedDataDomain; types: Record<string, readonly { name: string; type: string }[]>; primaryType: "Presentation" };
 }
 
+/** The EIP-712 message of a presentation (primary type `Presentation`). */
+export interface PresentationMessage {
+  holder: Address;
+  challenge: string;
+  domain: string;
+  expires: string;
+  credentials: { content: Hex; hidden: Hex[] }[];
+}
+
 /**
  * The message a presentation's proof signs, rebuilt from the presentation (§14.3); `proofs`: the credentials' derived
  * proofs when read already (else read here). Throws for an unreadable credential.
@@ -104,7 +116,7 @@ export function presentationMessage(params: {
   expires: string;
   credentials: Record<string, unknown>[];
   proofs?: readonly DerivedProofData[];
-}) {
+}): PresentationMessage {
   return {
     holder: params.holder,
     challenge: params.challenge,
@@ -185,7 +197,7 @@ export async function createPresentation(params: {
       domain,
       expires,
       proofValue,
-      eip712: { domain: eip712Domain, types: { EIP712Domain: DOMAIN_TYPE, ...PRESENTATION_TYPES }, primaryType: "Presentation" },
+      eip712: { domain: eip712Domain, types: { EIP712Domain: PRESENTATION_DOMAIN_TYPE, ...PRESENTATION_TYPES }, primaryType: "Presentation" },
     },
   };
 }

@@ -1,4 +1,4 @@
-import { getAddress, recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { getAddress, recoverAddress, type Address, type Hex } from "viem";
 import { keccakReady } from "../credential/keccak.js";
 import { check, overallStatus, type Check, type VerificationReport } from "../verify/report.js";
 import type { Pending } from "../verify/offline.js";
@@ -6,8 +6,9 @@ import { chainReports, verificationSeconds, type VerifyOptions } from "../verify
 import { derivedOfflineChecks } from "./derived-checks.js";
 import { readDerivedProof, type DerivedProofData } from "./derived-proof.js";
 import {
-  PRESENTATION_PROOF_TYPE, PRESENTATION_TYPES, isStrongChallenge, pkhAccount, presentationDomain, presentationMessage,
+  PRESENTATION_PROOF_TYPE, isStrongChallenge, pkhAccount, presentationDomain, presentationMessage,
 } from "./presentation.js";
+import { presentationDigest } from "./presentation-digest.js";
 
 /**
  * Verifying a presentation (docs/spec.md §14.4): each derived credential gets the credential verifier's seven checks
@@ -171,7 +172,7 @@ async function checkHolder(
   }
   let signer: Address;
   try {
-    signer = await recoverTypedDataAddress({ domain, types: PRESENTATION_TYPES, primaryType: "Presentation", message, signature: p.proofValue as Hex });
+    signer = await recoverAddress({ hash: presentationDigest({ chainId: account.chainId, message }), signature: p.proofValue as Hex });
   } catch {
     return check("holder", "CS-HOLDER-SIGNATURE-INVALID", "The holder's signature cannot be recovered.");
   }
