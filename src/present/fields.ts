@@ -24,8 +24,21 @@ export interface DocField {
 const escape = (name: string) => name.replace(/~/g, "~0").replace(/\//g, "~1");
 const utf8 = new TextEncoder();
 
-/** Compares two pointers by their UTF-8 bytes, unsigned (§3.1: the sorted order). */
+/**
+ * Compares two pointers by their UTF-8 bytes, unsigned (§3.1: the sorted order). UTF-8 keeps the order of code
+ * points, which is UTF-16's below the surrogates: a first difference between two such code units decides at once.
+ */
 export function comparePointers(a: string, b: string): number {
+  const common = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < common && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === common) return i > 0 && a.charCodeAt(i - 1) >= 0xd800 ? compareUtf8(a, b) : a.length - b.length;
+  const [p, q] = [a.charCodeAt(i), b.charCodeAt(i)];
+  return p < 0xd800 && q < 0xd800 ? p - q : compareUtf8(a, b);
+}
+
+/** {@link comparePointers} by encoding both (any strings, lone surrogates as U+FFFD). */
+function compareUtf8(a: string, b: string): number {
   const x = utf8.encode(a);
   const y = utf8.encode(b);
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;

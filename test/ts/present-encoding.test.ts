@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { bytesToHex, getAddress, hashTypedData, keccak256, stringToBytes, zeroAddress } from "viem";
 import { keccakReady } from "../../src/credential/keccak.js";
 import type { DerivedProofData } from "../../src/present/derived-proof.js";
-import { fromBase64url, jcs, toBase64url } from "../../src/present/fields.js";
+import { comparePointers, fromBase64url, jcs, toBase64url } from "../../src/present/fields.js";
 import { presentationDigest } from "../../src/present/presentation-digest.js";
 import { PRESENTATION_TYPES, presentationDomain, presentationMessage } from "../../src/present/presentation.js";
 
@@ -37,6 +37,23 @@ describe("presentations: encodings (#13)", () => {
     expect(fromBase64url("AR")).to.equal(undefined); // unused bits set: not canonical
     expect(fromBase64url("AQ==")).to.equal(undefined); // padding
     expect(fromBase64url("AQIDB")).to.equal(undefined); // 4k + 1 characters
+  });
+
+  it("comparePointers orders by UTF-8 bytes, as encoding both does, lone surrogates included", () => {
+    const utf8 = new TextEncoder();
+    const reference = (a: string, b: string) => {
+      const [x, y] = [utf8.encode(a), utf8.encode(b)];
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return x.length - y.length;
+    };
+    const unit = fc.constantFrom("a", "b", "/", "~", "\u007f", "\u00e9", "\u0800", "\ud7ff", "\ud800", "\udbff", "\udc00", "\udfff", "\ue000", "\uffff");
+    const pointer = fc.string({ unit, maxLength: 6 });
+    fc.assert(
+      fc.property(pointer, pointer, (a, b) => {
+        expect(Math.sign(comparePointers(a, b))).to.equal(Math.sign(reference(a, b)));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
