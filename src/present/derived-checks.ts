@@ -1,6 +1,7 @@
 import type { Hex } from "viem";
 import { CREDENTIAL_FORMAT_V3 } from "../batch/format.js";
 import { leafFieldsV3 } from "../batch/leaf.js";
+import { digestOfFieldDigests, fieldDigest } from "../credential/disclosure.js";
 import { loneSurrogateAt } from "../credential/json-shape.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { credentialFactsV3, parseCredentialV3 } from "../credential/v3/facts.js";
@@ -9,12 +10,14 @@ import type { Pending } from "../verify/offline.js";
 import { checkInclusion, checkIntegrity, checkValidity, type ParsedCredential } from "../verify/offline-checks.js";
 import { check, issuesText, type Check } from "../verify/report.js";
 import { DerivedProofError, readDerivedProof, type DerivedProofData } from "./derived-proof.js";
-import { digestOfDigests, docFields, fieldDigestOf } from "./fields.js";
+import { docFields } from "./fields.js";
 
 /**
  * The offline checks of a derived credential (docs/spec.md §14.4), as the credential verifier's: format (derived
  * proof, OB 3.0 schema, EU elements with identity objects allowed hidden), integrity (the digest from the revealed
- * values and salts and the hidden digests, the facts, the leaf), inclusion and validity, reusing src/verify.
+ * values and salts and the hidden digests, the facts, the leaf), inclusion and validity, reusing src/verify. The
+ * digests are src/credential's (`fieldDigest`, `digestOfFieldDigests`: the definitions of ./fields.ts, on the hash
+ * and the shared canonical forms the credential verifier uses).
  */
 
 /**
@@ -41,7 +44,7 @@ function revealedDigests(document: Record<string, unknown>, proof: DerivedProofD
   for (const [i, pointer] of proof.pointers.entries()) {
     const f = byPointer.get(pointer);
     if (!f) return undefined;
-    digests.push(fieldDigestOf(proof.salts[i]!, pointer, f.value));
+    digests.push(fieldDigest(proof.salts[i]!.toLowerCase() as Hex, pointer, f.value));
   }
   return digests;
 }
@@ -75,7 +78,7 @@ function checkDerivedFormat(vc: Record<string, unknown>, read?: DerivedProofData
   } catch {
     revealed = undefined; // a value with no JSON form
   }
-  const digest = revealed ? digestOfDigests([...revealed, ...proof.hidden]) : (`0x${"00".repeat(32)}` as Hex);
+  const digest = revealed ? digestOfFieldDigests([...revealed, ...proof.hidden]) : (`0x${"00".repeat(32)}` as Hex);
   const leaf = leafFieldsV3(proof, facts, digest);
   const file = {
     format: CREDENTIAL_FORMAT_V3,
