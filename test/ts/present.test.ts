@@ -152,6 +152,18 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     await expectThrow(() => present(createChallenge(), { hide: ["grade"] }, thief), PresentationError);
   });
 
+  it("a presentation, signed by its holder, of a credential bound to another account is INVALID: CS-HOLDER-NOT-SUBJECT", async () => {
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const others = deriveCredential({ credential: vcOf(1), disclose: { hide: ["grade"] } }).credential;
+    const forged = await createPresentationOver(vp, [others], challenge);
+    const report = await verifyPresentation(forged, options(challenge));
+    expect(report.credentials[0]!.status).to.equal("VALID");
+    expect(report.checks[1]!.code).to.equal("CS-HOLDER-NOT-SUBJECT");
+    expect(report.checks[1]!.details).to.deep.equal({ credentials: [0] });
+    expect(report.status).to.equal("INVALID");
+  });
+
   it("refuses to hide what must stay revealed, naming the field; refuses a weak challenge", async () => {
     for (const field of ["/credentialSubject/achievement", "/credentialSubject/id", "/validFrom", "/credentialSubject/creditsEarned", "/issuer"]) {
       const error = await expectThrow(() => deriveCredential({ credential: vcOf(0), disclose: { hide: [field] } }), DisclosureError);
