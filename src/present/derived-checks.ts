@@ -49,8 +49,11 @@ function revealedDigests(document: Record<string, unknown>, proof: DerivedProofD
   return digests;
 }
 
-/** Format of a derived credential (its proof as `read`, when read already): the check, and what the other checks need. */
-function checkDerivedFormat(vc: Record<string, unknown>, read?: DerivedProofData | Error): { check: Check; parsed?: ParsedCredential; revealed?: Hex[] } {
+/** Format of a derived credential (its proof as `read`, if read already): the check, and what the other checks need. */
+function checkDerivedFormat(
+  vc: Record<string, unknown>,
+  read?: DerivedProofData | Error,
+): { check: Check; parsed?: ParsedCredential; revealed?: Hex[] } {
   let proof: DerivedProofData;
   try {
     if (read instanceof Error) throw read;

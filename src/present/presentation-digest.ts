@@ -1,6 +1,8 @@
 import { bytesToHex, hexToBytes, stringToBytes, type Hex } from "viem";
 import { keccak256Bytes } from "../credential/keccak.js";
-import { PRESENTATION_DOMAIN, PRESENTATION_DOMAIN_TYPE, PRESENTATION_TYPES, type PresentationMessage } from "./presentation.js";
+import {
+  PRESENTATION_DOMAIN, PRESENTATION_DOMAIN_TYPE, PRESENTATION_TYPES, type PresentationMessage,
+} from "./presentation.js";
 
 /**
  * The EIP-712 digest a holder signs (docs/spec.md §14.3), for this one fixed set of types: what viem's
@@ -10,10 +12,11 @@ import { PRESENTATION_DOMAIN, PRESENTATION_DOMAIN_TYPE, PRESENTATION_TYPES, type
 
 type Field = { readonly name: string; readonly type: string };
 
-/** `encodeType` of a struct with no struct members, or followed by its dependencies' (EIP-712). */
-const typeString = (name: string, fields: readonly Field[]) => `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(",")})`;
+/** One struct's part of EIP-712's `encodeType`, `Name(type name,…)`; a type is its own part, then its members' types'. */
+const typeString = (name: string, fields: readonly Field[]) =>
+  `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(",")})`;
 
-const keccak = (bytes: Uint8Array): Uint8Array => keccak256Bytes(bytes);
+const keccak = keccak256Bytes;
 const keccakText = (text: string): Uint8Array => keccak(stringToBytes(text));
 
 const PRESENTED_TYPE = typeString("PresentedCredential", PRESENTATION_TYPES.PresentedCredential);

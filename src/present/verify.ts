@@ -179,7 +179,8 @@ async function checkHolder(
   }
   let signer: Address;
   try {
-    signer = await recoverAddress({ hash: presentationDigest({ chainId: account.chainId, message }), signature: p.proofValue as Hex });
+    const hash = presentationDigest({ chainId: account.chainId, message });
+    signer = await recoverAddress({ hash, signature: p.proofValue as Hex });
   } catch {
     return check("holder", "CS-HOLDER-SIGNATURE-INVALID", "The holder's signature cannot be recovered.");
   }
