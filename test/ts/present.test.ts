@@ -108,6 +108,17 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(second.checks[1]!.code).to.equal("CS-HOLDER-SIGNATURE-INVALID");
   });
 
+  it("a derived proof that cannot be read is CS-FORMAT-MERKLE-PROOF, and the holder's signature is not checked over it", async () => {
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const vc = structuredClone(vp.verifiableCredential[0]!) as { proof: { proofValue: string }[] };
+    vc.proof[0]!.proofValue = `${vc.proof[0]!.proofValue}A`; // no longer canonical base64url
+    const report = await verifyPresentation({ ...vp, verifiableCredential: [vc] }, options(challenge));
+    expect(report.credentials[0]!.checks.map((c) => c.code)).to.deep.equal(["CS-FORMAT-MERKLE-PROOF", ...Array(6).fill("CS-SKIPPED-PRECONDITION")]);
+    expect(report.checks.map((c) => c.code)).to.deep.equal(["CS-PRESENTATION-VALID", "CS-SKIPPED-PRECONDITION"]);
+    expect(report.status).to.equal("INVALID");
+  });
+
   it("another challenge, another domain, an expired presentation, a reused challenge: each its own code", async () => {
     const challenge = createChallenge();
     const vp = await present(challenge);
@@ -139,6 +150,18 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(report.checks[1]!.code).to.equal("CS-HOLDER-SIGNATURE-INVALID");
     expect(report.status).to.equal("INVALID");
     await expectThrow(() => present(createChallenge(), { hide: ["grade"] }, thief), PresentationError);
+  });
+
+  it("a presentation, signed by its holder, of a credential bound to another account is INVALID: CS-HOLDER-NOT-SUBJECT", async () => {
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const others = deriveCredential({ credential: vcOf(1), disclose: { hide: ["grade"] } }).credential;
+    const forged = await createPresentationOver(vp, [others], challenge);
+    const report = await verifyPresentation(forged, options(challenge));
+    expect(report.credentials[0]!.status).to.equal("VALID");
+    expect(report.checks[1]!.code).to.equal("CS-HOLDER-NOT-SUBJECT");
+    expect(report.checks[1]!.details).to.deep.equal({ credentials: [0] });
+    expect(report.status).to.equal("INVALID");
   });
 
   it("refuses to hide what must stay revealed, naming the field; refuses a weak challenge", async () => {
