@@ -20,6 +20,8 @@ import { presentationDigest } from "./presentation-digest.js";
 export interface ReplayStore {
   /** Records `challenge`; false when it was recorded before and has not been forgotten. */
   use(challenge: string, expiresAtMs: number): boolean;
+  /** Whether `challenge` is recorded, without recording it (asked when a verification decides nothing: ERROR). */
+  has?(challenge: string): boolean;
   readonly size: number;
 }
 
@@ -41,6 +43,10 @@ export function createReplayStore(params: { ttlMs: number; now?: () => number })
       if (seen.has(challenge)) return false;
       seen.set(challenge, Math.max(t + params.ttlMs, expiresAtMs));
       return true;
+    },
+    has(challenge) {
+      const until = seen.get(challenge);
+      return until !== undefined && until > now();
     },
     get size() {
       return seen.size;
@@ -88,8 +94,10 @@ function malformed(vp: unknown): string | undefined {
 /**
  * Verifies a presentation for the verifier's `challenge` and `domain` at `at` (default now): its credentials as
  * credentials (the {@link VerifyOptions} of src/verify: client, registry, accreditors, offline, …), its holder's
- * signature, and its freshness, the challenge recorded in `replay` once the signature verifies. Never throws for
- * a bad presentation or a node that is down (ERROR, never INVALID, for an outage).
+ * signature, and its freshness. The challenge is recorded in `replay` once the signature verifies and a verdict is
+ * reached (VALID or INVALID); a verification that decides nothing (ERROR: the node was down) records nothing, so the
+ * same presentation can be checked again. Never throws for a bad presentation or a node that is down (ERROR, never
+ * INVALID, for an outage).
  *
  * @example
  * const report = await verifyPresentation(vp, { challenge, domain: "https://admissions.example", replay, client, registry });
@@ -129,7 +137,8 @@ export async function verifyPresentation(
     revealed: (r.checks[0]?.details?.revealed as string[] | undefined) ?? [],
     hidden: (r.checks[0]?.details?.hidden as number | undefined) ?? 0,
   }));
-  const freshness = checkFreshness(proof, options, at, holderCheck.status === "VALID");
+  const decided = overallStatus([holderCheck, ...credentials.flatMap((r) => r.checks)]) !== "ERROR";
+  const freshness = checkFreshness(proof, options, at, holderCheck.status === "VALID", decided);
   const checks = [freshness, holderCheck];
   const all = [...checks, ...credentials.flatMap((r) => r.checks)];
   return { status: overallStatus(all), holder: account.address, checks, credentials, disclosed };
@@ -200,8 +209,17 @@ async function checkHolder(
   return check("holder", "CS-HOLDER-VALID", `Signed by the holder ${account.address}, the account every presented credential's leaf binds.`, { holder: account.address });
 }
 
-/** The presentation check: the expected challenge and domain, not expired at `at`, and (signed) a challenge used once. */
-function checkFreshness(proof: Record<string, unknown>, options: { challenge: string; domain: string; replay: ReplayStore }, at: number, signed: boolean): Check {
+/**
+ * The presentation check: the expected challenge and domain, not expired at `at`, and (signed) a challenge used once:
+ * recorded when the verification `decided`, else only looked up.
+ */
+function checkFreshness(
+  proof: Record<string, unknown>,
+  options: { challenge: string; domain: string; replay: ReplayStore },
+  at: number,
+  signed: boolean,
+  decided: boolean,
+): Check {
   const challenge = proof.challenge as string;
   if (!isStrongChallenge(options.challenge)) throw new RangeError("The expected challenge must carry at least 128 bits.");
   if (challenge !== options.challenge) return check("presentation", "CS-PRESENTATION-CHALLENGE-MISMATCH", "The presentation answers another challenge than the one this verifier issued.");
@@ -211,8 +229,7 @@ function checkFreshness(proof: Record<string, unknown>, options: { challenge: st
   const expiresMs = Date.parse(proof.expires as string);
   if (at * 1000 >= expiresMs) return check("presentation", "CS-PRESENTATION-EXPIRED", `The presentation expired at ${proof.expires as string}.`, { expires: proof.expires });
   // Recorded only once the holder's signature verifies: a forged presentation cannot spend a holder's challenge.
-  if (signed && !options.replay.use(challenge, expiresMs)) {
-    return check("presentation", "CS-PRESENTATION-REPLAYED", "This challenge was answered before: a presentation is accepted once.");
-  }
+  const replayed = signed && (decided ? !options.replay.use(challenge, expiresMs) : options.replay.has?.(challenge) === true);
+  if (replayed) return check("presentation", "CS-PRESENTATION-REPLAYED", "This challenge was answered before: a presentation is accepted once.");
   return check("presentation", "CS-PRESENTATION-VALID", `Answers this verifier's challenge for ${options.domain}, until ${proof.expires as string}.`);
 }

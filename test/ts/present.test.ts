@@ -135,6 +135,23 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(again.status).to.equal("INVALID");
   });
 
+  it("a node that is down decides nothing: ERROR, the challenge not spent; checked again later, VALID once, then REPLAYED", async () => {
+    const { createPublicClient, http } = await import("viem");
+    const { freePort } = await import("../../src/chain/local-node.js");
+    const down = createPublicClient({ transport: http(`http://127.0.0.1:${await freePort()}`, { retryCount: 0, timeout: 2_000 }) });
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const replay = createReplayStore({ ttlMs: 600_000 });
+    const outage = await verifyPresentation(vp, { ...options(challenge), replay, client: down as typeof f.client });
+    expect(outage.status).to.equal("ERROR");
+    expect(outage.checks.map((c) => c.code)).to.deep.equal(["CS-PRESENTATION-VALID", "CS-HOLDER-VALID"]);
+    expect(replay.size).to.equal(0);
+    expect((await verifyPresentation(vp, { ...options(challenge), replay })).status).to.equal("VALID");
+    const again = await verifyPresentation(vp, { ...options(challenge), replay, client: down as typeof f.client });
+    expect(again.checks[0]!.code).to.equal("CS-PRESENTATION-REPLAYED"); // looked up, even when nothing is decided
+    expect(again.status).to.equal("INVALID");
+  });
+
   it("a presentation signed by another key is INVALID: CS-HOLDER-SIGNATURE-INVALID; another's credential cannot be presented", async () => {
     const challenge = createChallenge();
     const vp = await present(challenge);

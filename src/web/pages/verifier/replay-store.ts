@@ -74,23 +74,3 @@ export function createPersistentReplayStore(
     },
   };
 }
-
-/**
- * A store for one verification that records nothing itself: `use` answers as `store` would and keeps the challenge
- * aside; `commit()` then spends it in `store` (false if another tab spent it meanwhile). The page commits unless the
- * result is ERROR: a presentation that could not be checked (the node was down) can be checked again.
- */
-export function stagedReplayStore(store: PageReplayStore): ReplayStore & { commit(): boolean } {
-  let staged: [string, number] | undefined;
-  return {
-    use(challenge, expiresAtMs) {
-      if (store.has(challenge)) return false;
-      staged = [challenge, expiresAtMs];
-      return true;
-    },
-    get size() {
-      return store.size;
-    },
-    commit: () => (staged ? store.use(...staged) : true),
-  };
-}

@@ -2,7 +2,7 @@ import { isStrongChallenge } from "../../../present/presentation.js";
 import { createReplayStore, verifyPresentation, type PresentationReport } from "../../../present/verify.js";
 import { check, overallStatus, type VerificationReport } from "../../../verify/report.js";
 import { verifyCredentials, type VerifyOptions } from "../../../verify/verify-credentials.js";
-import { stagedReplayStore, type PageReplayStore } from "./replay-store.js";
+import type { PageReplayStore } from "./replay-store.js";
 import { isExpired, type PendingRequest } from "./requests-store.js";
 
 /**
@@ -125,36 +125,22 @@ export async function runPresentation(
 ): Promise<Outcome> {
   const started = performance.now();
   const expired = expected.request !== undefined && expected.matched && isExpired(expected.request, now);
-  const staged = stagedReplayStore(replay);
   try {
     const report = await verifyPresentation(vp, {
       ...options,
       challenge: expected.challenge,
       domain: expected.domain,
-      replay: expired ? createReplayStore({ ttlMs: 0 }) : staged,
+      // The SDK spends the challenge only when it reaches a verdict (an outage leaves it for a later check).
+      replay: expired ? createReplayStore({ ttlMs: 0 }) : replay,
     });
     const first = report.checks[0];
-    const replace = (
-      code: "CS-PRESENTATION-EXPIRED" | "CS-PRESENTATION-REPLAYED",
-      message: string,
-      details?: Record<string, unknown>
-    ) => {
-      report.checks[0] = check("presentation", code, message, details);
-      report.status = overallStatus([...report.checks, ...report.credentials.flatMap((r) => r.checks)]);
-    };
     if (expired && first && (first.code === "CS-PRESENTATION-VALID" || first.code === "CS-PRESENTATION-REPLAYED")) {
       const at = expected.request!.request.expiresAt;
-      replace(
-        "CS-PRESENTATION-EXPIRED",
+      const message =
         `It answers your request for ${expected.domain}, which expired at ${at}: ` +
-          "answers after a request's expiry are refused. Make a new request.",
-        { requestExpiresAt: at }
-      );
-    } else if (report.status !== "ERROR" && !staged.commit()) {
-      replace(
-        "CS-PRESENTATION-REPLAYED",
-        "This challenge was answered before (in another tab, a moment ago): a presentation is accepted once."
-      );
+        "answers after a request's expiry are refused. Make a new request.";
+      report.checks[0] = check("presentation", "CS-PRESENTATION-EXPIRED", message, { requestExpiresAt: at });
+      report.status = overallStatus([...report.checks, ...report.credentials.flatMap((r) => r.checks)]);
     }
     const credentials = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential.filter(isRecord) : [];
     const proof = isRecord(vp.proof) ? vp.proof : {};
