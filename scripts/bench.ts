@@ -5,7 +5,7 @@
  *
  *   npm run bench                 # 10k, 100k and 1M (about 10 minutes)
  *   BENCH_SIZES=10000 npm run bench   # a quick run
- *   BENCH_ONLY=verify npm run bench   # one part: keccak, tree, build, sign, present or verify
+ *   BENCH_ONLY=verify npm run bench   # one part: keccak, tree, build, sign, present, wallet or verify
  *
  * Results are printed as Markdown tables, with ratios against credstack, and saved to
  * bench-out/results.json. The README's "Benchmarks" section records a run.
@@ -137,6 +137,21 @@ if (part("present")) {
     say("| credentials | credential alone /s | its presentation /s | presentation ÷ credential (time) | presentations created /s |");
     say("|---:|---:|---:|---:|---:|");
     say(`| ${presentN} | ${x.credential} | ${x.presentation} | ${x.ratio!.toFixed(2)}× (bound ≤ 1.5×) | ${x.created} |`);
+  }
+}
+
+// The wallet page (#13): time to interactive in headless Chromium, bundle size
+if (part("wallet")) {
+  const walletRuns = Number(process.env.BENCH_WALLET_RUNS ?? 10);
+  const r = await run("wallet", walletRuns);
+  results.push(r);
+  say("\n## Wallet page in headless Chromium (Debian chromium, 127.0.0.1), medians of fresh profiles\n");
+  if (r.dnf) say(`wallet: ${r.dnf}`);
+  else {
+    const x = r.rates!;
+    say("| runs | interactive, cold | interactive, reload | browser floor (page without script) | cold ÷ floor | wallet script |");
+    say("|---:|---:|---:|---:|---:|---:|");
+    say(`| ${walletRuns} | ${x.coldMs} ms (bound ≤ 1,000 ms) | ${x.warmMs} ms | ${x.floorMs} ms | ${(x.coldMs! / Math.max(1, x.floorMs!)).toFixed(1)}× | ${Math.round(x.walletBytes! / 1024)} KiB (built in ${x.buildMs} ms) |`);
   }
 }
 

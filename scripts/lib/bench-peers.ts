@@ -153,6 +153,12 @@ switch (task) {
     });
     break;
   }
+  case "wallet": {
+    const { benchWallet } = await import("./bench-wallet.js");
+    const r = await benchWallet(n);
+    console.log(JSON.stringify({ task, n, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), rates: { ...r } }));
+    break;
+  }
   case "present": {
     const { benchPresent } = await import("./bench-present.js");
     const r = await benchPresent(n);

@@ -238,6 +238,23 @@ export function program(): Command {
     .option("--out <file>", "keep the request in this file (then: verify --request <file>)")
     .action(run(async () => (await import("./commands/present.js")).requestCreate));
 
+  // ------------------------------------------------------------------ wallet
+  const wallet = cli.command("wallet").description("the student's wallet and the verifier page, in a browser");
+  wallet
+    .command("serve")
+    .description("serve the wallet (/wallet/) and the verifier page (/verifier/) on 127.0.0.1, until Ctrl-C")
+    .option("--port <port>", "port on 127.0.0.1 (0: any free port)", "5173")
+    .option("--trust <caip10>", "the registry the pages trust, eip155:<chainId>:<address> (with --rpc)", collect, [])
+    .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
+    .option("--pathway <file>", "a pathway definition the wallet shows progress toward (repeatable)", collect, [])
+    .option("--stacking <address>", "the stacking registry (default: the local deployment's)")
+    .addHelpText(
+      "after",
+      "\nTrust as for `credstack verify` (one registry). The browser reads the chain through that registry's RPC URL;\n" +
+        "keys and credentials stay in the browser (IndexedDB), never on this server.",
+    )
+    .action(run(async () => (await import("./commands/wallet.js")).serve));
+
   // ------------------------------------------------------------------ verify
   cli
     .command("verify <files...>")

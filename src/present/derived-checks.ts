@@ -1,6 +1,7 @@
 import type { Hex } from "viem";
 import { CREDENTIAL_FORMAT_V3 } from "../batch/format.js";
 import { leafFieldsV3 } from "../batch/leaf.js";
+import { digestOfFieldDigests, fieldDigest } from "../credential/disclosure.js";
 import { loneSurrogateAt } from "../credential/json-shape.js";
 import { validateOpenBadgeCredential } from "../credential/ob3-schema.js";
 import { credentialFactsV3, parseCredentialV3 } from "../credential/v3/facts.js";
@@ -9,12 +10,14 @@ import type { Pending } from "../verify/offline.js";
 import { checkInclusion, checkIntegrity, checkValidity, type ParsedCredential } from "../verify/offline-checks.js";
 import { check, issuesText, type Check } from "../verify/report.js";
 import { DerivedProofError, readDerivedProof, type DerivedProofData } from "./derived-proof.js";
-import { digestOfDigests, docFields, fieldDigestOf } from "./fields.js";
+import { docFields } from "./fields.js";
 
 /**
  * The offline checks of a derived credential (docs/spec.md §14.4), as the credential verifier's: format (derived
  * proof, OB 3.0 schema, EU elements with identity objects allowed hidden), integrity (the digest from the revealed
- * values and salts and the hidden digests, the facts, the leaf), inclusion and validity, reusing src/verify.
+ * values and salts and the hidden digests, the facts, the leaf), inclusion and validity, reusing src/verify. The
+ * digests are src/credential's (`fieldDigest`, `digestOfFieldDigests`: the definitions of ./fields.ts, on the hash
+ * and the shared canonical forms the credential verifier uses).
  */
 
 /**
@@ -41,16 +44,20 @@ function revealedDigests(document: Record<string, unknown>, proof: DerivedProofD
   for (const [i, pointer] of proof.pointers.entries()) {
     const f = byPointer.get(pointer);
     if (!f) return undefined;
-    digests.push(fieldDigestOf(proof.salts[i]!, pointer, f.value));
+    digests.push(fieldDigest(proof.salts[i]!.toLowerCase() as Hex, pointer, f.value));
   }
   return digests;
 }
 
-/** Format of a derived credential: the check, and what the other checks need. */
-function checkDerivedFormat(vc: Record<string, unknown>): { check: Check; parsed?: ParsedCredential; revealed?: Hex[] } {
+/** Format of a derived credential (its proof as `read`, if read already): the check, and what the other checks need. */
+function checkDerivedFormat(
+  vc: Record<string, unknown>,
+  read?: DerivedProofData | Error,
+): { check: Check; parsed?: ParsedCredential; revealed?: Hex[] } {
   let proof: DerivedProofData;
   try {
-    proof = readDerivedProof(vc);
+    if (read instanceof Error) throw read;
+    proof = read ?? readDerivedProof(vc);
   } catch (error) {
     if (!(error instanceof DerivedProofError)) throw error;
     return { check: check("format", "CS-FORMAT-MERKLE-PROOF", error.shortMessage, { field: error.field }) };
@@ -74,7 +81,7 @@ function checkDerivedFormat(vc: Record<string, unknown>): { check: Check; parsed
   } catch {
     revealed = undefined; // a value with no JSON form
   }
-  const digest = revealed ? digestOfDigests([...revealed, ...proof.hidden]) : (`0x${"00".repeat(32)}` as Hex);
+  const digest = revealed ? digestOfFieldDigests([...revealed, ...proof.hidden]) : (`0x${"00".repeat(32)}` as Hex);
   const leaf = leafFieldsV3(proof, facts, digest);
   const file = {
     format: CREDENTIAL_FORMAT_V3,
@@ -98,14 +105,15 @@ function checkDerivedFormat(vc: Record<string, unknown>): { check: Check; parsed
 /**
  * Format, integrity, inclusion and (intact) validity of a derived credential, as a {@link Pending} the chain checks
  * of src/verify complete. A revealed value, salt or pointer that does not lead to the leaf is
- * `CS-INTEGRITY-DISCLOSED-MISMATCH`. Never throws.
+ * `CS-INTEGRITY-DISCLOSED-MISMATCH`. `proof`: what {@link readDerivedProof} gave for `vc` (its data or its error),
+ * when the caller read it already (a presentation's verifier reads each proof once). Never throws.
  */
-export function derivedOfflineChecks(vc: unknown, at: number): Pending {
+export function derivedOfflineChecks(vc: unknown, at: number, proof?: DerivedProofData | Error): Pending {
   try {
     if (vc === null || typeof vc !== "object" || Array.isArray(vc)) {
       return { checks: [check("format", "CS-FORMAT-STRUCTURE", "A presented credential must be a JSON object.")], intact: false };
     }
-    const format = checkDerivedFormat(vc as Record<string, unknown>);
+    const format = checkDerivedFormat(vc as Record<string, unknown>, proof);
     if (!format.parsed) return { checks: [format.check], intact: false };
     const p = format.parsed;
     let integrity = format.revealed

@@ -1,4 +1,4 @@
-import { decodeAbiParameters, encodeAbiParameters, getAddress, type Address, type Hex } from "viem";
+import { bytesToHex, decodeAbiParameters, encodeAbiParameters, getAddress, hexToBytes, type Address, type Hex } from "viem";
 import { CredstackError } from "../credential/errors.js";
 import { fromBase64url, toBase64url } from "./fields.js";
 
@@ -78,25 +78,26 @@ function openProof(credential: Record<string, unknown>): { issuer: Address; chai
   if (extra.length) throw new DerivedProofError(`The Merkle proof has members the cryptosuite does not define: ${extra.join(", ")}.`, `proof.${extra[0]}`);
   if (p.type !== "DataIntegrityProof" || p.proofPurpose !== "assertionMethod") throw new DerivedProofError("The Merkle proof's type or purpose is wrong.", "proof.type");
   const vm = typeof p.verificationMethod === "string" ? VM.exec(p.verificationMethod) : null;
-  if (!vm || p.verificationMethod !== `did:pkh:eip155:${vm[1]}:${getAddress(vm[2]!.toLowerCase())}#blockchainAccountId`) {
+  const issuer = vm ? getAddress(vm[2]!.toLowerCase()) : undefined;
+  if (!vm || p.verificationMethod !== `did:pkh:eip155:${vm[1]}:${issuer}#blockchainAccountId`) {
     throw new DerivedProofError("The Merkle proof's verificationMethod must name the issuer account EIP-55 checksummed.", "proof.verificationMethod");
   }
   const value = p.proofValue;
   const bytes = typeof value === "string" && value.length <= MAX_PROOF_VALUE && value.startsWith("u") ? fromBase64url(value.slice(1)) : undefined;
   if (!bytes) throw new DerivedProofError("The Merkle proof's proofValue must be canonical multibase base64url (u…).", "proof.proofValue");
-  return { issuer: getAddress(vm[2]!.toLowerCase()), chainId: Number(vm[1]), bytes };
+  return { issuer: issuer!, chainId: Number(vm[1]), bytes };
 }
 
 /** Decodes `params` from `bytes`, accepting only their canonical encoding (re-encoding gives the same bytes). */
 function decodeCanonical<T extends readonly { type: string; name: string }[]>(params: T, bytes: Uint8Array): readonly unknown[] {
-  const hex = `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}` as Hex;
+  const hex = bytesToHex(bytes);
   let values: readonly unknown[];
   try {
     values = decodeAbiParameters(params, hex);
   } catch {
     throw new DerivedProofError("The Merkle proof's payload does not decode.", "proof.proofValue");
   }
-  if (encodeAbiParameters(params, values as never).toLowerCase() !== hex.toLowerCase()) {
+  if (encodeAbiParameters(params, values as never).toLowerCase() !== hex) {
     throw new DerivedProofError("The Merkle proof's payload is not canonically encoded.", "proof.proofValue");
   }
   return values;
@@ -152,7 +153,7 @@ export function derivedProof(data: DerivedProofData): Record<string, string> {
     DERIVED_PROOF_VERSION, BigInt(data.chainId), getAddress(data.registry), BigInt(data.index), data.leaf, data.root, data.path,
     data.pointers, `0x${data.salts.map((s) => s.slice(2).toLowerCase()).join("")}`, data.hidden,
   ]);
-  const bytes = Uint8Array.from(payload.slice(2).match(/../g) ?? [], (h) => parseInt(h, 16));
+  const bytes = hexToBytes(payload);
   return {
     type: "DataIntegrityProof",
     cryptosuite: MERKLE_CRYPTOSUITE,

@@ -24,8 +24,21 @@ export interface DocField {
 const escape = (name: string) => name.replace(/~/g, "~0").replace(/\//g, "~1");
 const utf8 = new TextEncoder();
 
-/** Compares two pointers by their UTF-8 bytes, unsigned (§3.1: the sorted order). */
+/**
+ * Compares two pointers by their UTF-8 bytes, unsigned (§3.1: the sorted order). UTF-8 keeps the order of code
+ * points, which is UTF-16's below the surrogates: a first difference between two such code units decides at once.
+ */
 export function comparePointers(a: string, b: string): number {
+  const common = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < common && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === common) return i > 0 && a.charCodeAt(i - 1) >= 0xd800 ? compareUtf8(a, b) : a.length - b.length;
+  const [p, q] = [a.charCodeAt(i), b.charCodeAt(i)];
+  return p < 0xd800 && q < 0xd800 ? p - q : compareUtf8(a, b);
+}
+
+/** {@link comparePointers} by encoding both (any strings, lone surrogates as U+FFFD). */
+function compareUtf8(a: string, b: string): number {
   const x = utf8.encode(a);
   const y = utf8.encode(b);
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
@@ -81,15 +94,32 @@ export function toBase64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Bytes of base64url text; undefined unless it is the canonical encoding of those bytes. */
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** The 6-bit value of each ASCII character of the base64url alphabet; -1 for any other. */
+const SEXTETS = Int8Array.from({ length: 128 }, (_, c) => BASE64URL.indexOf(String.fromCharCode(c)));
+
+/**
+ * Bytes of base64url text; undefined unless it is the canonical encoding of those bytes: only the alphabet, no
+ * padding, not 4k + 1 characters, and the unused low bits of the last character zero (what re-encoding checks).
+ */
 export function fromBase64url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  let binary: string;
-  try {
-    binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  } catch {
-    return undefined;
+  const rest = text.length % 4;
+  if (rest === 1) return undefined;
+  const bytes = new Uint8Array(((text.length - rest) / 4) * 3 + (rest ? rest - 1 : 0));
+  let bits = 0;
+  let pending = 0; // the low `pending` bits of `bits` are not yet written
+  let j = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const value = c < 128 ? SEXTETS[c]! : -1;
+    if (value < 0) return undefined;
+    bits = (bits << 6) | value;
+    pending += 6;
+    if (pending >= 8) {
+      pending -= 8;
+      bytes[j++] = bits >> pending;
+      bits &= (1 << pending) - 1;
+    }
   }
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return toBase64url(bytes) === text ? bytes : undefined;
+  return bits === 0 ? bytes : undefined;
 }

@@ -1,7 +1,8 @@
-import { getAddress, keccak256, stringToBytes, type Address, type Hex, type LocalAccount, type TypedDataDomain } from "viem";
+import { bytesToHex, getAddress, stringToBytes, type Address, type Hex, type LocalAccount, type TypedDataDomain } from "viem";
 import { CredstackError } from "../credential/errors.js";
+import { keccak256Bytes } from "../credential/keccak.js";
 import { deriveCredential, type Disclosure } from "./derive.js";
-import { readDerivedProof } from "./derived-proof.js";
+import { readDerivedProof, type DerivedProofData } from "./derived-proof.js";
 import { jcs, toBase64url } from "./fields.js";
 
 /**
@@ -32,14 +33,17 @@ export const PRESENTATION_TYPES = {
 } as const;
 
 /** `EIP712Domain` as the proof's `eip712.types` states it (the draft carries the domain type too). */
-const DOMAIN_TYPE = [
+export const PRESENTATION_DOMAIN_TYPE = [
   { name: "name", type: "string" },
   { name: "version", type: "string" },
   { name: "chainId", type: "uint256" },
 ] as const;
 
+/** The EIP-712 domain's name and version (its chain is the holder's). */
+export const PRESENTATION_DOMAIN = { name: "credstack presentation", version: "1" } as const;
+
 /** The EIP-712 domain of a presentation on the holder's chain. */
-export const presentationDomain = (chainId: number): TypedDataDomain => ({ name: "credstack presentation", version: "1", chainId });
+export const presentationDomain = (chainId: number): TypedDataDomain => ({ ...PRESENTATION_DOMAIN, chainId });
 
 /** A presentation that cannot be made (a weak challenge, a credential of another holder, …); `field` names what. */
 export class PresentationError extends CredstackError {
@@ -92,16 +96,36 @@ export interface PresentationProof {
   eip712: { domain: TypedDataDomain; types: Record<string, readonly { name: string; type: string }[]>; primaryType: "Presentation" };
 }
 
-/** The message a presentation's proof signs, rebuilt from the presentation (§14.3). Throws for an unreadable credential. */
-export function presentationMessage(params: { holder: Address; challenge: string; domain: string; expires: string; credentials: Record<string, unknown>[] }) {
+/** The EIP-712 message of a presentation (primary type `Presentation`). */
+export interface PresentationMessage {
+  holder: Address;
+  challenge: string;
+  domain: string;
+  expires: string;
+  credentials: { content: Hex; hidden: Hex[] }[];
+}
+
+/**
+ * The message a presentation's proof signs, rebuilt from the presentation (§14.3); `proofs`: the credentials' derived
+ * proofs when read already (else read here). Throws for an unreadable credential.
+ */
+export function presentationMessage(params: {
+  holder: Address;
+  challenge: string;
+  domain: string;
+  expires: string;
+  credentials: Record<string, unknown>[];
+  proofs?: readonly DerivedProofData[];
+}): PresentationMessage {
   return {
     holder: params.holder,
     challenge: params.challenge,
     domain: params.domain,
     expires: params.expires,
-    credentials: params.credentials.map((vc) => ({
-      content: keccak256(stringToBytes(jcs(vc))),
-      hidden: readDerivedProof(vc).hidden,
+    credentials: params.credentials.map((vc, i) => ({
+      // keccak256 of a few kilobytes: the WebAssembly keccak once loaded (~15× @noble/hashes', the same digest).
+      content: bytesToHex(keccak256Bytes(stringToBytes(jcs(vc)))),
+      hidden: (params.proofs?.[i] ?? readDerivedProof(vc)).hidden,
     })),
   };
 }
@@ -173,7 +197,7 @@ export async function createPresentation(params: {
       domain,
       expires,
       proofValue,
-      eip712: { domain: eip712Domain, types: { EIP712Domain: DOMAIN_TYPE, ...PRESENTATION_TYPES }, primaryType: "Presentation" },
+      eip712: { domain: eip712Domain, types: { EIP712Domain: PRESENTATION_DOMAIN_TYPE, ...PRESENTATION_TYPES }, primaryType: "Presentation" },
     },
   };
 }

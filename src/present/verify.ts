@@ -1,11 +1,14 @@
-import { getAddress, recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { getAddress, recoverAddress, type Address, type Hex } from "viem";
 import { keccakReady } from "../credential/keccak.js";
 import { check, overallStatus, type Check, type VerificationReport } from "../verify/report.js";
+import type { Pending } from "../verify/offline.js";
 import { chainReports, verificationSeconds, type VerifyOptions } from "../verify/verify-credentials.js";
 import { derivedOfflineChecks } from "./derived-checks.js";
+import { readDerivedProof, type DerivedProofData } from "./derived-proof.js";
 import {
-  PRESENTATION_PROOF_TYPE, PRESENTATION_TYPES, isStrongChallenge, pkhAccount, presentationDomain, presentationMessage,
+  PRESENTATION_PROOF_TYPE, isStrongChallenge, pkhAccount, presentationDomain, presentationMessage,
 } from "./presentation.js";
+import { presentationDigest } from "./presentation-digest.js";
 
 /**
  * Verifying a presentation (docs/spec.md §14.4): each derived credential gets the credential verifier's seven checks
@@ -17,6 +20,8 @@ import {
 export interface ReplayStore {
   /** Records `challenge`; false when it was recorded before and has not been forgotten. */
   use(challenge: string, expiresAtMs: number): boolean;
+  /** Whether `challenge` is recorded, without recording it (asked when a verification decides nothing: ERROR). */
+  has?(challenge: string): boolean;
   readonly size: number;
 }
 
@@ -38,6 +43,10 @@ export function createReplayStore(params: { ttlMs: number; now?: () => number })
       if (seen.has(challenge)) return false;
       seen.set(challenge, Math.max(t + params.ttlMs, expiresAtMs));
       return true;
+    },
+    has(challenge) {
+      const until = seen.get(challenge);
+      return until !== undefined && until > now();
     },
     get size() {
       return seen.size;
@@ -85,8 +94,10 @@ function malformed(vp: unknown): string | undefined {
 /**
  * Verifies a presentation for the verifier's `challenge` and `domain` at `at` (default now): its credentials as
  * credentials (the {@link VerifyOptions} of src/verify: client, registry, accreditors, offline, …), its holder's
- * signature, and its freshness, the challenge recorded in `replay` once the signature verifies. Never throws for
- * a bad presentation or a node that is down (ERROR, never INVALID, for an outage).
+ * signature, and its freshness. The challenge is recorded in `replay` once the signature verifies and a verdict is
+ * reached (VALID or INVALID); a verification that decides nothing (ERROR: the node was down) records nothing, so the
+ * same presentation can be checked again. Never throws for a bad presentation or a node that is down (ERROR, never
+ * INVALID, for an outage).
  *
  * @example
  * const report = await verifyPresentation(vp, { challenge, domain: "https://admissions.example", replay, client, registry });
@@ -114,21 +125,48 @@ export async function verifyPresentation(
   }
   const { holder, verifiableCredential: vcs, proof } = vp as Vp;
   const account = pkhAccount(holder)!;
-  const pending = vcs.map((vc) => derivedOfflineChecks(vc, at));
-  const credentials = await chainReports(pending, options, at);
+  const proofs = vcs.map(readProof);
+  const pending = vcs.map((vc, i) => derivedOfflineChecks(vc, at, proofs[i]));
+  // The holder's signature (~1.5 ms of this thread's time in JavaScript) is checked while the registry read waits
+  // on the node: it needs none of the chain checks' results. It starts on the next turn of the event loop, once the
+  // read is on its way (or, with a batching transport, scheduled).
+  const chain = chainReports(pending, options, at);
+  const signature = nextTurn().then(() => checkHolder(vp as Vp, account, pending, proofs));
+  const [credentials, holderCheck] = await Promise.all([chain, signature]);
   const disclosed = credentials.map((r) => ({
     revealed: (r.checks[0]?.details?.revealed as string[] | undefined) ?? [],
     hidden: (r.checks[0]?.details?.hidden as number | undefined) ?? 0,
   }));
-  const holderCheck = await checkHolder(vp as Vp, account, credentials);
-  const freshness = checkFreshness(proof, options, at, holderCheck.status === "VALID");
+  const decided = overallStatus([holderCheck, ...credentials.flatMap((r) => r.checks)]) !== "ERROR";
+  const freshness = checkFreshness(proof, options, at, holderCheck.status === "VALID", decided);
   const checks = [freshness, holderCheck];
   const all = [...checks, ...credentials.flatMap((r) => r.checks)];
   return { status: overallStatus(all), holder: account.address, checks, credentials, disclosed };
 }
 
-/** The holder check: the signature over the rebuilt message recovers to the holder, and every leaf binds that holder. */
-async function checkHolder(vp: Vp, account: { chainId: number; address: Address }, credentials: VerificationReport[]): Promise<Check> {
+/** Resolves on the event loop's next turn (Node's `setImmediate`; a zero timeout elsewhere). */
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/** A presented credential's derived proof, read once for its checks and the signed message; or why it cannot be read. */
+function readProof(vc: unknown): DerivedProofData | Error {
+  try {
+    return readDerivedProof(vc as Record<string, unknown>);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * The holder check: the signature over the rebuilt message recovers to the holder, and every leaf binds that holder
+ * (the credentials' summaries, from their offline checks).
+ */
+async function checkHolder(
+  vp: Vp,
+  account: { chainId: number; address: Address },
+  pending: readonly Pending[],
+  proofs: readonly (DerivedProofData | Error)[],
+): Promise<Check> {
   const p = vp.proof;
   const domain = presentationDomain(account.chainId);
   const stated = p.eip712 as { domain?: unknown; primaryType?: unknown } | undefined;
@@ -137,15 +175,21 @@ async function checkHolder(vp: Vp, account: { chainId: number; address: Address 
   }
   let message;
   try {
+    const read = proofs.map((proof) => {
+      if (proof instanceof Error) throw proof;
+      return proof;
+    });
     message = presentationMessage({
-      holder: account.address, challenge: p.challenge as string, domain: p.domain as string, expires: p.expires as string, credentials: vp.verifiableCredential,
+      holder: account.address, challenge: p.challenge as string, domain: p.domain as string, expires: p.expires as string,
+      credentials: vp.verifiableCredential, proofs: read,
     });
   } catch {
     return check("holder", "CS-SKIPPED-PRECONDITION", "Not checked: a presented credential's derived proof cannot be read.");
   }
   let signer: Address;
   try {
-    signer = await recoverTypedDataAddress({ domain, types: PRESENTATION_TYPES, primaryType: "Presentation", message, signature: p.proofValue as Hex });
+    const hash = presentationDigest({ chainId: account.chainId, message });
+    signer = await recoverAddress({ hash, signature: p.proofValue as Hex });
   } catch {
     return check("holder", "CS-HOLDER-SIGNATURE-INVALID", "The holder's signature cannot be recovered.");
   }
@@ -154,8 +198,8 @@ async function checkHolder(vp: Vp, account: { chainId: number; address: Address 
       signer, holder: account.address,
     });
   }
-  const others = credentials
-    .map((r, i) => ({ i, subject: r.credential?.holder, chainId: r.credential?.chainId }))
+  const others = pending
+    .map((p, i) => ({ i, subject: p.summary?.holder, chainId: p.summary?.chainId }))
     .filter((c) => c.subject !== undefined && (getAddress(c.subject) !== account.address || c.chainId !== account.chainId));
   if (others.length > 0) {
     return check("holder", "CS-HOLDER-NOT-SUBJECT", `Credential ${others[0]!.i} is bound to ${others[0]!.subject}, not to the presenting holder ${account.address}.`, {
@@ -165,8 +209,17 @@ async function checkHolder(vp: Vp, account: { chainId: number; address: Address 
   return check("holder", "CS-HOLDER-VALID", `Signed by the holder ${account.address}, the account every presented credential's leaf binds.`, { holder: account.address });
 }
 
-/** The presentation check: the expected challenge and domain, not expired at `at`, and (signed) a challenge used once. */
-function checkFreshness(proof: Record<string, unknown>, options: { challenge: string; domain: string; replay: ReplayStore }, at: number, signed: boolean): Check {
+/**
+ * The presentation check: the expected challenge and domain, not expired at `at`, and (signed) a challenge used once:
+ * recorded when the verification `decided`, else only looked up.
+ */
+function checkFreshness(
+  proof: Record<string, unknown>,
+  options: { challenge: string; domain: string; replay: ReplayStore },
+  at: number,
+  signed: boolean,
+  decided: boolean,
+): Check {
   const challenge = proof.challenge as string;
   if (!isStrongChallenge(options.challenge)) throw new RangeError("The expected challenge must carry at least 128 bits.");
   if (challenge !== options.challenge) return check("presentation", "CS-PRESENTATION-CHALLENGE-MISMATCH", "The presentation answers another challenge than the one this verifier issued.");
@@ -176,8 +229,7 @@ function checkFreshness(proof: Record<string, unknown>, options: { challenge: st
   const expiresMs = Date.parse(proof.expires as string);
   if (at * 1000 >= expiresMs) return check("presentation", "CS-PRESENTATION-EXPIRED", `The presentation expired at ${proof.expires as string}.`, { expires: proof.expires });
   // Recorded only once the holder's signature verifies: a forged presentation cannot spend a holder's challenge.
-  if (signed && !options.replay.use(challenge, expiresMs)) {
-    return check("presentation", "CS-PRESENTATION-REPLAYED", "This challenge was answered before: a presentation is accepted once.");
-  }
+  const replayed = signed && (decided ? !options.replay.use(challenge, expiresMs) : options.replay.has?.(challenge) === true);
+  if (replayed) return check("presentation", "CS-PRESENTATION-REPLAYED", "This challenge was answered before: a presentation is accepted once.");
   return check("presentation", "CS-PRESENTATION-VALID", `Answers this verifier's challenge for ${options.domain}, until ${proof.expires as string}.`);
 }

@@ -108,6 +108,17 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(second.checks[1]!.code).to.equal("CS-HOLDER-SIGNATURE-INVALID");
   });
 
+  it("a derived proof that cannot be read is CS-FORMAT-MERKLE-PROOF, and the holder's signature is not checked over it", async () => {
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const vc = structuredClone(vp.verifiableCredential[0]!) as { proof: { proofValue: string }[] };
+    vc.proof[0]!.proofValue = `${vc.proof[0]!.proofValue}A`; // no longer canonical base64url
+    const report = await verifyPresentation({ ...vp, verifiableCredential: [vc] }, options(challenge));
+    expect(report.credentials[0]!.checks.map((c) => c.code)).to.deep.equal(["CS-FORMAT-MERKLE-PROOF", ...Array(6).fill("CS-SKIPPED-PRECONDITION")]);
+    expect(report.checks.map((c) => c.code)).to.deep.equal(["CS-PRESENTATION-VALID", "CS-SKIPPED-PRECONDITION"]);
+    expect(report.status).to.equal("INVALID");
+  });
+
   it("another challenge, another domain, an expired presentation, a reused challenge: each its own code", async () => {
     const challenge = createChallenge();
     const vp = await present(challenge);
@@ -121,6 +132,23 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(first.status).to.equal("VALID");
     const again = await verifyPresentation(vp, { ...options(challenge), replay });
     expect(again.checks[0]!.code).to.equal("CS-PRESENTATION-REPLAYED");
+    expect(again.status).to.equal("INVALID");
+  });
+
+  it("a node that is down decides nothing: ERROR, the challenge not spent; checked again later, VALID once, then REPLAYED", async () => {
+    const { createPublicClient, http } = await import("viem");
+    const { freePort } = await import("../../src/chain/local-node.js");
+    const down = createPublicClient({ transport: http(`http://127.0.0.1:${await freePort()}`, { retryCount: 0, timeout: 2_000 }) });
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const replay = createReplayStore({ ttlMs: 600_000 });
+    const outage = await verifyPresentation(vp, { ...options(challenge), replay, client: down as typeof f.client });
+    expect(outage.status).to.equal("ERROR");
+    expect(outage.checks.map((c) => c.code)).to.deep.equal(["CS-PRESENTATION-VALID", "CS-HOLDER-VALID"]);
+    expect(replay.size).to.equal(0);
+    expect((await verifyPresentation(vp, { ...options(challenge), replay })).status).to.equal("VALID");
+    const again = await verifyPresentation(vp, { ...options(challenge), replay, client: down as typeof f.client });
+    expect(again.checks[0]!.code).to.equal("CS-PRESENTATION-REPLAYED"); // looked up, even when nothing is decided
     expect(again.status).to.equal("INVALID");
   });
 
@@ -139,6 +167,18 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(report.checks[1]!.code).to.equal("CS-HOLDER-SIGNATURE-INVALID");
     expect(report.status).to.equal("INVALID");
     await expectThrow(() => present(createChallenge(), { hide: ["grade"] }, thief), PresentationError);
+  });
+
+  it("a presentation, signed by its holder, of a credential bound to another account is INVALID: CS-HOLDER-NOT-SUBJECT", async () => {
+    const challenge = createChallenge();
+    const vp = await present(challenge);
+    const others = deriveCredential({ credential: vcOf(1), disclose: { hide: ["grade"] } }).credential;
+    const forged = await createPresentationOver(vp, [others], challenge);
+    const report = await verifyPresentation(forged, options(challenge));
+    expect(report.credentials[0]!.status).to.equal("VALID");
+    expect(report.checks[1]!.code).to.equal("CS-HOLDER-NOT-SUBJECT");
+    expect(report.checks[1]!.details).to.deep.equal({ credentials: [0] });
+    expect(report.status).to.equal("INVALID");
   });
 
   it("refuses to hide what must stay revealed, naming the field; refuses a weak challenge", async () => {

@@ -61,7 +61,7 @@ export function nodeShims(): Plugin {
       build.onLoad({ filter: /.*/, namespace: "credstack" }, () => ({ contents: embeddedFilesModule(), loader: "js" }));
       build.onResolve({ filter: /^(node:)?(crypto|fs|fs\/promises|os|path|url|module|worker_threads|child_process|net|http|https|stream|util|events|perf_hooks|readline|zlib|buffer|process|assert|tty)$/ }, (args) => {
         const name = args.path.replace(/^node:/, "");
-        if (name === "buffer") return { path: path.join(SHIMS_DIR, "buffer.ts") }; // the package's, with base64url
+        if (name === "buffer") return { path: require.resolve("buffer/") };
         const shim = SHIMS[name];
         if (shim) return { path: path.join(SHIMS_DIR, shim) };
         // Packages with a "browser" field never get here for their own Node paths; shared modules do.

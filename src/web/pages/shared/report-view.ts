@@ -21,8 +21,11 @@ export function statusBadge(status: Status, label?: string): HTMLElement {
   return h("span", { class: `badge status-${String(status).toLowerCase()}` }, h("span", { "aria-hidden": "true" }, t.mark), " ", label ?? t.words);
 }
 
-/** One line per check: mark, check id, message and stable code. */
-export function checklist(checks: readonly Check[], caption?: string): HTMLElement {
+/**
+ * One line per check: mark, check id (or its title from `titles`, e.g. CHECK_TITLES), message and stable code.
+ * The line keeps `data-check` (the id) and `data-code` either way.
+ */
+export function checklist(checks: readonly Check[], caption?: string, titles?: Partial<Record<Check["id"], string>>): HTMLElement {
   return h(
     "ul",
     { class: "checklist", "aria-label": caption ?? "Checks" },
@@ -32,7 +35,7 @@ export function checklist(checks: readonly Check[], caption?: string): HTMLEleme
         { class: `check status-${c.status.toLowerCase()}`, "data-check": c.id, "data-code": c.code },
         h("span", { class: "mark", "aria-hidden": "true" }, textOf(c.status).mark),
         h("span", { class: "visually-hidden" }, `${textOf(c.status).words}: `),
-        h("strong", { class: "check-id" }, c.id),
+        h("strong", { class: "check-id" }, titles?.[c.id] ?? c.id),
         " ",
         h("span", { class: "message" }, c.message),
         " ",
