@@ -249,7 +249,11 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
     await screenshotBoth(page, "wallet-result");
   });
 
-  it("presents without a request (challenge and domain typed in)", async () => {
+  it("presents without a request (challenge and domain typed in); another tab of the wallet sees it logged", async () => {
+    const other = await context.newPage();
+    const otherErrors = watchErrors(other);
+    await other.goto(f.walletUrl);
+    await waitReady(other);
     const manual = createVerificationRequest({ domain: "employer.example" });
     await page.click("#manual-present summary");
     await page.fill("#manual-challenge", manual.challenge);
@@ -273,6 +277,10 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
     expect(report.status).to.equal("VALID");
     // Nothing asked, nothing chosen: the grade is hidden (its scale's values, in the achievement, stay).
     expect(JSON.parse(text).verifiableCredential[0].credentialSubject.result).to.equal(undefined);
+    await other.waitForSelector("#share-log > li.share[data-domain='employer.example']", WAIT);
+    await settled(other);
+    expect(otherErrors).to.deep.equal([]);
+    await other.close();
   });
 
   it("lists both presentations in the share log, with the domain and the fields revealed and hidden", async () => {

@@ -16,7 +16,11 @@ export type Sdk = typeof import("./sdk.js");
 let sdkPromise: Promise<Sdk> | undefined;
 
 /** The SDK chunk (loaded once; the page starts loading it as soon as it is interactive). */
-export const loadSdk = (): Promise<Sdk> => (sdkPromise ??= import("./sdk.js"));
+export const loadSdk = (): Promise<Sdk> =>
+  (sdkPromise ??= import("./sdk.js").catch((error: unknown) => {
+    sdkPromise = undefined; // a failed load (the network) is tried again on the next use
+    throw error;
+  }));
 
 /** A credential in the wallet: as stored, parsed, and its facts. */
 export interface WalletCredential {
@@ -64,16 +68,27 @@ export class WalletContext {
     return this.keystore?.address;
   }
 
-  /** Reads the store again (after a restore) and tells every panel. */
+  /**
+   * Reads the store again (after a restore, or a change made in another tab) and tells every panel. An unlocked key
+   * stays unlocked when the stored key is still the same.
+   */
   async reload(): Promise<void> {
     const [keystore, stored, shares] = await Promise.all([
       this.store.getKeystore(),
       this.store.listCredentials(),
       this.store.listShares(),
     ]);
+    if (!keystore || keystore.address !== this.keystore?.address || keystore.keystore !== this.keystore.keystore) {
+      this.key = undefined;
+    }
     this.keystore = keystore;
-    this.key = undefined;
-    this.credentials = stored.map(walletCredential);
+    this.credentials = stored.flatMap((s) => {
+      try {
+        return [walletCredential(s)];
+      } catch {
+        return []; // not JSON: cannot happen through the page (imports are parsed first)
+      }
+    });
     this.reports.clear();
     this.pathways = undefined;
     this.shares = shares;

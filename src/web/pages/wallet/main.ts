@@ -1,5 +1,5 @@
 import type { WebConfig } from "../shared/config.js";
-import { h, replace } from "../shared/dom.js";
+import { announce, h, replace } from "../shared/dom.js";
 import { mountBackup } from "./backup.js";
 import { mountCards } from "./cards.js";
 import { checkAll } from "./checker.js";
@@ -43,7 +43,11 @@ async function start(): Promise<void> {
   byId("boot").remove();
   document.body.dataset.ready = "true";
   performance.mark("credstack-ready");
-  void loadSdk().then(() => checkAll(ctx));
+  store.onChangeElsewhere(() => void ctx.reload().then(() => checkAll(ctx)));
+  loadSdk().then(
+    () => checkAll(ctx),
+    (error: unknown) => announce(`The wallet's checks could not load: ${(error as Error)?.message ?? String(error)}. Reload the page.`),
+  );
 }
 
 start().catch((error: unknown) => {

@@ -46,7 +46,26 @@ const finished = (tx: IDBTransaction): Promise<void> =>
 
 /** The wallet's IndexedDB database, opened. */
 export class WalletStore {
-  private constructor(private readonly db: IDBDatabase) {}
+  /** Tells the wallet's other tabs that something changed (they read the store again). */
+  private readonly channel: BroadcastChannel | undefined;
+
+  private constructor(
+    private readonly db: IDBDatabase,
+    name: string,
+  ) {
+    this.channel = typeof BroadcastChannel === "undefined" ? undefined : new BroadcastChannel(`${name}/changes`);
+  }
+
+  /** Calls `listener` when another tab of this wallet changed the store. */
+  onChangeElsewhere(listener: () => void): void {
+    if (this.channel) this.channel.onmessage = () => listener();
+  }
+
+  /** Waits for a write transaction, then tells the other tabs. */
+  private async commit(tx: IDBTransaction): Promise<void> {
+    await finished(tx);
+    this.channel?.postMessage("changed");
+  }
 
   /**
    * Opens (and on first use creates) the database.
@@ -68,7 +87,7 @@ export class WalletStore {
       if (!db.objectStoreNames.contains("shares"))
         db.createObjectStore("shares", { keyPath: "id", autoIncrement: true });
     };
-    return new WalletStore(await promised(request));
+    return new WalletStore(await promised(request), name);
   }
 
   /** The stored keystore, if a key was created or restored. */
@@ -88,7 +107,7 @@ export class WalletStore {
       throw new Error("This wallet already has a key: it is not replaced.");
     }
     store.put(value, "keystore");
-    await finished(tx);
+    await this.commit(tx);
   }
 
   /** The credentials, oldest first. */
@@ -103,13 +122,13 @@ export class WalletStore {
   async addCredentials(list: readonly StoredCredential[]): Promise<void> {
     const tx = this.db.transaction("credentials", "readwrite");
     for (const c of list) tx.objectStore("credentials").add(c);
-    await finished(tx);
+    await this.commit(tx);
   }
 
   async removeCredential(id: string): Promise<void> {
     const tx = this.db.transaction("credentials", "readwrite");
     tx.objectStore("credentials").delete(id);
-    await finished(tx);
+    await this.commit(tx);
   }
 
   /** The share log, newest first. */
@@ -122,14 +141,14 @@ export class WalletStore {
   async addShare(record: ShareRecord): Promise<ShareRecord> {
     const tx = this.db.transaction("shares", "readwrite");
     const id = await promised(tx.objectStore("shares").add(record));
-    await finished(tx);
+    await this.commit(tx);
     return { ...record, id: id as number };
   }
 
   async clearShares(): Promise<void> {
     const tx = this.db.transaction("shares", "readwrite");
     tx.objectStore("shares").clear();
-    await finished(tx);
+    await this.commit(tx);
   }
 
   /** Everything a backup holds. */
@@ -163,6 +182,6 @@ export class WalletStore {
       const { id: _id, ...rest } = s as ShareRecord;
       tx.objectStore("shares").add(rest);
     }
-    await finished(tx);
+    await this.commit(tx);
   }
 }

@@ -75,7 +75,11 @@ export async function busy<T>(
     button.textContent = `${busyText} ${percent} %`;
   };
   // Let the browser paint the busy state before the work starts.
-  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  // (requestAnimationFrame does not run in a hidden tab: the timeout goes on without it.)
+  await new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 50);
+  });
   try {
     return await work(progress);
   } finally {
