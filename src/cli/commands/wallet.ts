@@ -48,7 +48,8 @@ export async function serve(
       `  verifier    ${server.url}/verifier/`,
       `  trusting    eip155:${chainId}:${entry.registry} (${entry.source}) through ${rpcUrl}`,
       `  pathways    ${pathways.length === 0 ? "none (add --pathway <file>)" : pathways.map((p) => p.name).join(", ")}`,
-      `  scripts     wallet ${kib(server.bundle.pageBytes.wallet)}, verifier ${kib(server.bundle.pageBytes.verifier)} (built in ${server.bundle.buildMs} ms)`,
+      `  scripts     wallet ${kib(server.bundle.pageBytes.wallet)} (${kib(server.bundle.pageTotalBytes.wallet)} with the SDK), ` +
+        `verifier ${kib(server.bundle.pageBytes.verifier)} (${kib(server.bundle.pageTotalBytes.verifier)}), built in ${server.bundle.buildMs} ms`,
       "Press Ctrl-C to stop.",
     ],
     { wallet: `${server.url}/wallet/`, verifier: `${server.url}/verifier/`, chainId, registry: entry.registry, rpcUrl, pageBytes: server.bundle.pageBytes },
