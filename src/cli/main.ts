@@ -243,7 +243,7 @@ export function program(): Command {
   wallet
     .command("serve")
     .description("serve the wallet (/wallet/) and the verifier page (/verifier/) on 127.0.0.1, until Ctrl-C")
-    .option("--port <port>", "port on 127.0.0.1 (0: any free port)", "5173")
+    .option("--port <port>", "port on 127.0.0.1 (0: any free port)", "6342")
     .option("--trust <caip10>", "the registry the pages trust, eip155:<chainId>:<address> (with --rpc)", collect, [])
     .option("--accreditor <address>", "trust only issuers accredited by this accreditor (repeatable)", collect, [])
     .option("--pathway <file>", "a pathway definition the wallet shows progress toward (repeatable)", collect, [])

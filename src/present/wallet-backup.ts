@@ -14,8 +14,11 @@ export const WALLET_BACKUP_FORMAT = "credstack-wallet-backup/1";
 
 /** scrypt cost of a new backup: ethers' keystore default (N = 2^17, r = 8, p = 1). */
 export const BACKUP_SCRYPT = { N: 131_072, r: 8, p: 1 } as const;
-/** The costs a backup file may ask for: a file naming N = 2^30 would hang the page. */
-const N_RANGE = { min: 1 << 14, max: 1 << 20 };
+/**
+ * The costs a backup file may ask for. scrypt takes 128·N·r bytes: 2^18 is 256 MiB, which a phone's tab still
+ * gives; a hostile file naming more would exhaust memory before the password is even tried.
+ */
+const N_RANGE = { min: 1 << 14, max: 1 << 18 };
 
 /** One credential as the wallet keeps it: its file's text, where it came from, when it was added. */
 export interface BackupCredential {
@@ -88,7 +91,7 @@ export async function encryptWalletBackup(params: {
   if (params.password.length < 8)
     throw new WalletBackupError("A backup password has at least 8 characters.", "password");
   const N = params.scryptN ?? BACKUP_SCRYPT.N;
-  if (!validN(N)) throw new RangeError("scrypt N is a power of 2 from 2^14 to 2^20.");
+  if (!validN(N)) throw new RangeError("scrypt N is a power of 2 from 2^14 to 2^18.");
   const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
   const head: Omit<WalletBackupFile, "ciphertext"> = {
@@ -144,6 +147,26 @@ export function readWalletBackupFile(text: string): WalletBackupFile {
   return f as unknown as WalletBackupFile;
 }
 
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/**
+ * One share-log entry as the wallet records it (docs/formats.md): `at`, `domain`, `expiresAt` strings, `viaRequest`,
+ * and per credential its `id`, `title` and the `revealed` / `hidden` field names. A restored log is read on every
+ * start of the wallet, so an entry of another shape is refused here rather than break it later.
+ */
+function isShareEntry(e: unknown): boolean {
+  const r = e as Record<string, unknown> | null;
+  if (r === null || typeof r !== "object" || Array.isArray(r)) return false;
+  if (!["at", "domain", "expiresAt"].every((k) => typeof r[k] === "string") || typeof r.viaRequest !== "boolean") {
+    return false;
+  }
+  return Array.isArray(r.credentials) && r.credentials.every((c: unknown) => {
+    const x = c as Record<string, unknown> | null;
+    return x !== null && typeof x === "object" && typeof x.id === "string" && typeof x.title === "string" &&
+      isStrings(x.revealed) && isStrings(x.hidden);
+  });
+}
+
 /**
  * The contents of a backup file. Throws {@link WalletBackupError}: reason `password` for a wrong password (or a
  * file altered after it was written: the two cannot be told apart), `format` for a file that is not a backup.
@@ -184,7 +207,8 @@ export async function decryptWalletBackup(params: {
       ["id", "text", "source", "addedAt"].every(
         (k) => typeof (c as unknown as Record<string, unknown>)?.[k] === "string",
       ),
-    );
+    ) &&
+    contents.shares.every(isShareEntry);
   if (!ok)
     throw new WalletBackupError(
       "The backup decrypts, but its contents are not a wallet's (keystore, address, credentials, shares).",

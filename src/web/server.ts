@@ -31,7 +31,7 @@ export interface WebConfig {
 }
 
 export interface WebServer {
-  /** e.g. `http://127.0.0.1:5173`. */
+  /** e.g. `http://127.0.0.1:6342`. */
   url: string;
   port: number;
   bundle: WebBundle;

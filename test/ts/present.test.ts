@@ -152,6 +152,29 @@ describe("presentations: derived credentials, holder signature, replay (#13)", f
     expect(again.status).to.equal("INVALID");
   });
 
+  it("no end of validity revealed while fields are hidden: VALID, but flagged expiryUnproven (the leaf does not bind validUntil)", async () => {
+    const noExpiry = buildBatch(seedCourse("smart-contract-security", addr(ROLE.uva), (raw) => delete raw.validityMonths), [
+      learner("S9", addr(ROLE.holder), "9"),
+    ], f.target);
+    await anchorBatch(f.wallet(ROLE.uvaOp), {
+      registry: f.registry, root: noExpiry.manifest.root, leafCount: 1, manifestDigest: manifestDigest(noExpiry.manifest),
+    });
+    const vc = toVerifiableCredential(noExpiry.credentials[0] as CredentialRecordV3) as Record<string, unknown>;
+    expect(vc).to.not.have.property("validUntil");
+    const validityOf = async (credential: Record<string, unknown>, disclose: { hide: string[] }) => {
+      const challenge = createChallenge();
+      const vp = await createPresentation({ credentials: [credential], disclose, challenge, domain: DOMAIN, expiresAt: inFuture(), holder: holder() });
+      const report = await verifyPresentation(vp, options(challenge));
+      expect(report.status).to.equal("VALID");
+      return report.credentials[0]!.checks.find((c) => c.id === "validity")!;
+    };
+    const hidden = await validityOf(vc, { hide: ["grade"] });
+    expect(hidden.details?.expiryUnproven).to.equal(true);
+    expect(hidden.message).to.match(/could be among them/);
+    expect((await validityOf(vc, { hide: [] })).details?.expiryUnproven).to.equal(undefined); // nothing hidden
+    expect((await validityOf(vcOf(0), { hide: ["grade"] })).details?.expiryUnproven).to.equal(undefined); // its end shown
+  });
+
   it("a presentation signed by another key is INVALID: CS-HOLDER-SIGNATURE-INVALID; another's credential cannot be presented", async () => {
     const challenge = createChallenge();
     const vp = await present(challenge);

@@ -23,7 +23,12 @@ describe("wallet backup file (credstack-wallet-backup/1)", function () {
         addedAt: "2026-11-27T10:00:00.000Z",
       },
     ],
-    shares: [{ at: "2026-11-27T11:00:00.000Z", domain: "admissions.example", credentials: [] }],
+    shares: [
+      {
+        at: "2026-11-27T11:00:00.000Z", domain: "admissions.example", expiresAt: "2026-11-27T11:10:00.000Z", viaRequest: true,
+        credentials: [{ id: "urn:uuid:1", title: "Smart Contract Security", revealed: ["name"], hidden: ["grade"] }],
+      },
+    ],
   };
   const N = 1 << 14; // the lowest cost a file may name: fast tests
 
@@ -65,9 +70,23 @@ describe("wallet backup file (credstack-wallet-backup/1)", function () {
     expect(() => readWalletBackupFile("not json")).to.throw(WalletBackupError, /not JSON/);
     expect(bad((f) => (f.format = "other/1"))).to.throw(/format must be credstack-wallet-backup\/1/);
     expect(bad((f) => (f.kdf.N = 2 ** 30))).to.throw(/kdf is missing or malformed/);
+    expect(bad((f) => (f.kdf.N = 2 ** 19))).to.throw(/kdf is missing or malformed/); // 512 MiB: too much for a phone
     expect(bad((f) => (f.kdf.N = 3 * 2 ** 14))).to.throw(/kdf/);
     expect(bad((f) => (f.cipher.iv = "AAAA"))).to.throw(/cipher/);
     expect(bad((f) => delete f.ciphertext)).to.throw(/ciphertext/);
+  });
+
+  it("refuses contents whose share log is not the wallet's shape (it would break every later start)", async () => {
+    for (const shares of [[{}], [{ ...contents.shares[0], at: 1 }], [{ ...contents.shares[0], credentials: [{ id: "x" }] }]]) {
+      const text = await encryptWalletBackup({ contents: { ...contents, shares }, password: PASSWORD, scryptN: N });
+      try {
+        await decryptWalletBackup({ text, password: PASSWORD });
+        expect.fail("decrypted");
+      } catch (error) {
+        expect(error).to.be.instanceOf(WalletBackupError);
+        expect((error as WalletBackupError).reason).to.equal("format");
+      }
+    }
   });
 
   it("refuses to encrypt under a password shorter than 8 characters", async () => {

@@ -6,7 +6,7 @@ import { readPathwayFile } from "../pathway-file.js";
 import { loadTrust } from "../trust.js";
 
 /**
- * `credstack wallet serve [--port 5173] [--trust <caip10>] [--accreditor <addr>]... [--pathway <file>]...`:
+ * `credstack wallet serve [--port 6342] [--trust <caip10>] [--accreditor <addr>]... [--pathway <file>]...`:
  * the student's wallet (`/wallet/`) and the verifier page (`/verifier/`) on 127.0.0.1, their scripts bundled
  * from src/ at start. The pages read the chain through the trusted registry's RPC URL, from the browser.
  * Trust as for `credstack verify` (one registry). Runs until Ctrl-C.

@@ -50,9 +50,13 @@ export function renderOutcome(container: HTMLElement, outcome: Outcome, config: 
       ...report.credentials.flatMap((r) => r.checks),
       ...report.checks.slice(1),
     ];
-    const views = credentials.map((vc, i) => describeDisclosure(vc, report.disclosed[i]));
-    const text = headlineText(report.status, all, "presentation", report.credentials);
-    const wants = fulfilment(expected.request, credentials, views.map(namesOf));
+    const views = credentials.map((vc, i) => (vc ? describeDisclosure(vc, report.disclosed[i]) : undefined));
+    const wants = fulfilment(expected.request, credentials, views.map((v) => (v ? namesOf(v) : [])));
+    // The holder decides what to reveal (spec §14.7): a valid answer may still give less than the request asked.
+    const short = wants.missingFields.length > 0 || wants.otherAchievements.length > 0;
+    const text =
+      headlineText(report.status, all, "presentation", report.credentials) +
+      (report.status === "VALID" && short ? " It does not give everything your request asked for (below)." : "");
     replace(
       container,
       headline(report.status, text, firstProblem(all), problems(all) - 1),
@@ -127,7 +131,9 @@ function headlineText(
       return `Valid presentation: ${n} ${
         n === 1 ? "credential" : "credentials"
       } from ${issuers}, signed by the holder.`;
-    return n === 1 ? `Valid credential from ${issuers}.` : `${n} valid credentials from ${issuers}.`;
+    // A credential file proves what was issued, not who hands it over: a copy verifies as well as the original.
+    const unbound = " Not a presentation: nothing shows that whoever gave it to you is its holder — ask for one.";
+    return (n === 1 ? `Valid credential from ${issuers}.` : `${n} valid credentials from ${issuers}.`) + unbound;
   }
   const problem = firstProblem(all);
   const subject =
@@ -209,6 +215,10 @@ const namesOf = (view: DisclosureView): string[] =>
     ...view.other.map((f) => f.pointer ?? ""),
   ].filter(Boolean);
 
+/** A derived credential whose validity is VALID without a revealed end while fields are hidden (spec §14.6). */
+const expiryUnproven = (r: VerificationReport) =>
+  r.checks.some((k) => k.id === "validity" && k.details?.expiryUnproven === true);
+
 /** One credential: title, issuer (name, address, accredited on the trusted registry?), fields, checks. */
 function credentialCard(
   r: VerificationReport,
@@ -243,7 +253,19 @@ function credentialCard(
           h("dt", {}, "Holder"),
           h("dd", {}, h("code", {}, c.holder)),
           h("dt", {}, "Valid"),
-          h("dd", {}, `from ${formatTime(c.validFrom)}${c.validUntil ? ` until ${formatTime(c.validUntil)}` : ""}`),
+          h(
+            "dd",
+            {},
+            `from ${formatTime(c.validFrom)}${c.validUntil ? ` until ${formatTime(c.validUntil)}` : ""}`,
+            expiryUnproven(r)
+              ? h(
+                  "span",
+                  { class: "status-warning", "data-note": "expiry-unproven" },
+                  " ! no end revealed; with hidden fields an expiry could be among them — ask for the full credential",
+                  " if it matters"
+                )
+              : null
+          ),
           h("dt", {}, "Batch"),
           h("dd", {}, `credential ${c.index} of `, h("code", {}, `${c.root.slice(0, 10)}…`), ` on chain ${c.chainId}`)
         )

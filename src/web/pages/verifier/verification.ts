@@ -99,7 +99,8 @@ export type Outcome =
       kind: "presentation";
       report: PresentationReport;
       expected: { challenge: string; domain: string; request?: PendingRequest; matched: boolean };
-      credentials: Record<string, unknown>[];
+      /** The presented credentials, index for index with the report's (undefined: an entry that is no object). */
+      credentials: (Record<string, unknown> | undefined)[];
       claimed: { challenge?: string; domain?: string; expires?: string };
       ms: number;
     }
@@ -142,7 +143,10 @@ export async function runPresentation(
       report.checks[0] = check("presentation", "CS-PRESENTATION-EXPIRED", message, { requestExpiresAt: at });
       report.status = overallStatus([...report.checks, ...report.credentials.flatMap((r) => r.checks)]);
     }
-    const credentials = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential.filter(isRecord) : [];
+    // Index for index with the report's credentials (a non-object entry stays a gap, not a shift).
+    const credentials = Array.isArray(vp.verifiableCredential)
+      ? (vp.verifiableCredential as unknown[]).map((c) => (isRecord(c) ? c : undefined))
+      : [];
     const proof = isRecord(vp.proof) ? vp.proof : {};
     const text = (k: string) => (typeof proof[k] === "string" ? { [k]: proof[k] as string } : {});
     const claimed = { ...text("challenge"), ...text("domain"), ...text("expires") };
@@ -172,7 +176,7 @@ export async function runCredentials(
 /** The asked fields a presentation did not disclose and its credentials of achievements the request did not ask for. */
 export function fulfilment(
   request: PendingRequest | undefined,
-  credentials: readonly Record<string, unknown>[],
+  credentials: readonly (Record<string, unknown> | undefined)[],
   revealedNames: readonly string[][]
 ): Fulfilment {
   if (!request) return { missingFields: [], otherAchievements: [] };
@@ -186,7 +190,7 @@ export function fulfilment(
       : credentials
           .map((vc, i) => ({
             i,
-            id: (vc.credentialSubject as { achievement?: { id?: unknown } } | undefined)?.achievement?.id,
+            id: (vc?.credentialSubject as { achievement?: { id?: unknown } } | undefined)?.achievement?.id,
           }))
           .filter((c) => typeof c.id !== "string" || !wanted.includes(c.id))
           .map((c) => c.i);
