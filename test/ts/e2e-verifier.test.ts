@@ -274,6 +274,8 @@ describe("e2e: the verifier page in Chromium (#13)", function () {
     const r = await result(run);
     expect(r.status, r.headline).to.equal("VALID");
     expect(r.headline).to.match(/Valid credential from Universiteit van Amsterdam/);
+    // A file proves what was issued, not who hands it over: the headline says it is no presentation.
+    expect(r.headline).to.match(/Not a presentation: nothing shows that whoever gave it to you is its holder/);
     expect(await page.getAttribute("#verify-result", "data-kind")).to.equal("credentials");
     const checks = await page.$$eval(".credential li.check", (els) =>
       els.map((e) => [e.getAttribute("data-check"), e.getAttribute("data-code")])
