@@ -4,6 +4,7 @@ import { Ajv2019, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormatsModule from "ajv-formats";
 import type { FieldIssue } from "./errors.js";
 import { issuesOfAjvErrors } from "./ob3-schema.js";
+import { precompiledValidator } from "./precompiled-validators.js";
 
 // ajv-formats is CommonJS; under NodeNext its typings do not describe the default export as callable.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -24,18 +25,22 @@ const SCHEMA_FILE = new URL("./schemas/clr_v2p0_clrcredential_schema.json", impo
 let compiled: ValidateFunction | undefined;
 
 /**
- * The validator of the vendored CLR 2.0 schema, compiled on first use (only stacked credentials
- * need it). ajv 2019-09 as for the OB 3.0 schema, `strict: false`: 1EdTech's generated text uses
- * keywords in places ajv's strict mode rejects (tuples with open `additionalItems`), not ours to reshape.
+ * Compiles the vendored CLR 2.0 schema (refusing a copy whose bytes differ from the pin): ajv 2019-09 as for the
+ * OB 3.0 schema, `strict: false` (1EdTech's generated text uses keywords in places ajv's strict mode rejects, tuples
+ * with open `additionalItems`: not ours to reshape), with its source kept for the browser build's standalone code.
  */
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
+export function compileClrSchema(): { ajv: Ajv2019; validate: ValidateFunction } {
   const text = readFileSync(SCHEMA_FILE);
   const sha256 = createHash("sha256").update(text).digest("hex");
   if (sha256 !== CLR_SCHEMA_SHA256) throw new Error(`The vendored CLR 2.0 schema has SHA-256 ${sha256}, pinned ${CLR_SCHEMA_SHA256}.`);
-  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  const ajv = new Ajv2019({ allErrors: true, strict: false, code: { source: true } });
   addFormats(ajv);
-  return (compiled = ajv.compile(JSON.parse(text.toString("utf8"))));
+  return { ajv, validate: ajv.compile(JSON.parse(text.toString("utf8"))) };
+}
+
+/** The validator, compiled on first use (only stacked credentials need it; in the browser: at build time). */
+function validator(): ValidateFunction {
+  return (compiled ??= precompiledValidator("clr") ?? compileClrSchema().validate);
 }
 
 /**

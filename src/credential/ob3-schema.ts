@@ -8,6 +8,7 @@ import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.
 import standaloneModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import { ValidationError, type FieldIssue } from "./errors.js";
+import { precompiledValidator } from "./precompiled-validators.js";
 
 // ajv-formats is CommonJS; under NodeNext its typings do not describe the default export as callable.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -119,9 +120,9 @@ export function loadOpenBadgeValidator(options: { cache?: boolean } = {}): Valid
   return validate;
 }
 
-/** The process's validator, loaded on first use. */
+/** The process's validator, loaded on first use (in the browser bundle: compiled at build time). */
 function validator(): ValidateFunction {
-  return (compiled ??= loadOpenBadgeValidator());
+  return (compiled ??= precompiledValidator("ob3") ?? loadOpenBadgeValidator());
 }
 
 /** `/credentialSubject/identifier/1` → `credentialSubject.identifier.1` (`~1`, `~0` unescaped). */

@@ -52,8 +52,8 @@ function contentSecurityPolicy(rpcUrl: string): string {
   const rpc = new URL(rpcUrl).origin;
   return [
     "default-src 'none'",
-    // 'unsafe-eval': ajv compiles the OB 3.0 JSON Schema to a function; 'wasm-unsafe-eval': hash-wasm's keccak.
-    "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+    // No 'unsafe-eval': the JSON Schema validators are compiled at build time. 'wasm-unsafe-eval': hash-wasm's keccak.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     `connect-src 'self' ${rpc}`,

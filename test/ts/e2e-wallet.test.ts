@@ -19,6 +19,10 @@ import { webFixture, type WebFixture } from "./helpers/web-fixture.js";
  * status, pathway progress, presenting with a hidden grade (verified in Node, and on the verifier page when it is
  * there), the share log, backup and restore in a fresh profile. Screenshots: test/artifacts/screenshots/wallet-*.
  */
+
+/** The little of the page's `document` the wait predicates use (this file compiles without the DOM lib). */
+type InPageDocument = { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): unknown };
+
 describe("wallet page (e2e: Chromium + hardhat node)", function () {
   this.timeout(600_000);
   const PASSWORD = "correct horse battery staple";
@@ -42,15 +46,20 @@ describe("wallet page (e2e: Chromium + hardhat node)", function () {
   /** Every card's status and the pathways are in. */
   const settled = (p: Page) =>
     p.waitForFunction(
-      `document.querySelectorAll("article.credential-card[data-status='checking']").length === 0 && !document.querySelector("#pathways-panel [data-state='checking']")`,
+      // A function, not a string: the page's CSP (no 'unsafe-eval') refuses string predicates.
+      () => {
+        const d = (globalThis as unknown as { document: InPageDocument }).document;
+        return d.querySelectorAll("article.credential-card[data-status='checking']").length === 0 &&
+          !d.querySelector("#pathways-panel [data-state='checking']");
+      },
       undefined,
       WAIT,
     );
   const importFiles = async (...paths: string[]) => {
     await page.setInputFiles("#import-file", paths);
     await page.waitForFunction(
-      `document.querySelectorAll("#import-messages li").length === ${paths.length}`,
-      undefined,
+      (n) => (globalThis as unknown as { document: InPageDocument }).document.querySelectorAll("#import-messages li").length === n,
+      paths.length,
       WAIT,
     );
   };

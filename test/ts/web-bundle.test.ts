@@ -4,12 +4,20 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import fc from "fast-check";
 import * as shim from "../../src/web/shims/crypto.js";
 import { Buffer as BrowserBuffer } from "../../src/web/shims/globals.js";
 import { buildWebBundle } from "../../src/web/build/bundle.js";
 import { EMBEDDED_FILE_PATHS, nodeShims } from "../../src/web/build/node-shims.js";
+import { buildBatch } from "../../src/batch/build.js";
+import type { CredentialRecordV3 } from "../../src/batch/format.js";
+import { toVerifiableCredential } from "../../src/batch/v3/credential.js";
+import { validateClrCredential } from "../../src/credential/clr-schema.js";
+import { validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
+import { parseCredentialV3 } from "../../src/credential/v3/facts.js";
+import { ROLE, addr, learner, seedCourse } from "./helpers/two-institutions.js";
 
 /** The browser bundle (#13): the shims against Node's own built-ins, the plugin's guard, the pages' scripts. */
 describe("web bundle: Node built-ins in the browser (#13)", function () {
@@ -88,6 +96,51 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
       expect(mod.texts).to.deep.equal(expected);
       expect(mod.refused).to.equal("EROFS");
       expect(mod.missing).to.equal("ENOENT");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the bundle's validators are compiled at build time: same verdicts and issues as Node's, and no code evaluated", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "credstack-validators-"));
+    const src = (f: string) => JSON.stringify(path.resolve("src/credential", f));
+    try {
+      const entry = path.join(dir, "entry.ts");
+      await writeFile(entry, `export { validateOpenBadgeCredential } from ${src("ob3-schema.ts")};
+        export { validateClrCredential } from ${src("clr-schema.ts")};
+        export { parseCredentialV3 } from ${src("v3/facts.ts")};`);
+      const out = await build({
+        entryPoints: [entry], bundle: true, format: "esm", platform: "browser", write: false, logLevel: "silent",
+        plugins: [nodeShims()], inject: [path.resolve("src/web/shims/globals.ts")], define: { global: "globalThis" },
+      });
+      // A file, not a data: URL: the bundled modules resolve `new URL("./…", import.meta.url)`.
+      const bundleFile = path.join(dir, "bundle.mjs");
+      await writeFile(bundleFile, out.outputFiles[0]!.text);
+      const bundled = (await import(pathToFileURL(bundleFile).href)) as {
+        validateOpenBadgeCredential: typeof validateOpenBadgeCredential; validateClrCredential: typeof validateClrCredential;
+        parseCredentialV3: typeof parseCredentialV3;
+      };
+      const batch = buildBatch(seedCourse("smart-contract-security", addr(ROLE.uva)), [learner("S1", addr(ROLE.holder), "8")], { chainId: 31337, registry: addr(ROLE.admin) });
+      const { proof: _proof, ...vc } = toVerifiableCredential(batch.credentials[0] as CredentialRecordV3) as Record<string, unknown>;
+      const variants: unknown[] = [vc, {}, { ...vc, validFrom: 12 }, { ...vc, type: ["VerifiableCredential"] }, { ...vc, credentialSubject: { id: 1 } }, null];
+      const evaluated: string[] = [];
+      const RealFunction = globalThis.Function;
+      // Any `new Function` / `Function(...)` while the bundle validates is code evaluated at run time: recorded, then refused.
+      globalThis.Function = new Proxy(RealFunction, {
+        construct(_t, args) { evaluated.push(String(args.at(-1)).slice(0, 60)); throw new EvalError("eval during validation"); },
+        apply(_t, _this, args) { evaluated.push(String(args.at(-1)).slice(0, 60)); throw new EvalError("eval during validation"); },
+      });
+      let results: unknown[];
+      try {
+        results = variants.map((v) => [bundled.validateOpenBadgeCredential(v), bundled.validateClrCredential(v),
+          bundled.parseCredentialV3(v), bundled.parseCredentialV3(v, { derived: true })]);
+      } finally {
+        globalThis.Function = RealFunction;
+      }
+      expect(evaluated).to.deep.equal([]);
+      const expected = variants.map((v) => [validateOpenBadgeCredential(v), validateClrCredential(v), parseCredentialV3(v), parseCredentialV3(v, { derived: true })]);
+      expect(JSON.parse(JSON.stringify(results))).to.deep.equal(JSON.parse(JSON.stringify(expected)));
+      expect((results[0] as unknown[])[0]).to.deep.equal([]); // the issued credential conforms to OB 3.0
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

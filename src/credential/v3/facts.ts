@@ -3,6 +3,7 @@ import { Ajv2019, type ErrorObject } from "ajv/dist/2019.js";
 import type { FieldIssue } from "../errors.js";
 import { checksumAddress } from "../keccak.js";
 import { issuesOfAjvErrors } from "../ob3-schema.js";
+import { precompiledValidator } from "../precompiled-validators.js";
 import { ALIGNMENT_TYPES } from "./achievement.js";
 import { SIGNING_DID } from "./dids.js";
 import { ECTS } from "./vocabulary.js";
@@ -109,6 +110,15 @@ let validate: ReturnType<Ajv2019["compile"]> | undefined;
 let validateDerived: ReturnType<Ajv2019["compile"]> | undefined;
 
 /**
+ * Compiles the v3 profile schema (`derived`: a presentation's, see {@link derivedProfileSchema}), strict, with its
+ * source kept for the browser build's standalone code.
+ */
+export function compileProfileSchema(derived: boolean): { ajv: Ajv2019; validate: ReturnType<Ajv2019["compile"]> } {
+  const ajv = new Ajv2019({ allErrors: true, strict: true, code: { source: true } });
+  return { ajv, validate: ajv.compile(derived ? derivedProfileSchema() : CREDENTIAL_V3_PROFILE_SCHEMA) };
+}
+
+/**
  * {@link CREDENTIAL_V3_PROFILE_SCHEMA} for a derived credential (a presentation's, docs/spec.md §14): the learner's
  * identity objects may all be hidden, so `credentialSubject.identifier` may be absent; what is present is as above.
  */
@@ -168,8 +178,8 @@ export function parseCredentialV3(
   options: { derived?: boolean } = {},
 ): { success: true; data: MicroCredentialV3 } | { success: false; issues: FieldIssue[] } {
   const run = options.derived
-    ? (validateDerived ??= new Ajv2019({ allErrors: true, strict: true }).compile(derivedProfileSchema()))
-    : (validate ??= new Ajv2019({ allErrors: true, strict: true }).compile(CREDENTIAL_V3_PROFILE_SCHEMA));
+    ? (validateDerived ??= precompiledValidator("v3-derived-profile") ?? compileProfileSchema(true).validate)
+    : (validate ??= precompiledValidator("v3-profile") ?? compileProfileSchema(false).validate);
   if (!run(document)) return { success: false, issues: issuesOf(run.errors ?? []) };
   const data = document as MicroCredentialV3;
   const issues = ruleIssues(data);

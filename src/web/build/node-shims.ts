@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
+import { VALIDATOR_NAMES } from "../../credential/precompiled-validators.js";
+import { validatorSources } from "./validators.js";
 
 /**
  * The esbuild plugin that lets the browser bundle use the same modules as Node (src/credential,
@@ -12,6 +14,7 @@ import type { Plugin } from "esbuild";
  */
 
 const SHIMS_DIR = fileURLToPath(new URL("../shims/", import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CREDENTIAL_DIR = fileURLToPath(new URL("../../credential/", import.meta.url));
 
 /** Built-in → shim file. */
@@ -52,13 +55,38 @@ function embeddedFilesModule(): string {
     `export const EMBEDDED_PACKAGE_VERSIONS = ${JSON.stringify(versions)};\n`;
 }
 
-/** The plugin: `node:x` / `x` built-ins → shims; `credstack:embedded-files` → the embedded data. */
+/** `precompiled-validators.ts` for the browser: each validator's standalone code, imported as a CommonJS module. */
+function precompiledValidatorsModule(): string {
+  const names = VALIDATOR_NAMES.map((name, i) => [name, `v${i}`] as const);
+  return [
+    ...names.map(([name, v]) => `import ${v} from "credstack:validator/${name}";`),
+    `const VALIDATORS = { ${names.map(([name, v]) => `${JSON.stringify(name)}: ${v}`).join(", ")} };`,
+    `export const VALIDATOR_NAMES = ${JSON.stringify(VALIDATOR_NAMES)};`,
+    "export function precompiledValidator(name) { return VALIDATORS[name]; }",
+  ].join("\n");
+}
+
+/**
+ * The plugin: `node:x` / `x` built-ins → shims; `credstack:embedded-files` → the embedded data; the shared modules'
+ * `precompiled-validators.js` → the validators ajv generates now (src/web/build/validators.ts).
+ */
 export function nodeShims(): Plugin {
+  let sources: Record<string, string> | undefined;
   return {
     name: "credstack-node-shims",
     setup(build) {
       build.onResolve({ filter: /^credstack:embedded-files$/ }, () => ({ path: "embedded-files", namespace: "credstack" }));
-      build.onLoad({ filter: /.*/, namespace: "credstack" }, () => ({ contents: embeddedFilesModule(), loader: "js" }));
+      build.onLoad({ filter: /^embedded-files$/, namespace: "credstack" }, () => ({ contents: embeddedFilesModule(), loader: "js" }));
+      build.onResolve({ filter: /\/precompiled-validators\.js$/ }, (args) =>
+        args.importer.startsWith(path.join(PACKAGE_ROOT, "src", "credential")) ? { path: "validators", namespace: "credstack" } : undefined);
+      build.onLoad({ filter: /^validators$/, namespace: "credstack" }, () => ({ contents: precompiledValidatorsModule(), loader: "js" }));
+      build.onResolve({ filter: /^credstack:validator\// }, (args) => ({ path: args.path.slice("credstack:validator/".length), namespace: "credstack-validator" }));
+      build.onLoad({ filter: /.*/, namespace: "credstack-validator" }, (args) => {
+        sources ??= validatorSources();
+        const code = sources[args.path];
+        if (code === undefined) return { errors: [{ text: `no validator named ${args.path}` }] };
+        return { contents: code, loader: "js", resolveDir: PACKAGE_ROOT };
+      });
       build.onResolve({ filter: /^(node:)?(crypto|fs|fs\/promises|os|path|url|module|worker_threads|child_process|net|http|https|stream|util|events|perf_hooks|readline|zlib|buffer|process|assert|tty)$/ }, (args) => {
         const name = args.path.replace(/^node:/, "");
         if (name === "buffer") return { path: require.resolve("buffer/") };
