@@ -28,13 +28,12 @@ const SHIMS: Readonly<Record<string, string>> = {
   worker_threads: "runtime.ts",
 };
 
-/** Data files the shared modules read with `readFileSync(new URL(…, import.meta.url))`. */
-export const EMBEDDED_FILE_PATHS: readonly string[] = [
-  "schemas/ob_v3p0_achievementcredential_schema.json",
-  "schemas/clr_v2p0_clrcredential_schema.json",
-  "contexts/credstack-v3.jsonld",
-  "contexts/clr-v2p0-context-2.0.1.json",
-];
+/**
+ * Data files the shared modules read at run time with `readFileSync(new URL(…, import.meta.url))`: the JSON-LD
+ * contexts (the signature check's document loader). The JSON Schemas are not among them: the bundle's validators
+ * are compiled at build time (`./validators.ts`), so the modules that would read the schemas never do in a page.
+ */
+export const EMBEDDED_FILE_PATHS: readonly string[] = ["contexts/credstack-v3.jsonld", "contexts/clr-v2p0-context-2.0.1.json"];
 
 /** Packages whose `package.json` version a shared module reads (ob3-schema's validator cache key). */
 const VERSIONED_PACKAGES = ["ajv", "ajv-formats"] as const;

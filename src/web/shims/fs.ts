@@ -3,8 +3,8 @@ import { EMBEDDED_FILES } from "credstack:embedded-files";
 
 /**
  * `node:fs` in the browser bundle: read-only, over the package's data files that the build embeds
- * (the vendored JSON Schemas and JSON-LD contexts, `src/web/build/node-shims.ts`), looked up by file
- * name: in the bundle, `new URL("./schemas/x.json", import.meta.url)` points next to the script.
+ * (the JSON-LD contexts, `src/web/build/node-shims.ts`), looked up by file name: in the bundle,
+ * `new URL("./contexts/x.jsonld", import.meta.url)` points next to the script.
  * Writes fail as on a read-only installation, which the callers already handle.
  */
 

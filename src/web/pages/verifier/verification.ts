@@ -1,7 +1,7 @@
 import { isStrongChallenge } from "../../../present/presentation.js";
-import { createReplayStore, verifyPresentation, type PresentationReport } from "../../../present/verify.js";
+import type { PresentationReport } from "../../../present/verify.js";
 import { check, overallStatus, type VerificationReport } from "../../../verify/report.js";
-import { verifyCredentials, type VerifyOptions } from "../../../verify/verify-credentials.js";
+import type { VerifyOptions } from "../../../verify/verify-credentials.js";
 import type { PageReplayStore } from "./replay-store.js";
 import { isExpired, type PendingRequest } from "./requests-store.js";
 
@@ -127,6 +127,8 @@ export async function runPresentation(
   const started = performance.now();
   const expired = expected.request !== undefined && expected.matched && isExpired(expected.request, now);
   try {
+    // The verifier (ajv validators, JSON-LD, the chain reads) loads on the first check: the page is usable before.
+    const { createReplayStore, verifyPresentation } = await import("../../../present/verify.js");
     const report = await verifyPresentation(vp, {
       ...options,
       challenge: expected.challenge,
@@ -163,6 +165,7 @@ export async function runCredentials(
 ): Promise<Outcome> {
   const started = performance.now();
   try {
+    const { verifyCredentials } = await import("../../../verify/verify-credentials.js");
     const reports = await verifyCredentials(
       items.map((i) => i.text),
       options
