@@ -42,13 +42,22 @@ export async function benchWallet(runs: number): Promise<WalletBenchResult> {
       await page.reload({ waitUntil: "commit" });
       warm.push(await readyAt(page));
       await page.goto(`${f.server.url}/config.json`, { waitUntil: "load" });
-      floor.push(await page.evaluate(() => (performance.getEntriesByType("navigation" as never)[0] as unknown as { loadEventEnd: number }).loadEventEnd));
+      floor.push(
+        await page.evaluate(
+          () =>
+            (performance.getEntriesByType("navigation" as never)[0] as unknown as { loadEventEnd: number }).loadEventEnd
+        )
+      );
       await context.close();
     }
     return {
-      runs, coldMs: Math.round(median(cold)), warmMs: Math.round(median(warm)), floorMs: Math.round(median(floor)),
+      runs,
+      coldMs: Math.round(median(cold)),
+      warmMs: Math.round(median(warm)),
+      floorMs: Math.round(median(floor)),
       walletBytes: f.server.bundle.pageBytes.wallet,
-      walletTotalBytes: f.server.bundle.pageTotalBytes.wallet, buildMs: f.server.bundle.buildMs,
+      walletTotalBytes: f.server.bundle.pageTotalBytes.wallet,
+      buildMs: f.server.bundle.buildMs,
     };
   } finally {
     await browser.close();

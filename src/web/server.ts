@@ -95,7 +95,8 @@ export async function startWebServer(params: {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const host = req.headers.host ?? "";
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, "text/plain", "Misdirected request.\n");
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
+      return send(res, 421, "text/plain", "Misdirected request.\n");
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "Method not allowed.\n");
     const pathname = new URL(req.url ?? "/", "http://x").pathname;
     if (pathname === "/" || pathname === "/wallet" || pathname === "/verifier") {
@@ -109,7 +110,14 @@ export async function startWebServer(params: {
       const asset = bundle.assets.get(pathname.slice("/assets/".length));
       // Chunk names carry a content hash; the entry scripts do not.
       const hashed = /-[A-Z0-9]{8}\.js$/.test(pathname);
-      if (asset) return send(res, 200, asset.contentType, asset.contents, hashed ? "public, max-age=31536000, immutable" : "no-cache");
+      if (asset)
+        return send(
+          res,
+          200,
+          asset.contentType,
+          asset.contents,
+          hashed ? "public, max-age=31536000, immutable" : "no-cache"
+        );
     }
     send(res, 404, "text/plain", "Not found.\n");
   };
@@ -129,10 +137,11 @@ export async function startWebServer(params: {
     url: `http://127.0.0.1:${port}`,
     port,
     bundle,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

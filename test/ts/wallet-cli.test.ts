@@ -8,14 +8,26 @@ import { CLI, cliEnv } from "./helpers/cli.js";
 import { twoInstitutions, type TwoInstitutions } from "./helpers/two-institutions.js";
 
 /** A raw HTTP request (any Host header, any method), for what fetch will not send. */
-function raw(url: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  url: string,
+  options: { method?: string; host?: string } = {}
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: options.method ?? "GET", headers: { Host: options.host ?? u.host } }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: options.method ?? "GET",
+        headers: { Host: options.host ?? u.host },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      }
+    );
     req.once("error", reject);
     req.end();
   });
@@ -37,8 +49,23 @@ describe("CLI: credstack wallet serve (#13)", function () {
 
   it("serves the wallet, the verifier page and the trust it was given; refuses other hosts, methods and paths; stops on SIGTERM", async () => {
     const trust = `eip155:${f.chainId}:${f.registry}`;
-    const child = spawn(process.execPath, [CLI, "wallet", "serve", "--port", "0", "--rpc", f.node.url, "--trust", trust,
-      "--pathway", "seeds/pathways/responsible-blockchain-engineering.json"], { env: cliEnv(home), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "wallet",
+        "serve",
+        "--port",
+        "0",
+        "--rpc",
+        f.node.url,
+        "--trust",
+        trust,
+        "--pathway",
+        "seeds/pathways/responsible-blockchain-engineering.json",
+      ],
+      { env: cliEnv(home), stdio: ["ignore", "pipe", "pipe"] }
+    );
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -52,14 +79,19 @@ describe("CLI: credstack wallet serve (#13)", function () {
         });
         void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
       });
-      expect(stdout).to.include(`${base}/wallet/`).and.include(`trusting    ${trust}`).and.include("Certificate in Responsible Blockchain Engineering");
+      expect(stdout)
+        .to.include(`${base}/wallet/`)
+        .and.include(`trusting    ${trust}`)
+        .and.include("Certificate in Responsible Blockchain Engineering");
       const config = JSON.parse((await raw(`${base}/config.json`)).body) as Record<string, unknown>;
       expect(config).to.include({ rpcUrl: f.node.url, chainId: f.chainId, registry: f.registry });
       expect((config.pathways as unknown[]).length).to.equal(1);
       for (const page of ["wallet", "verifier"]) {
         const html = await raw(`${base}/${page}/`);
         expect(html.status).to.equal(200);
-        expect(String(html.headers["content-security-policy"])).to.include(`connect-src 'self' ${new URL(f.node.url).origin}`);
+        expect(String(html.headers["content-security-policy"])).to.include(
+          `connect-src 'self' ${new URL(f.node.url).origin}`
+        );
         expect((await raw(`${base}/assets/${page}.js`)).status).to.equal(200);
       }
       expect((await raw(`${base}/`)).status).to.equal(302);
@@ -74,7 +106,10 @@ describe("CLI: credstack wallet serve (#13)", function () {
   });
 
   it("without a trusted registry, says how to name one and exits 2", async () => {
-    const child = spawn(process.execPath, [CLI, "wallet", "serve", "--port", "0"], { env: cliEnv(home), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "wallet", "serve", "--port", "0"], {
+      env: cliEnv(home),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

@@ -37,7 +37,11 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
 
   it("the crypto shim (@noble/hashes) hashes exactly as node:crypto: createHash, createHmac, hash, in any chunking", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 4 }), fc.uint8Array({ maxLength: 80 }), fc.string({ unit: "binary" }),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.uint8Array({ maxLength: 80 }),
+        fc.string({ unit: "binary" }),
         (data, cuts, key, text) => {
           for (const alg of ["sha256", "sha1"] as const) {
             const a = nodeCrypto.createHash(alg);
@@ -47,14 +51,22 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
               b.update(part);
             }
             expect(b.digest("hex")).to.equal(a.digest("hex"));
-            expect(shim.createHash(alg).update(text).digest("hex")).to.equal(nodeCrypto.createHash(alg).update(text).digest("hex"));
+            expect(shim.createHash(alg).update(text).digest("hex")).to.equal(
+              nodeCrypto.createHash(alg).update(text).digest("hex")
+            );
           }
-          expect(shim.createHmac("sha256", key).update(data).update(text).digest("hex"))
-            .to.equal(nodeCrypto.createHmac("sha256", key).update(data).update(text).digest("hex"));
+          expect(shim.createHmac("sha256", key).update(data).update(text).digest("hex")).to.equal(
+            nodeCrypto.createHmac("sha256", key).update(data).update(text).digest("hex")
+          );
           expect(shim.hash("sha256", text, "hex")).to.equal(nodeCrypto.hash("sha256", text, "hex"));
-          expect(Buffer.from(shim.hash("sha256", data, "buffer") as Uint8Array).equals(nodeCrypto.hash("sha256", data, "buffer") as Buffer)).to.equal(true);
-        }),
-      { numRuns: 300 },
+          expect(
+            Buffer.from(shim.hash("sha256", data, "buffer") as Uint8Array).equals(
+              nodeCrypto.hash("sha256", data, "buffer") as Buffer
+            )
+          ).to.equal(true);
+        }
+      ),
+      { numRuns: 300 }
     );
     expect(() => shim.createHash("md5")).to.throw(/md5 is not available/);
   });
@@ -67,7 +79,7 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
         expect(BrowserBuffer.from(text, "base64url").equals(bytes)).to.equal(true);
         expect(BrowserBuffer.isEncoding("base64url")).to.equal(true);
       }),
-      { numRuns: 500 },
+      { numRuns: 500 }
     );
   });
 
@@ -86,13 +98,30 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
     try {
       const entry = path.join(dir, "entry.ts");
       const names = EMBEDDED_FILE_PATHS.map((f) => path.basename(f));
-      await writeFile(entry, `import { readFileSync, writeFileSync } from "node:fs";
-        export const texts = ${JSON.stringify(names)}.map((n) => readFileSync(new URL("./x/" + n, "http://h/a/b.js"), "utf8"));
+      await writeFile(
+        entry,
+        `import { readFileSync, writeFileSync } from "node:fs";
+        export const texts = ${JSON.stringify(
+          names
+        )}.map((n) => readFileSync(new URL("./x/" + n, "http://h/a/b.js"), "utf8"));
         export let refused = ""; try { writeFileSync("a", "b"); } catch (e) { refused = e.code; }
-        export let missing = ""; try { readFileSync("nope.json"); } catch (e) { missing = e.code; }`);
-      const out = await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "browser", write: false, plugins: [nodeShims()], logLevel: "silent" });
-      const mod = (await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.text).toString("base64")}`)) as { texts: string[]; refused: string; missing: string };
-      const expected = EMBEDDED_FILE_PATHS.map((f) => readFileSync(new URL(`../../src/credential/${f}`, import.meta.url), "utf8"));
+        export let missing = ""; try { readFileSync("nope.json"); } catch (e) { missing = e.code; }`
+      );
+      const out = await build({
+        entryPoints: [entry],
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        write: false,
+        plugins: [nodeShims()],
+        logLevel: "silent",
+      });
+      const mod = (await import(
+        `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.text).toString("base64")}`
+      )) as { texts: string[]; refused: string; missing: string };
+      const expected = EMBEDDED_FILE_PATHS.map((f) =>
+        readFileSync(new URL(`../../src/credential/${f}`, import.meta.url), "utf8")
+      );
       expect(mod.texts).to.deep.equal(expected);
       expect(mod.refused).to.equal("EROFS");
       expect(mod.missing).to.equal("ENOENT");
@@ -106,39 +135,79 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
     const src = (f: string) => JSON.stringify(path.resolve("src/credential", f));
     try {
       const entry = path.join(dir, "entry.ts");
-      await writeFile(entry, `export { validateOpenBadgeCredential } from ${src("ob3-schema.ts")};
+      await writeFile(
+        entry,
+        `export { validateOpenBadgeCredential } from ${src("ob3-schema.ts")};
         export { validateClrCredential } from ${src("clr-schema.ts")};
-        export { parseCredentialV3 } from ${src("v3/facts.ts")};`);
+        export { parseCredentialV3 } from ${src("v3/facts.ts")};`
+      );
       const out = await build({
-        entryPoints: [entry], bundle: true, format: "esm", platform: "browser", write: false, logLevel: "silent",
-        plugins: [nodeShims()], inject: [path.resolve("src/web/shims/globals.ts")], define: { global: "globalThis" },
+        entryPoints: [entry],
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        write: false,
+        logLevel: "silent",
+        plugins: [nodeShims()],
+        inject: [path.resolve("src/web/shims/globals.ts")],
+        define: { global: "globalThis" },
       });
       // A file, not a data: URL: the bundled modules resolve `new URL("./…", import.meta.url)`.
       const bundleFile = path.join(dir, "bundle.mjs");
       await writeFile(bundleFile, out.outputFiles[0]!.text);
       const bundled = (await import(pathToFileURL(bundleFile).href)) as {
-        validateOpenBadgeCredential: typeof validateOpenBadgeCredential; validateClrCredential: typeof validateClrCredential;
+        validateOpenBadgeCredential: typeof validateOpenBadgeCredential;
+        validateClrCredential: typeof validateClrCredential;
         parseCredentialV3: typeof parseCredentialV3;
       };
-      const batch = buildBatch(seedCourse("smart-contract-security", addr(ROLE.uva)), [learner("S1", addr(ROLE.holder), "8")], { chainId: 31337, registry: addr(ROLE.admin) });
-      const { proof: _proof, ...vc } = toVerifiableCredential(batch.credentials[0] as CredentialRecordV3) as Record<string, unknown>;
-      const variants: unknown[] = [vc, {}, { ...vc, validFrom: 12 }, { ...vc, type: ["VerifiableCredential"] }, { ...vc, credentialSubject: { id: 1 } }, null];
+      const batch = buildBatch(
+        seedCourse("smart-contract-security", addr(ROLE.uva)),
+        [learner("S1", addr(ROLE.holder), "8")],
+        { chainId: 31337, registry: addr(ROLE.admin) }
+      );
+      const { proof: _proof, ...vc } = toVerifiableCredential(batch.credentials[0] as CredentialRecordV3) as Record<
+        string,
+        unknown
+      >;
+      const variants: unknown[] = [
+        vc,
+        {},
+        { ...vc, validFrom: 12 },
+        { ...vc, type: ["VerifiableCredential"] },
+        { ...vc, credentialSubject: { id: 1 } },
+        null,
+      ];
       const evaluated: string[] = [];
       const RealFunction = globalThis.Function;
       // Any `new Function` / `Function(...)` while the bundle validates is code evaluated at run time: recorded, then refused.
       globalThis.Function = new Proxy(RealFunction, {
-        construct(_t, args) { evaluated.push(String(args.at(-1)).slice(0, 60)); throw new EvalError("eval during validation"); },
-        apply(_t, _this, args) { evaluated.push(String(args.at(-1)).slice(0, 60)); throw new EvalError("eval during validation"); },
+        construct(_t, args) {
+          evaluated.push(String(args.at(-1)).slice(0, 60));
+          throw new EvalError("eval during validation");
+        },
+        apply(_t, _this, args) {
+          evaluated.push(String(args.at(-1)).slice(0, 60));
+          throw new EvalError("eval during validation");
+        },
       });
       let results: unknown[];
       try {
-        results = variants.map((v) => [bundled.validateOpenBadgeCredential(v), bundled.validateClrCredential(v),
-          bundled.parseCredentialV3(v), bundled.parseCredentialV3(v, { derived: true })]);
+        results = variants.map((v) => [
+          bundled.validateOpenBadgeCredential(v),
+          bundled.validateClrCredential(v),
+          bundled.parseCredentialV3(v),
+          bundled.parseCredentialV3(v, { derived: true }),
+        ]);
       } finally {
         globalThis.Function = RealFunction;
       }
       expect(evaluated).to.deep.equal([]);
-      const expected = variants.map((v) => [validateOpenBadgeCredential(v), validateClrCredential(v), parseCredentialV3(v), parseCredentialV3(v, { derived: true })]);
+      const expected = variants.map((v) => [
+        validateOpenBadgeCredential(v),
+        validateClrCredential(v),
+        parseCredentialV3(v),
+        parseCredentialV3(v, { derived: true }),
+      ]);
       expect(JSON.parse(JSON.stringify(results))).to.deep.equal(JSON.parse(JSON.stringify(expected)));
       expect((results[0] as unknown[])[0]).to.deep.equal([]); // the issued credential conforms to OB 3.0
     } finally {
@@ -151,8 +220,18 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
     try {
       const entry = path.join(dir, "entry.ts");
       await writeFile(entry, `import { spawn } from "node:child_process"; export const s = spawn;`);
-      const failure = await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "browser", write: false, plugins: [nodeShims()], logLevel: "silent" })
-        .then(() => undefined, (e: Error) => e);
+      const failure = await build({
+        entryPoints: [entry],
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        write: false,
+        plugins: [nodeShims()],
+        logLevel: "silent",
+      }).then(
+        () => undefined,
+        (e: Error) => e
+      );
       expect(failure?.message).to.match(/node:child_process has no browser shim \(imported by .*entry\.ts\)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -170,6 +249,10 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
       const text = Buffer.from(asset.contents).toString("utf8");
       expect(text, name).to.not.match(/from\s*"node:|require\("node:|import\("node:/);
     }
-    console.log(`      wallet page script ${Math.round(bundle.pageBytes.wallet / 1024)} KiB, verifier ${Math.round(bundle.pageBytes.verifier / 1024)} KiB, built in ${bundle.buildMs} ms`);
+    console.log(
+      `      wallet page script ${Math.round(bundle.pageBytes.wallet / 1024)} KiB, verifier ${Math.round(
+        bundle.pageBytes.verifier / 1024
+      )} KiB, built in ${bundle.buildMs} ms`
+    );
   });
 });

@@ -83,10 +83,22 @@ export async function buildWebBundle(params: { minify?: boolean; sourcemap?: boo
   const assets = new Map<string, Asset>();
   for (const file of result.outputFiles) {
     const ext = path.extname(file.path);
-    assets.set(path.basename(file.path), { contents: file.contents, contentType: CONTENT_TYPES[ext] ?? "text/plain; charset=utf-8" });
+    assets.set(path.basename(file.path), {
+      contents: file.contents,
+      contentType: CONTENT_TYPES[ext] ?? "text/plain; charset=utf-8",
+    });
   }
-  const rel = (p: Page) => path.relative(process.cwd(), path.join(outdir, `${p}.js`)).split(path.sep).join("/");
+  const rel = (p: Page) =>
+    path
+      .relative(process.cwd(), path.join(outdir, `${p}.js`))
+      .split(path.sep)
+      .join("/");
   const bytes = (lazy: boolean) =>
     Object.fromEntries(PAGES.map((p) => [p, pageBytes(result.metafile, rel(p), lazy)])) as Record<Page, number>;
-  return { assets, pageBytes: bytes(false), pageTotalBytes: bytes(true), buildMs: Math.round(performance.now() - started) };
+  return {
+    assets,
+    pageBytes: bytes(false),
+    pageTotalBytes: bytes(true),
+    buildMs: Math.round(performance.now() - started),
+  };
 }

@@ -59,7 +59,8 @@ const MAX_RANDOM = 65_536; // getRandomValues' limit per call
 
 export function randomFillSync<T extends ArrayBufferView>(view: T): T {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  for (let i = 0; i < bytes.length; i += MAX_RANDOM) globalThis.crypto.getRandomValues(bytes.subarray(i, i + MAX_RANDOM));
+  for (let i = 0; i < bytes.length; i += MAX_RANDOM)
+    globalThis.crypto.getRandomValues(bytes.subarray(i, i + MAX_RANDOM));
   return view;
 }
 

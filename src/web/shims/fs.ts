@@ -14,10 +14,15 @@ function nameOf(file: string | URL): string {
 }
 
 function notFound(file: string | URL): Error {
-  return Object.assign(new Error(`ENOENT: no such file in the browser bundle, open '${nameOf(file)}'`), { code: "ENOENT" });
+  return Object.assign(new Error(`ENOENT: no such file in the browser bundle, open '${nameOf(file)}'`), {
+    code: "ENOENT",
+  });
 }
 
-export function readFileSync(file: string | URL, options?: BufferEncoding | { encoding?: BufferEncoding }): string | Buffer {
+export function readFileSync(
+  file: string | URL,
+  options?: BufferEncoding | { encoding?: BufferEncoding }
+): string | Buffer {
   const text = EMBEDDED_FILES[nameOf(file)];
   if (text === undefined) throw notFound(file);
   const encoding = typeof options === "string" ? options : options?.encoding;

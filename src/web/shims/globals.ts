@@ -20,7 +20,8 @@ if (!Buffer.isEncoding("base64url")) {
   const from = B.from;
   B.from = function (this: unknown, value: unknown, encoding?: unknown, length?: unknown) {
     // Node decodes base64url leniently (either alphabet, padding optional); so does the package's base64.
-    if (typeof value === "string" && isBase64url(encoding)) return from.call(this, value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (typeof value === "string" && isBase64url(encoding))
+      return from.call(this, value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
     return from.call(this, value, encoding, length);
   };
   const isEncoding = B.isEncoding;

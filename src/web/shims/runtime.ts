@@ -39,6 +39,15 @@ export function createRequire(): (id: string) => unknown {
 }
 
 export default {
-  availableParallelism, dirname, join, fileURLToPath, pathToFileURL, threadId, isMainThread, parentPort, workerData, Worker,
+  availableParallelism,
+  dirname,
+  join,
+  fileURLToPath,
+  pathToFileURL,
+  threadId,
+  isMainThread,
+  parentPort,
+  workerData,
+  Worker,
   createRequire,
 };

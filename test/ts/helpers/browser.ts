@@ -13,8 +13,15 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 const ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-default-apps",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
 ];
 
 /** Where the tests save their screenshots (gitignored): test/artifacts/screenshots. */
@@ -25,7 +32,9 @@ export const WIDTHS = { phone: { width: 390, height: 844 }, desktop: { width: 12
 
 function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`
+    );
   }
 }
 
@@ -44,10 +53,15 @@ export async function launchProfile(viewport: { width: number; height: number } 
   requireChromium();
   const dir = await mkdtemp(path.join(os.tmpdir(), "credstack-profile-"));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM_PATH, args: ARGS, headless: true, viewport, acceptDownloads: true,
+    executablePath: CHROMIUM_PATH,
+    args: ARGS,
+    headless: true,
+    viewport,
+    acceptDownloads: true,
   });
   return {
-    context, dir,
+    context,
+    dir,
     close: async () => {
       await context.close();
       await rm(dir, { recursive: true, force: true });

@@ -22,7 +22,13 @@ export interface WebFixture extends TwoInstitutions {
    * Issues and anchors one credential of `course` (default: the seed course, by UvA) to `holder` with
    * `grade`, writes it as a VC 2.0 JSON file under the fixture's temporary folder and returns the path.
    */
-  issueTo: (params: { holder: Address; grade?: string; studentId?: string; course?: Achievement; issuer?: number }) => Promise<string>;
+  issueTo: (params: {
+    holder: Address;
+    grade?: string;
+    studentId?: string;
+    course?: Achievement;
+    issuer?: number;
+  }) => Promise<string>;
   stopAll: () => Promise<void>;
 }
 
@@ -30,7 +36,11 @@ export async function webFixture(params: { pathways?: unknown[] } = {}): Promise
   const f = await twoInstitutions();
   const server = await startWebServer({
     config: {
-      rpcUrl: f.node.url, chainId: f.chainId, registry: f.registry, stacking: f.stacking, trustSource: "test fixture",
+      rpcUrl: f.node.url,
+      chainId: f.chainId,
+      registry: f.registry,
+      stacking: f.stacking,
+      trustSource: "test fixture",
       pathways: params.pathways ?? [],
     },
   });
@@ -40,7 +50,10 @@ export async function webFixture(params: { pathways?: unknown[] } = {}): Promise
     const achievement = course ?? seedCourse("smart-contract-security", addr(issuer));
     const batch = buildBatch(achievement, [learner(studentId ?? `S${1000 + n}`, holder, grade)], f.target);
     await anchorBatch(f.wallet(operator), {
-      registry: f.registry, root: batch.manifest.root, leafCount: batch.manifest.leafCount, manifestDigest: manifestDigest(batch.manifest),
+      registry: f.registry,
+      root: batch.manifest.root,
+      leafCount: batch.manifest.leafCount,
+      manifestDigest: manifestDigest(batch.manifest),
     });
     const dir = path.join(f.tmp, "credentials");
     await mkdir(dir, { recursive: true });
@@ -49,7 +62,9 @@ export async function webFixture(params: { pathways?: unknown[] } = {}): Promise
     return file;
   };
   return {
-    ...f, server, issueTo,
+    ...f,
+    server,
+    issueTo,
     walletUrl: `${server.url}/wallet/`,
     verifierUrl: `${server.url}/verifier/`,
     stopAll: async () => {

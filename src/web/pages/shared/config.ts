@@ -16,7 +16,9 @@ export async function loadConfig(): Promise<WebConfig> {
 
 /** A viem client of the configured RPC URL (batched reads, one retry, 15 s timeout). */
 export function readClient(config: WebConfig): RegistryReadClient {
-  return createPublicClient({ transport: http(config.rpcUrl, { batch: true, retryCount: 1, timeout: 15_000 }) }) as RegistryReadClient;
+  return createPublicClient({
+    transport: http(config.rpcUrl, { batch: true, retryCount: 1, timeout: 15_000 }),
+  }) as RegistryReadClient;
 }
 
 /** The options every verification on the pages uses: the trusted registry, its chain and accreditors. */

@@ -18,14 +18,24 @@ const textOf = (status: Status) => STATUS_TEXT[status] ?? { mark: "?", words: St
 /** A status badge: `✔ valid`, `✘ invalid`, `! could not be checked`. */
 export function statusBadge(status: Status, label?: string): HTMLElement {
   const t = textOf(status);
-  return h("span", { class: `badge status-${String(status).toLowerCase()}` }, h("span", { "aria-hidden": "true" }, t.mark), " ", label ?? t.words);
+  return h(
+    "span",
+    { class: `badge status-${String(status).toLowerCase()}` },
+    h("span", { "aria-hidden": "true" }, t.mark),
+    " ",
+    label ?? t.words
+  );
 }
 
 /**
  * One line per check: mark, check id (or its title from `titles`, e.g. CHECK_TITLES), message and stable code.
  * The line keeps `data-check` (the id) and `data-code` either way.
  */
-export function checklist(checks: readonly Check[], caption?: string, titles?: Partial<Record<Check["id"], string>>): HTMLElement {
+export function checklist(
+  checks: readonly Check[],
+  caption?: string,
+  titles?: Partial<Record<Check["id"], string>>
+): HTMLElement {
   return h(
     "ul",
     { class: "checklist", "aria-label": caption ?? "Checks" },
@@ -39,9 +49,9 @@ export function checklist(checks: readonly Check[], caption?: string, titles?: P
         " ",
         h("span", { class: "message" }, c.message),
         " ",
-        h("code", { class: "code" }, c.code),
-      ),
-    ),
+        h("code", { class: "code" }, c.code)
+      )
+    )
   );
 }
 

@@ -51,7 +51,11 @@ export function renderOutcome(container: HTMLElement, outcome: Outcome, config: 
       ...report.checks.slice(1),
     ];
     const views = credentials.map((vc, i) => (vc ? describeDisclosure(vc, report.disclosed[i]) : undefined));
-    const wants = fulfilment(expected.request, credentials, views.map((v) => (v ? namesOf(v) : [])));
+    const wants = fulfilment(
+      expected.request,
+      credentials,
+      views.map((v) => (v ? namesOf(v) : []))
+    );
     // The holder decides what to reveal (spec §14.7): a valid answer may still give less than the request asked.
     const short = wants.missingFields.length > 0 || wants.otherAchievements.length > 0;
     const text =

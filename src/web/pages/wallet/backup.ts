@@ -35,12 +35,12 @@ function backupForm(ctx: WalletContext): HTMLElement {
     h(
       "p",
       {},
-      "One file holds your key, your credentials and your share log, encrypted with your wallet password. Keep it somewhere safe: with the password it restores this wallet in any browser.",
+      "One file holds your key, your credentials and your share log, encrypted with your wallet password. Keep it somewhere safe: with the password it restores this wallet in any browser."
     ),
     usernameField(ctx.keystore?.address),
     field("Wallet password", password, "The password of your key: the backup is encrypted with it."),
     h("div", { class: "actions" }, button),
-    message,
+    message
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -54,7 +54,7 @@ function backupForm(ctx: WalletContext): HTMLElement {
       const sdk = await loadSdk();
       try {
         await busy(button, "Checking password…", (onProgress) =>
-          sdk.decryptHolderKey({ keystore: keystore.keystore, password: password.value, onProgress }),
+          sdk.decryptHolderKey({ keystore: keystore.keystore, password: password.value, onProgress })
         );
       } catch (error) {
         password.value = "";
@@ -64,7 +64,7 @@ function backupForm(ctx: WalletContext): HTMLElement {
       try {
         const contents = await ctx.store.snapshot();
         const text = await busy(button, "Encrypting backup…", (onProgress) =>
-          sdk.encryptWalletBackup({ contents: contents!, password: password.value, onProgress }),
+          sdk.encryptWalletBackup({ contents: contents!, password: password.value, onProgress })
         );
         password.value = "";
         const name = backupFileName();
@@ -74,7 +74,7 @@ function backupForm(ctx: WalletContext): HTMLElement {
           "ok",
           `Backup saved as ${name}: your key, ${contents!.credentials.length} credential${
             contents!.credentials.length === 1 ? "" : "s"
-          } and ${contents!.shares.length} share-log entr${contents!.shares.length === 1 ? "y" : "ies"}.`,
+          } and ${contents!.shares.length} share-log entr${contents!.shares.length === 1 ? "y" : "ies"}.`
         );
       } catch (error) {
         say(message, "error", `The backup could not be made: ${errorText(error)}`);
@@ -92,7 +92,7 @@ function restoreForm(ctx: WalletContext): HTMLElement {
     "label",
     { class: "inline", for: "restore-replace" },
     replaceBox,
-    "Replace this browser's wallet (its key, credentials and share log) with the backup",
+    "Replace this browser's wallet (its key, credentials and share log) with the backup"
   );
   const button = h("button", { type: "submit", id: "restore-button", class: "secondary" }, "Restore");
   const message = messageBox("restore-message");
@@ -109,7 +109,7 @@ function restoreForm(ctx: WalletContext): HTMLElement {
     field("Backup password", password),
     replaceRow,
     h("div", { class: "actions" }, button),
-    message,
+    message
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -125,7 +125,7 @@ function restoreForm(ctx: WalletContext): HTMLElement {
       try {
         const text = await picked.text();
         contents = await busy(button, "Decrypting…", (onProgress) =>
-          sdk.decryptWalletBackup({ text, password: password.value, onProgress }),
+          sdk.decryptWalletBackup({ text, password: password.value, onProgress })
         );
       } catch (error) {
         password.value = "";
@@ -136,7 +136,7 @@ function restoreForm(ctx: WalletContext): HTMLElement {
         return say(
           message,
           "error",
-          "The backup's keystore is not the key it names: the backup is damaged. Nothing was changed.",
+          "The backup's keystore is not the key it names: the backup is damaged. Nothing was changed."
         );
       }
       const occupied = !!ctx.keystore || ctx.credentials.length > 0;
@@ -149,7 +149,7 @@ function restoreForm(ctx: WalletContext): HTMLElement {
         return say(
           message,
           "error",
-          `This browser's wallet is not empty: tick “Replace …” to replace it with the backup.${other} Nothing was changed.`,
+          `This browser's wallet is not empty: tick “Replace …” to replace it with the backup.${other} Nothing was changed.`
         );
       }
       try {
@@ -167,7 +167,7 @@ function restoreForm(ctx: WalletContext): HTMLElement {
         "ok",
         `Restored key ${contents.address} with ${n} credential${n === 1 ? "" : "s"} and ${
           contents.shares.length
-        } share-log entr${contents.shares.length === 1 ? "y" : "ies"}. Unlock your key to present.`,
+        } share-log entr${contents.shares.length === 1 ? "y" : "ies"}. Unlock your key to present.`
       );
       announce("Wallet restored.");
       void checkAll(ctx);
@@ -184,7 +184,7 @@ export function mountBackup(ctx: WalletContext, root: HTMLElement): void {
       backup,
       ctx.keystore
         ? backupForm(ctx)
-        : h("p", { class: "muted" }, "Once you have a key, you can back up your wallet here."),
+        : h("p", { class: "muted" }, "Once you have a key, you can back up your wallet here.")
     );
   let had = !!ctx.keystore;
   ctx.on("key", () => {

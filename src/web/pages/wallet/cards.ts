@@ -31,9 +31,9 @@ function statusBlock(status: CardStatus): HTMLElement {
       { class: `badge state-${status.state}` },
       h("span", { "aria-hidden": "true" }, MARKS[status.state]),
       " ",
-      h("span", { class: "status-label" }, status.label),
+      h("span", { class: "status-label" }, status.label)
     ),
-    status.reason ? h("p", { class: "status-reason" }, status.reason) : null,
+    status.reason ? h("p", { class: "status-reason" }, status.reason) : null
   );
 }
 
@@ -44,7 +44,7 @@ function trustLine(status: CardStatus): HTMLElement {
     { class: `trust trust-${status.trust}`, "data-trust": status.trust },
     h("span", { "aria-hidden": "true" }, mark),
     " ",
-    status.trustText,
+    status.trustText
   );
 }
 
@@ -56,7 +56,7 @@ function card(ctx: WalletContext, c: WalletCredential): HTMLElement {
   const f = c.facts;
   const status = cardStatus(
     ctx.reports.get(c.stored.id),
-    `${ctx.trustedRegistry.slice(0, 20)}…${ctx.config.registry.slice(-4)}`,
+    `${ctx.trustedRegistry.slice(0, 20)}…${ctx.config.registry.slice(-4)}`
   );
   const mine = !ctx.address || sameAccount(f.holder?.address, ctx.address);
   const headingId = `card-${cssId(c.stored.id)}`;
@@ -74,7 +74,7 @@ function card(ctx: WalletContext, c: WalletCredential): HTMLElement {
   });
   const save = h("button", { type: "button", class: "secondary small", "aria-describedby": headingId }, "Download");
   save.addEventListener("click", () =>
-    download(c.stored.source.endsWith(".json") ? c.stored.source : `${c.stored.source}.json`, c.stored.text),
+    download(c.stored.source.endsWith(".json") ? c.stored.source : `${c.stored.source}.json`, c.stored.text)
   );
   return h(
     "article",
@@ -90,7 +90,7 @@ function card(ctx: WalletContext, c: WalletCredential): HTMLElement {
       { class: "issuer" },
       h("span", { "data-fact": "issuer" }, f.issuerName),
       f.country ? ", " : null,
-      f.country ? h("span", { "data-fact": "country" }, f.country) : null,
+      f.country ? h("span", { "data-fact": "country" }, f.country) : null
     ),
     statusBlock(status),
     trustLine(status),
@@ -102,7 +102,7 @@ function card(ctx: WalletContext, c: WalletCredential): HTMLElement {
           h("span", { "aria-hidden": "true" }, "⚠ "),
           `Bound to ${
             f.holder ? shortAddress(f.holder.address) : "no account"
-          }, not to this wallet's key: it cannot be presented from this wallet.`,
+          }, not to this wallet's key: it cannot be presented from this wallet.`
         ),
     h(
       "dl",
@@ -111,17 +111,17 @@ function card(ctx: WalletContext, c: WalletCredential): HTMLElement {
       ...fact("EQF level", "eqf", f.eqf),
       ...fact("Awarded", "awarded", showDate(f.awarded)),
       ...fact("Valid until", "valid-until", f.validUntil ? showDate(f.validUntil) : "no end date"),
-      ...(f.grade ? fact("Grade", "grade", `${f.grade.value}${f.grade.scale ? ` (${f.grade.scale})` : ""}`) : []),
+      ...(f.grade ? fact("Grade", "grade", `${f.grade.value}${f.grade.scale ? ` (${f.grade.scale})` : ""}`) : [])
     ),
     f.outcomes.length
       ? h(
           "details",
           { class: "outcomes-list" },
           h("summary", {}, `Learning outcomes (${f.outcomes.length})`),
-          h("ul", { "data-fact": "outcomes" }, ...f.outcomes.map((o) => h("li", {}, o))),
+          h("ul", { "data-fact": "outcomes" }, ...f.outcomes.map((o) => h("li", {}, o)))
         )
       : null,
-    h("div", { class: "actions" }, save, remove),
+    h("div", { class: "actions" }, save, remove)
   );
 }
 
@@ -147,8 +147,8 @@ export function mountCards(ctx: WalletContext, root: HTMLElement): void {
     // A re-render keeps what the reader opened and where the focus was.
     const open = new Set(
       [...grid.querySelectorAll<HTMLElement>("details[open]")].map(
-        (d) => d.closest<HTMLElement>("[data-credential-id]")?.dataset.credentialId,
-      ),
+        (d) => d.closest<HTMLElement>("[data-credential-id]")?.dataset.credentialId
+      )
     );
     const active =
       document.activeElement instanceof HTMLElement && grid.contains(document.activeElement)
@@ -174,7 +174,7 @@ export function mountCards(ctx: WalletContext, root: HTMLElement): void {
     h("code", { class: "breakable" }, ctx.trustedRegistry),
     ` (${ctx.config.trustSource})${
       ctx.config.accreditors?.length ? `, accreditors ${ctx.config.accreditors.join(", ")}` : ""
-    }.`,
+    }.`
   );
   replace(root, h("div", { class: "toolbar" }, count, again), grid, trust);
   render();

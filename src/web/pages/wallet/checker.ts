@@ -35,7 +35,7 @@ export async function checkAll(ctx: WalletContext): Promise<void> {
       announce(
         down > 0
           ? `Status: ${down} credential${down === 1 ? "" : "s"} could not be checked.`
-          : "Status of your credentials checked.",
+          : "Status of your credentials checked."
       );
     }
   } catch (error) {

@@ -46,8 +46,8 @@ async function read(file: { name: string; text: string }): Promise<Candidate | I
     if (v.format !== "credstack-credential-v3")
       return refuse(
         `field format: ${JSON.stringify(
-          v.format,
-        )} is not a format this wallet holds (VC 2.0 credentials, or credstack-credential-v3 records).`,
+          v.format
+        )} is not a format this wallet holds (VC 2.0 credentials, or credstack-credential-v3 records).`
       );
     const { vc, check } = sdk.verifiableCredentialOfRecord(v);
     if (!vc) return refuse(check?.message ?? "a malformed credential record.");
@@ -55,7 +55,7 @@ async function read(file: { name: string; text: string }): Promise<Candidate | I
   }
   if (!Array.isArray(v["@context"]) || v["@context"][0] !== "https://www.w3.org/ns/credentials/v2") {
     return refuse(
-      "field @context: not a W3C VC 2.0 credential (its @context must start with https://www.w3.org/ns/credentials/v2).",
+      "field @context: not a W3C VC 2.0 credential (its @context must start with https://www.w3.org/ns/credentials/v2)."
     );
   }
   if (!Array.isArray(v.type) || !v.type.includes("VerifiableCredential"))
@@ -71,7 +71,7 @@ async function read(file: { name: string; text: string }): Promise<Candidate | I
  */
 export async function importFiles(
   ctx: WalletContext,
-  files: readonly { name: string; text: string }[],
+  files: readonly { name: string; text: string }[]
 ): Promise<ImportOutcome[]> {
   const sdk = await loadSdk();
   const outcomes: ImportOutcome[] = [];
@@ -88,7 +88,7 @@ export async function importFiles(
   }
   const reports = await sdk.verifyCredentials(
     candidates.map((c) => ({ source: c.file, input: c.text })),
-    { offline: true },
+    { offline: true }
   );
   const ids = new Set(ctx.credentials.map((c) => c.stored.id));
   const added: StoredCredential[] = [];
@@ -97,7 +97,7 @@ export async function importFiles(
     // Format, integrity and inclusion must pass (ERROR here is a fault of this page, not of the chain); an expired
     // credential is kept: its card says so.
     const failed = reports[i]!.checks.find(
-      (k) => (k.status === "INVALID" || k.status === "ERROR") && k.id !== "validity",
+      (k) => (k.status === "INVALID" || k.status === "ERROR") && k.id !== "validity"
     );
     if (failed) {
       outcomes[slot] = {
@@ -156,7 +156,7 @@ export function mountImport(ctx: WalletContext, root: HTMLElement): void {
     { class: "dropzone", id: "import-zone" },
     h("p", { class: "drop-text" }, "Drop credential files (.json) here, or choose them:"),
     h("label", { for: "import-file", class: "visually-hidden" }, "Credential files"),
-    input,
+    input
   );
   const messages = h("ul", { id: "import-messages", class: "outcomes", "aria-label": "Import results" });
   const paste = h("textarea", { id: "import-paste", rows: 6, spellcheck: "false" });
@@ -169,27 +169,27 @@ export function mountImport(ctx: WalletContext, root: HTMLElement): void {
           { class: `outcome outcome-${o.kind}`, "data-kind": o.kind, "data-file": o.file },
           h("span", { "aria-hidden": "true" }, { added: "✔", warning: "⚠", refused: "✘" }[o.kind]),
           " ",
-          o.message,
-        ),
-      ),
+          o.message
+        )
+      )
     );
     const n = (k: ImportOutcome["kind"]) => outcomes.filter((o) => o.kind === k).length;
     announce(
       `Import: ${n("added") + n("warning")} added${n("warning") ? ` (${n("warning")} with a warning)` : ""}, ${n(
-        "refused",
-      )} refused.`,
+        "refused"
+      )} refused.`
     );
   };
   const run = (files: { name: string; text: string }[]) => {
     void importFiles(ctx, files).then(show, (error: unknown) =>
-      show([{ file: "", kind: "refused", message: `The import failed: ${errorText(error)}` }]),
+      show([{ file: "", kind: "refused", message: `The import failed: ${errorText(error)}` }])
     );
   };
   acceptFiles({ zone, input, onFiles: run });
   const pasteButton = h(
     "button",
     { type: "button", id: "import-paste-button", class: "secondary" },
-    "Add the pasted credential",
+    "Add the pasted credential"
   );
   pasteButton.addEventListener("click", () => {
     if (paste.value.trim() === "")
@@ -208,8 +208,8 @@ export function mountImport(ctx: WalletContext, root: HTMLElement): void {
       h("summary", {}, "Paste a credential's JSON instead"),
       h("label", { for: "import-paste" }, "Credential JSON"),
       paste,
-      h("div", { class: "actions" }, pasteButton),
+      h("div", { class: "actions" }, pasteButton)
     ),
-    messages,
+    messages
   );
 }

@@ -57,7 +57,7 @@ function createForm(ctx: WalletContext): HTMLElement {
     " ",
     strengthText,
     ": ",
-    h("span", { id: "password-strength-hint" }, "At least 8 characters."),
+    h("span", { id: "password-strength-hint" }, "At least 8 characters.")
   );
   const message = messageBox("key-message");
   const button = h("button", { type: "submit", id: "create-key" }, "Create key");
@@ -74,7 +74,7 @@ function createForm(ctx: WalletContext): HTMLElement {
     h(
       "p",
       {},
-      "Your key proves that your credentials are yours when you present them. It stays in this browser, encrypted with your password: keep the password safe, nobody can recover it.",
+      "Your key proves that your credentials are yours when you present them. It stays in this browser, encrypted with your password: keep the password safe, nobody can recover it."
     ),
     usernameField(),
     field("Password", password, hint),
@@ -86,8 +86,8 @@ function createForm(ctx: WalletContext): HTMLElement {
       { class: "muted" },
       "Moving to a new browser or device? ",
       h("a", { href: "#backup" }, "Restore a backup"),
-      " instead.",
-    ),
+      " instead."
+    )
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -99,7 +99,7 @@ function createForm(ctx: WalletContext): HTMLElement {
         const sdk = await loadSdk();
         const key = sdk.createHolderKey();
         const keystore = await busy(button, "Encrypting…", (onProgress) =>
-          sdk.encryptHolderKey({ key, password: password.value, onProgress }),
+          sdk.encryptHolderKey({ key, password: password.value, onProgress })
         );
         const stored = { keystore, address: key.address, createdAt: new Date().toISOString() };
         await ctx.store.putKeystore(stored);
@@ -145,9 +145,9 @@ function identity(ctx: WalletContext): HTMLElement {
           class: `badge key-${ctx.key ? "unlocked" : "locked"}`,
           "data-state": ctx.key ? "unlocked" : "locked",
         },
-        ctx.key ? "unlocked" : "locked",
-      ),
-    ),
+        ctx.key ? "unlocked" : "locked"
+      )
+    )
   );
 }
 
@@ -160,13 +160,13 @@ function keyView(ctx: WalletContext): HTMLElement {
       h(
         "p",
         { class: "muted" },
-        "Unlocked: you can present credentials. The key locks itself after 15 minutes without activity.",
+        "Unlocked: you can present credentials. The key locks itself after 15 minutes without activity."
       ),
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", id: "lock-key", class: "secondary", onclick: () => lock(ctx) }, "Lock"),
-      ),
+        h("button", { type: "button", id: "lock-key", class: "secondary", onclick: () => lock(ctx) }, "Lock")
+      )
     );
   }
   const password = passwordInput("unlock-password", "current-password");
@@ -178,7 +178,7 @@ function keyView(ctx: WalletContext): HTMLElement {
     usernameField(ctx.keystore!.address),
     field("Password", password),
     h("div", { class: "actions" }, button),
-    message,
+    message
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -187,7 +187,7 @@ function keyView(ctx: WalletContext): HTMLElement {
       try {
         const sdk = await loadSdk();
         const key = await busy(button, "Unlocking…", (onProgress) =>
-          sdk.decryptHolderKey({ keystore: ctx.keystore!.keystore, password: password.value, onProgress }),
+          sdk.decryptHolderKey({ keystore: ctx.keystore!.keystore, password: password.value, onProgress })
         );
         ctx.key = key;
         ctx.emit("key");

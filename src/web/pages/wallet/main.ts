@@ -46,7 +46,8 @@ async function start(): Promise<void> {
   store.onChangeElsewhere(() => void ctx.reload().then(() => checkAll(ctx)));
   loadSdk().then(
     () => checkAll(ctx),
-    (error: unknown) => announce(`The wallet's checks could not load: ${(error as Error)?.message ?? String(error)}. Reload the page.`),
+    (error: unknown) =>
+      announce(`The wallet's checks could not load: ${(error as Error)?.message ?? String(error)}. Reload the page.`)
   );
 }
 

@@ -20,7 +20,7 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
       "article",
       { class: "card pathway", "data-pathway": index, "aria-labelledby": headingId },
       h("h3", { id: headingId }, result.name),
-      h("p", { class: "message message-warning", "data-kind": "warning" }, result.error ?? "Not evaluated."),
+      h("p", { class: "message message-warning", "data-kind": "warning" }, result.error ?? "Not evaluated.")
     );
   }
   const raw = ctx.config.pathways[index] as {
@@ -39,7 +39,7 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
           { class: "muted" },
           `Awarded by ${raw.awardingBody.name}${
             raw.destination?.eqfLevel ? `, EQF level ${raw.destination.eqfLevel}` : ""
-          }.`,
+          }.`
         )
       : null,
     h(
@@ -50,8 +50,8 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
         { class: `badge ${e.met ? "state-valid" : "state-progress"}`, "data-state": e.met ? "met" : "not-met" },
         h("span", { "aria-hidden": "true" }, e.met ? "✔" : "◔"),
         " ",
-        e.met ? "met" : "not met yet",
-      ),
+        e.met ? "met" : "not met yet"
+      )
     ),
     progress
       ? h(
@@ -66,15 +66,15 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
           h(
             "span",
             { class: "credits-text", "data-credits": `${progress.have}/${progress.need}` },
-            `${progress.have} of ${progress.need} ECTS`,
-          ),
+            `${progress.have} of ${progress.need} ECTS`
+          )
         )
       : null,
     e.incomplete
       ? h(
           "p",
           { class: "message message-warning", "data-incomplete": "true" },
-          "⚠ Some credentials could not be checked (the chain did not answer): this may change.",
+          "⚠ Some credentials could not be checked (the chain did not answer): this may change."
         )
       : null,
     h("h4", {}, "Rules"),
@@ -87,9 +87,9 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
           { class: `rule ${r.met ? "status-valid" : "status-open"}`, "data-rule": r.rule, "data-met": String(r.met) },
           h("span", { class: "mark", "aria-hidden": "true" }, r.met ? "✔" : "○"),
           h("span", { class: "visually-hidden" }, r.met ? "met: " : "not met: "),
-          r.message,
-        ),
-      ),
+          r.message
+        )
+      )
     ),
     h("h4", {}, "Parts"),
     h(
@@ -103,10 +103,10 @@ function pathwayCard(ctx: WalletContext, result: PathwayResult, index: number): 
           ": ",
           c.filledBy !== undefined
             ? `filled by “${titleOf(c.filledBy) ?? `credential ${c.filledBy + 1}`}” (${c.credits} ECTS)`
-            : `missing${c.message ? ` — ${c.message}` : ""}`,
-        ),
-      ),
-    ),
+            : `missing${c.message ? ` — ${c.message}` : ""}`
+        )
+      )
+    )
   );
 }
 

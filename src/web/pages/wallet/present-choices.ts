@@ -51,8 +51,8 @@ export class PresentChoices {
             new Set(
               safeGroups(sdk, c)
                 .filter((g) => this.askedFor(g))
-                .map((g) => g.key),
-            ),
+                .map((g) => g.key)
+            )
           );
       }
     }
@@ -103,8 +103,8 @@ export class PresentChoices {
         "fieldset",
         { class: "choices" },
         h("legend", {}, "Credentials to present"),
-        ...this.ctx.credentials.map((c, i) => this.row(c, i)),
-      ),
+        ...this.ctx.credentials.map((c, i) => this.row(c, i))
+      )
     );
     if (active) document.getElementById(active)?.focus();
   }
@@ -139,11 +139,11 @@ export class PresentChoices {
         "label",
         { class: "inline choice-label", for: id },
         box,
-        h("span", {}, h("strong", {}, c.facts.title), ` — ${c.facts.issuerName}`),
+        h("span", {}, h("strong", {}, c.facts.title), ` — ${c.facts.issuerName}`)
       ),
       reason ? h("p", { class: "muted why", id: `${id}-why` }, reason) : null,
       !reason && notAsked ? h("p", { class: "muted why" }, "The verifier did not ask for this achievement.") : null,
-      checked ? this.fields(c, i) : null,
+      checked ? this.fields(c, i) : null
     );
   }
 
@@ -163,7 +163,7 @@ export class PresentChoices {
           "label",
           { class: "inline field-choice", for: id },
           box,
-          h("span", {}, g.label, this.askedFor(g) ? h("em", { class: "asked" }, " — asked for by the verifier") : null),
+          h("span", {}, g.label, this.askedFor(g) ? h("em", { class: "asked" }, " — asked for by the verifier") : null)
         );
       }),
       h("p", { class: "muted always-heading" }, "Always revealed (a verifier's checks need them):"),
@@ -178,9 +178,9 @@ export class PresentChoices {
             disabled: true,
             "data-always": "true",
           }),
-          h("span", {}, words),
-        ),
-      ),
+          h("span", {}, words)
+        )
+      )
     );
   }
 }

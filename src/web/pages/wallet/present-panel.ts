@@ -67,8 +67,8 @@ function requestSummary(target: Target): HTMLElement {
     h(
       "dl",
       { class: "facts" },
-      ...rows.flatMap(([dt, key, dd]) => [h("dt", {}, dt), h("dd", { "data-request": key, class: "breakable" }, dd)]),
-    ),
+      ...rows.flatMap(([dt, key, dd]) => [h("dt", {}, dt), h("dd", { "data-request": key, class: "breakable" }, dd)])
+    )
   );
 }
 
@@ -95,7 +95,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
     replace(summary, t ? requestSummary(t) : null);
     replace(result);
     void choices.setAsk(
-      t?.request ? { disclose: t.request.disclose, achievements: t.request.achievements } : undefined,
+      t?.request ? { disclose: t.request.disclose, achievements: t.request.achievements } : undefined
     );
   };
 
@@ -113,7 +113,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
           return say(
             requestMessage,
             "error",
-            `This request expired ${showDateTime(request.expiresAt)}: ask the verifier for a new one.`,
+            `This request expired ${showDateTime(request.expiresAt)}: ask the verifier for a new one.`
           );
         }
         setTarget({ request, challenge: request.challenge, domain: request.domain, expiresAt });
@@ -154,7 +154,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
         return say(
           manualMessage,
           "error",
-          "The challenge must carry at least 128 bits: 32 hex digits or 22 base64url characters, as the verifier gave it.",
+          "The challenge must carry at least 128 bits: 32 hex digits or 22 base64url characters, as the verifier gave it."
         );
       if (!domain || /\s/.test(domain))
         return say(manualMessage, "error", "Type the verifier's domain (e.g. admissions.example), without spaces.");
@@ -191,7 +191,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
             domain: t.domain,
             expiresAt: t.expiresAt,
             holder: ctx.key!,
-          }),
+          })
         );
         const text = `${JSON.stringify(vp, null, 2)}\n`;
         const record: ShareRecord = {
@@ -221,7 +221,7 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
     h(
       "p",
       {},
-      "A verifier (an employer, an admissions office) gives you a request. Paste its link, choose what to reveal, and hand them the presentation your key signs.",
+      "A verifier (an employer, an admissions office) gives you a request. Paste its link, choose what to reveal, and hand them the presentation your key signs."
     ),
     field("Verification request", requestInput, "The link the verifier gave you, starting with credstack-request:"),
     h("div", { class: "actions" }, readButton),
@@ -234,13 +234,13 @@ export function mountPresentPanel(ctx: WalletContext, root: HTMLElement): void {
       field("Domain", domainInput, "Who you present to, as they named themselves."),
       field("Valid for (minutes)", minutesInput),
       h("div", { class: "actions" }, manualButton),
-      manualMessage,
+      manualMessage
     ),
     summary,
     choicesRoot,
     h("div", { class: "actions" }, createButton),
     createMessage,
-    result,
+    result
   );
   void choices.render();
 }

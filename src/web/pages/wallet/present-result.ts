@@ -23,7 +23,7 @@ export function presentationFileName(domain: string, at: string): string {
  */
 export function showPresentation(
   root: HTMLElement,
-  params: { text: string; record: ShareRecord; qr: SVGSVGElement | undefined },
+  params: { text: string; record: ShareRecord; qr: SVGSVGElement | undefined }
 ): void {
   const { text, record, qr } = params;
   const bytes = new TextEncoder().encode(text).length;
@@ -41,7 +41,7 @@ export function showPresentation(
         output.focus();
         output.select();
         announce("Copying was refused by the browser: the text is selected, copy it with your keyboard.");
-      },
+      }
     );
   });
   const output = h("textarea", { id: "presentation-json", readonly: true, rows: 8, spellcheck: "false" });
@@ -64,9 +64,9 @@ export function showPresentation(
             h("strong", {}, c.title),
             ": reveals ",
             c.revealed.length ? c.revealed.map(fieldWords).join(", ") : "only what is always revealed",
-            c.hidden.length ? `; hides ${c.hidden.map(fieldWords).join(", ")}` : "",
-          ),
-        ),
+            c.hidden.length ? `; hides ${c.hidden.map(fieldWords).join(", ")}` : ""
+          )
+        )
       ),
       h("div", { class: "actions" }, save, copy),
       qr
@@ -74,16 +74,16 @@ export function showPresentation(
             "figure",
             { class: "qr-figure", id: "presentation-qr" },
             qr,
-            h("figcaption", { class: "muted" }, "Let the verifier scan it."),
+            h("figcaption", { class: "muted" }, "Let the verifier scan it.")
           )
         : h(
             "p",
             { id: "qr-note", class: "muted" },
-            `Too large for a QR code (${(bytes / 1024).toFixed(1)} KB): give the verifier the file instead.`,
+            `Too large for a QR code (${(bytes / 1024).toFixed(1)} KB): give the verifier the file instead.`
           ),
       h("label", { for: "presentation-json" }, "Presentation JSON"),
-      output,
-    ),
+      output
+    )
   );
   heading.focus();
 }

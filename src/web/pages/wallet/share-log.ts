@@ -23,7 +23,7 @@ export function mountShareLog(ctx: WalletContext, root: HTMLElement): void {
   const empty = h(
     "p",
     { class: "muted", id: "share-log-empty" },
-    "Nothing shared yet. Each presentation you make is listed here.",
+    "Nothing shared yet. Each presentation you make is listed here."
   );
   const render = () => {
     empty.hidden = ctx.shares.length > 0;
@@ -40,7 +40,7 @@ export function mountShareLog(ctx: WalletContext, root: HTMLElement): void {
             h("time", { datetime: s.at }, showDateTime(s.at)),
             " — to ",
             h("strong", { class: "share-domain" }, s.domain),
-            h("span", { class: "muted" }, s.viaRequest ? " (answering a request)" : " (challenge typed in)"),
+            h("span", { class: "muted" }, s.viaRequest ? " (answering a request)" : " (challenge typed in)")
           ),
           h(
             "ul",
@@ -56,17 +56,17 @@ export function mountShareLog(ctx: WalletContext, root: HTMLElement): void {
                   { "data-revealed": c.revealed.join(" ") },
                   `revealed ${
                     c.revealed.length ? c.revealed.map(fieldWords).join(", ") : "only what is always revealed"
-                  }`,
+                  }`
                 ),
                 c.hidden.length
                   ? h("span", { "data-hidden": c.hidden.join(" ") }, `; hidden ${c.hidden.map(fieldWords).join(", ")}`)
-                  : null,
-              ),
-            ),
+                  : null
+              )
+            )
           ),
-          h("p", { class: "muted small" }, `Valid until ${showDateTime(s.expiresAt)}.`),
-        ),
-      ),
+          h("p", { class: "muted small" }, `Valid until ${showDateTime(s.expiresAt)}.`)
+        )
+      )
     );
   };
   ctx.on("shares", render);

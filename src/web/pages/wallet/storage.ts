@@ -49,10 +49,7 @@ export class WalletStore {
   /** Tells the wallet's other tabs that something changed (they read the store again). */
   private readonly channel: BroadcastChannel | undefined;
 
-  private constructor(
-    private readonly db: IDBDatabase,
-    name: string,
-  ) {
+  private constructor(private readonly db: IDBDatabase, name: string) {
     this.channel = typeof BroadcastChannel === "undefined" ? undefined : new BroadcastChannel(`${name}/changes`);
   }
 
@@ -77,7 +74,7 @@ export class WalletStore {
   static async open(name = DB_NAME): Promise<WalletStore> {
     if (typeof indexedDB === "undefined")
       throw new Error(
-        "This browser offers no IndexedDB (a private window may disable it): the wallet cannot keep anything.",
+        "This browser offers no IndexedDB (a private window may disable it): the wallet cannot keep anything."
       );
     const request = indexedDB.open(name, DB_VERSION);
     request.onupgradeneeded = () => {
@@ -113,7 +110,7 @@ export class WalletStore {
   /** The credentials, oldest first. */
   async listCredentials(): Promise<StoredCredential[]> {
     const all = (await promised(
-      this.db.transaction("credentials").objectStore("credentials").getAll(),
+      this.db.transaction("credentials").objectStore("credentials").getAll()
     )) as StoredCredential[];
     return all.sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.id.localeCompare(b.id));
   }
@@ -173,7 +170,7 @@ export class WalletStore {
         address: contents.address,
         createdAt: new Date().toISOString(),
       } satisfies StoredKeystore,
-      "keystore",
+      "keystore"
     );
     tx.objectStore("credentials").clear();
     for (const c of contents.credentials) tx.objectStore("credentials").put(c);

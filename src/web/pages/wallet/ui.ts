@@ -15,7 +15,7 @@ export const uid = (prefix: string): string => `${prefix}-${++counter}`;
 export function field(
   label: string,
   control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
-  hint?: string | HTMLElement,
+  hint?: string | HTMLElement
 ): HTMLElement {
   if (!control.id) control.id = uid("field");
   const hintEl =
@@ -60,7 +60,7 @@ export function clear(el: HTMLElement): void {
 export async function busy<T>(
   button: HTMLButtonElement,
   busyText: string,
-  work: (progress: (fraction: number) => void) => Promise<T>,
+  work: (progress: (fraction: number) => void) => Promise<T>
 ): Promise<T> {
   const label = button.textContent ?? "";
   button.disabled = true;
