@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import fc from "fast-check";
 import * as shim from "../../src/web/shims/crypto.js";
 import { Buffer as BrowserBuffer } from "../../src/web/shims/globals.js";
@@ -18,6 +18,19 @@ import { validateClrCredential } from "../../src/credential/clr-schema.js";
 import { validateOpenBadgeCredential } from "../../src/credential/ob3-schema.js";
 import { parseCredentialV3 } from "../../src/credential/v3/facts.js";
 import { ROLE, addr, learner, seedCourse } from "./helpers/two-institutions.js";
+
+/** esbuild for the browser with the project's plugin, in memory: what the pages' build does to `entry`. */
+const browserBuild = (entry: string, extra: Partial<BuildOptions> = {}) =>
+  build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+    plugins: [nodeShims()],
+    ...extra,
+  });
 
 /** The browser bundle (#13): the shims against Node's own built-ins, the plugin's guard, the pages' scripts. */
 describe("web bundle: Node built-ins in the browser (#13)", function () {
@@ -107,17 +120,9 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
         export let refused = ""; try { writeFileSync("a", "b"); } catch (e) { refused = e.code; }
         export let missing = ""; try { readFileSync("nope.json"); } catch (e) { missing = e.code; }`
       );
-      const out = await build({
-        entryPoints: [entry],
-        bundle: true,
-        format: "esm",
-        platform: "browser",
-        write: false,
-        plugins: [nodeShims()],
-        logLevel: "silent",
-      });
+      const out = await browserBuild(entry);
       const mod = (await import(
-        `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.text).toString("base64")}`
+        `data:text/javascript;base64,${Buffer.from(out.outputFiles![0]!.text).toString("base64")}`
       )) as { texts: string[]; refused: string; missing: string };
       const expected = EMBEDDED_FILE_PATHS.map((f) =>
         readFileSync(new URL(`../../src/credential/${f}`, import.meta.url), "utf8")
@@ -141,20 +146,13 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
         export { validateClrCredential } from ${src("clr-schema.ts")};
         export { parseCredentialV3 } from ${src("v3/facts.ts")};`
       );
-      const out = await build({
-        entryPoints: [entry],
-        bundle: true,
-        format: "esm",
-        platform: "browser",
-        write: false,
-        logLevel: "silent",
-        plugins: [nodeShims()],
+      const out = await browserBuild(entry, {
         inject: [path.resolve("src/web/shims/globals.ts")],
         define: { global: "globalThis" },
       });
       // A file, not a data: URL: the bundled modules resolve `new URL("./…", import.meta.url)`.
       const bundleFile = path.join(dir, "bundle.mjs");
-      await writeFile(bundleFile, out.outputFiles[0]!.text);
+      await writeFile(bundleFile, out.outputFiles![0]!.text);
       const bundled = (await import(pathToFileURL(bundleFile).href)) as {
         validateOpenBadgeCredential: typeof validateOpenBadgeCredential;
         validateClrCredential: typeof validateClrCredential;
@@ -220,15 +218,7 @@ describe("web bundle: Node built-ins in the browser (#13)", function () {
     try {
       const entry = path.join(dir, "entry.ts");
       await writeFile(entry, `import { spawn } from "node:child_process"; export const s = spawn;`);
-      const failure = await build({
-        entryPoints: [entry],
-        bundle: true,
-        format: "esm",
-        platform: "browser",
-        write: false,
-        plugins: [nodeShims()],
-        logLevel: "silent",
-      }).then(
+      const failure = await browserBuild(entry).then(
         () => undefined,
         (e: Error) => e
       );
