@@ -1,30 +1,22 @@
 import { bytesToHex, decodeAbiParameters, encodeAbiParameters, getAddress, hexToBytes, type Address, type Hex } from "viem";
+import { MERKLE_CRYPTOSUITE, MERKLE_PROOF_POSITION } from "../batch/v3/merkle-proof.js";
 import { CredstackError } from "../credential/errors.js";
 import { fromBase64url, toBase64url } from "./fields.js";
 
 /**
  * The `credstack-merkle-2026` proof of a v3 credential, base (version 1, docs/spec.md §6: every salt) and derived
  * (version 2, §14.2: the revealed fields' pointers and salts, the hidden fields' digests), read and written with
- * viem only (no Node API): the holder's wallet derives in the browser. Like `ecdsa-sd-2023`, one cryptosuite names
+ * viem (the payload layout is src/batch/v3's): the holder's wallet derives in the browser. Like `ecdsa-sd-2023`, one cryptosuite names
  * both; the payload's version tells them apart.
  */
 
-export const MERKLE_CRYPTOSUITE = "credstack-merkle-2026";
+export { MERKLE_CRYPTOSUITE };
 /** The version of a derived proof's payload (a base proof's is 1). */
 export const DERIVED_PROOF_VERSION = 2;
 
-const COMMON = [
-  { type: "uint8", name: "version" },
-  { type: "uint256", name: "chainId" },
-  { type: "address", name: "registry" },
-  { type: "uint256", name: "index" },
-  { type: "bytes32", name: "leaf" },
-  { type: "bytes32", name: "root" },
-  { type: "bytes32[]", name: "path" },
-] as const;
-const BASE = [...COMMON, { type: "bytes", name: "salts" }] as const;
+const BASE = [...MERKLE_PROOF_POSITION, { type: "bytes", name: "salts" }] as const;
 const DERIVED = [
-  ...COMMON,
+  ...MERKLE_PROOF_POSITION,
   { type: "string[]", name: "pointers" },
   { type: "bytes", name: "salts" },
   { type: "bytes32[]", name: "hidden" },

@@ -19,7 +19,8 @@ import { SALT_BYTES } from "../../credential/disclosure.js";
 export const MERKLE_CRYPTOSUITE = "credstack-merkle-2026";
 export const MERKLE_PROOF_VERSION = 1;
 
-const PAYLOAD = [
+/** The payload's leading members, where the leaf sits: shared by the base proof and the derived one (§14.2). */
+export const MERKLE_PROOF_POSITION = [
   { type: "uint8", name: "version" },
   { type: "uint256", name: "chainId" },
   { type: "address", name: "registry" },
@@ -27,8 +28,8 @@ const PAYLOAD = [
   { type: "bytes32", name: "leaf" },
   { type: "bytes32", name: "root" },
   { type: "bytes32[]", name: "path" },
-  { type: "bytes", name: "salts" },
 ] as const;
+const PAYLOAD = [...MERKLE_PROOF_POSITION, { type: "bytes", name: "salts" }] as const;
 
 /** What a credstack Merkle proof carries. */
 export interface MerkleProofData {
