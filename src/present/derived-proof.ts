@@ -6,8 +6,8 @@ import { fromBase64url, toBase64url } from "./fields.js";
 /**
  * The `credstack-merkle-2026` proof of a v3 credential, base (version 1, docs/spec.md §6: every salt) and derived
  * (version 2, §14.2: the revealed fields' pointers and salts, the hidden fields' digests), read and written with
- * viem (the payload layout is src/batch/v3's): the holder's wallet derives in the browser. Like `ecdsa-sd-2023`, one cryptosuite names
- * both; the payload's version tells them apart.
+ * viem (the payload layout is src/batch/v3's): the holder's wallet derives in the browser. Like `ecdsa-sd-2023`,
+ * one cryptosuite names both; the payload's version tells them apart.
  */
 
 export { MERKLE_CRYPTOSUITE };
