@@ -107,9 +107,8 @@ function checkDerivedFormat(
  * §14.6), so the verifier cannot tell "no expiry" from "expiry hidden". The check stays VALID (credentials without an
  * expiry exist) and says so, with `details.expiryUnproven`, for a verifier to act on (the page shows a warning).
  */
-function withUnprovenExpiry(validity: Check, format: Check): Check {
-  const hidden = (format.details?.hidden as number | undefined) ?? 0;
-  if (validity.code !== "CS-VALIDITY-VALID" || /until/.test(validity.message) || hidden === 0) return validity;
+function withUnprovenExpiry(validity: Check, hidden: number, validUntil: string | undefined): Check {
+  if (validity.code !== "CS-VALIDITY-VALID" || validUntil !== undefined || hidden === 0) return validity;
   const message = `${validity.message} No end of validity is revealed, and ${hidden} field(s) are hidden: the leaf ` +
     "does not bind validUntil, so an expiry could be among them (spec §14.6). If expiry matters, ask for the full credential.";
   return check("validity", "CS-VALIDITY-VALID", message, { ...validity.details, expiryUnproven: true });
@@ -138,7 +137,7 @@ export function derivedOfflineChecks(vc: unknown, at: number, proof?: DerivedPro
     const inclusion = checkInclusion(p);
     const intact = integrity.status === "VALID" && inclusion.status === "VALID";
     const checks = [format.check, integrity, inclusion];
-    if (intact) checks.push(withUnprovenExpiry(checkValidity(p, at), format.check));
+    if (intact) checks.push(withUnprovenExpiry(checkValidity(p, at), Number(format.check.details?.hidden ?? 0), p.vc.validUntil));
     return { checks, summary: p.summary, ...(intact ? { subject: subjectOf(p) } : {}), intact };
   } catch (error) {
     return { checks: [check("format", "CS-INTERNAL-ERROR", `Verification failed unexpectedly: ${(error as Error)?.message ?? String(error)}`)], intact: false };

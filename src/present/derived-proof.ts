@@ -1,5 +1,7 @@
 import { bytesToHex, decodeAbiParameters, encodeAbiParameters, getAddress, hexToBytes, type Address, type Hex } from "viem";
-import { MERKLE_CRYPTOSUITE, MERKLE_PROOF_POSITION } from "../batch/v3/merkle-proof.js";
+import {
+  MERKLE_CRYPTOSUITE, MERKLE_PROOF_PAYLOAD, MERKLE_PROOF_POSITION, type LeafPosition,
+} from "../batch/v3/merkle-proof.js";
 import { CredstackError } from "../credential/errors.js";
 import { fromBase64url, toBase64url } from "./fields.js";
 
@@ -10,28 +12,16 @@ import { fromBase64url, toBase64url } from "./fields.js";
  * one cryptosuite names both; the payload's version tells them apart.
  */
 
-export { MERKLE_CRYPTOSUITE };
+export { MERKLE_CRYPTOSUITE, type LeafPosition };
 /** The version of a derived proof's payload (a base proof's is 1). */
 export const DERIVED_PROOF_VERSION = 2;
 
-const BASE = [...MERKLE_PROOF_POSITION, { type: "bytes", name: "salts" }] as const;
 const DERIVED = [
   ...MERKLE_PROOF_POSITION,
   { type: "string[]", name: "pointers" },
   { type: "bytes", name: "salts" },
   { type: "bytes32[]", name: "hidden" },
 ] as const;
-
-/** Where a credential's leaf sits: chain, registry, issuer account, index, leaf, root and path. */
-export interface LeafPosition {
-  chainId: number;
-  registry: Address;
-  issuer: Address;
-  index: number;
-  leaf: Hex;
-  root: Hex;
-  path: Hex[];
-}
 
 /** A base proof's data: the position and all salts (16 bytes each, in sorted-pointer order). */
 export interface BaseProofData extends LeafPosition {
@@ -113,7 +103,7 @@ const versionOf = (bytes: Uint8Array) => (bytes.length >= 32 && bytes.subarray(0
 export function readBaseProof(credential: Record<string, unknown>): BaseProofData {
   const opened = openProof(credential);
   if (versionOf(opened.bytes) !== 1) throw new DerivedProofError("Not a base Merkle proof (version 1): only a full credential can be derived from.", "proof.proofValue");
-  const values = decodeCanonical(BASE, opened.bytes);
+  const values = decodeCanonical(MERKLE_PROOF_PAYLOAD, opened.bytes);
   return { ...position(values, opened), salts: values[7] as Hex };
 }
 

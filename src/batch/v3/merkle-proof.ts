@@ -29,10 +29,11 @@ export const MERKLE_PROOF_POSITION = [
   { type: "bytes32", name: "root" },
   { type: "bytes32[]", name: "path" },
 ] as const;
-const PAYLOAD = [...MERKLE_PROOF_POSITION, { type: "bytes", name: "salts" }] as const;
+/** The base (version 1) payload: the position and every field salt. */
+export const MERKLE_PROOF_PAYLOAD = [...MERKLE_PROOF_POSITION, { type: "bytes", name: "salts" }] as const;
 
-/** What a credstack Merkle proof carries. */
-export interface MerkleProofData {
+/** Where a credential's leaf sits: chain, registry, issuer account, index, leaf, root and path. */
+export interface LeafPosition {
   chainId: number;
   registry: Address;
   /** The issuer account whose batch (issuer, root) holds the leaf. */
@@ -41,6 +42,10 @@ export interface MerkleProofData {
   leaf: Hex;
   root: Hex;
   path: Hex[];
+}
+
+/** What a credstack Merkle proof carries. */
+export interface MerkleProofData extends LeafPosition {
   /** The document's field salts, 16 bytes each, in sorted-pointer order. */
   salts: Uint8Array;
 }
@@ -76,7 +81,7 @@ export function merkleVerificationMethod(chainId: number, issuer: Address): stri
  */
 export function merkleProof(data: MerkleProofData): MerkleDataIntegrityProof {
   if (data.salts.length % SALT_BYTES !== 0) throw new RangeError("salts must be whole 16-byte salts");
-  const payload = encodeAbiParameters(PAYLOAD, [
+  const payload = encodeAbiParameters(MERKLE_PROOF_PAYLOAD, [
     MERKLE_PROOF_VERSION,
     BigInt(data.chainId),
     checksumAddress(data.registry.toLowerCase()), // one spelling, whatever case the caller used
